@@ -1,0 +1,52 @@
+# Two commands: `make run` and `make test`.  Both set themselves up on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+PORT   ?= 8000
+COMPONENTS := gateway services.catalogue services.bookings services.networks
+
+.PHONY: install prepare run test test-fast browser-deps lock schema bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@rm -f $(VENV)/.installed-*
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.8
+	$(BIN)/uv pip install --python $(BIN)/python -q -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python -q --no-deps -e .
+	@touch $@
+
+install: $(STAMP)
+
+# Keys under var/keys, every database migrated to head, demo data on first start.
+prepare: install
+	$(BIN)/python -m shared.keys
+	@for c in $(COMPONENTS); do $(BIN)/python -m $$c migrate && $(BIN)/python -m $$c seed || exit 1; done
+
+run: prepare
+	PATH="$(BIN):$$PATH" LL_GATEWAY_PORT=$(PORT) LL_PUBLIC_URL=http://127.0.0.1:$(PORT) \
+		$(BIN)/honcho start -f Procfile
+
+# Debian's chromium and axe-core for the browser tests (Playwright's own browser
+# download cannot work here, so we drive the system one).
+browser-deps:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@test -f node_modules/axe-core/axe.min.js || npm ci --silent --no-audit --no-fund
+
+test: install browser-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+schema: install
+	$(BIN)/python -m gateway export-schema
+
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q -o requirements.lock
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf var .pytest_cache

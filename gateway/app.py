@@ -1,0 +1,108 @@
+"""The gateway's application factory: sign-in, the GraphQL API and the web pages."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from gateway import auth
+from gateway.backends import Backends
+from gateway.db import database
+from shared.db import init_request_sessions
+from shared.logs import configure_logging, current_request_id, install_request_id
+from shared.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+csrf = CSRFProtect()
+SESSION_COOKIE = "ll_session"
+
+
+def create_app(settings: Settings | None = None, backends: Backends | None = None) -> Flask:
+    settings = settings or get_settings()
+    configure_logging("gateway")
+    app = Flask(__name__, template_folder="templates", static_folder="static")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_NAME=SESSION_COOKIE,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.env == "production",
+        # The cookie may live 12 hours; the server-side session row enforces the
+        # 30-minute idle limit and the 12-hour absolute one.
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        MAX_CONTENT_LENGTH=256 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session does
+        WTF_CSRF_SSL_STRICT=settings.env == "production",
+        PREFERRED_URL_SCHEME="https" if settings.env == "production" else "http",
+    )
+    app.extensions["lighthouse_settings"] = settings
+    app.extensions["lighthouse_backends"] = backends or Backends(settings)
+
+    install_request_id(app)
+    init_request_sessions(app, database(settings))
+    csrf.init_app(app)
+    auth.configure(app, settings)
+
+    from gateway.graph.view import bp as graphql_bp
+    from gateway.web.views import bp as web_bp
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(graphql_bp)
+    app.register_blueprint(web_bp)
+    csrf.exempt(graphql_bp)  # the view checks CSRF itself, only when a cookie is sent
+
+    @app.before_request
+    def _who():
+        if request.endpoint in ("static", "web.healthz", "web.readyz"):
+            return
+        auth.load_signed_in_person()
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self' " + settings.oidc_issuer,
+        )
+        if g.get("person") is not None:
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    _register_error_pages(app)
+    return app
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/graphql")
+
+
+def _register_error_pages(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(exc):
+        message = "Your form expired or came from another site. Go back, reload the page and try again."
+        if _wants_json():
+            return jsonify(errors=[{"message": message, "extensions": {"code": "CSRF"}}]), 400
+        return render_template("error.html", title="Please try again", message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        if _wants_json():
+            return jsonify(errors=[{"message": exc.description}]), exc.code
+        titles = {404: "Page not found", 405: "Not allowed", 413: "Too large"}
+        message = {404: "There is nothing at this address. Check the link, or search the catalogue."}.get(
+            exc.code, exc.description)
+        return render_template("error.html", title=titles.get(exc.code, exc.name), message=message), exc.code
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc):
+        log.exception("unhandled error")
+        message = f"Something went wrong on our side; it has been logged (reference {current_request_id()})."
+        if _wants_json():
+            return jsonify(errors=[{"message": message}]), 500
+        return render_template("error.html", title="Sorry", message=message), 500

@@ -1,0 +1,1 @@
+"""The public GraphQL API (graphene), also what the web pages read through."""

@@ -1,0 +1,418 @@
+"""The gateway's GraphQL schema: the public contract, as far as it is delivered.
+
+Resolvers never call a service once per item of a list: lists come from one list or
+batch call (`?ids=`), and per-request caches keep repeated lookups to one round trip.
+"""
+from __future__ import annotations
+
+import graphene
+from graphql import GraphQLError
+from sqlmodel import col, func, or_, select
+
+from gateway.backends import BackendError, BackendUnavailable
+from gateway.graph.errors import as_graphql_error, user_errors
+from gateway.identity import service as identity_service
+from gateway.identity.models import Organisation as OrganisationRow
+from gateway.identity.models import Person as PersonRow
+from gateway.identity.models import School as SchoolRow
+from shared.errors import ApiError
+from shared.paging import MAX_PAGE
+
+# ---------- enums ----------
+
+
+class Role(graphene.Enum):
+    STAFF = "staff"
+    SCHOOL_LEADER = "school_leader"
+    NETWORK_LEAD = "network_lead"
+    SIP = "sip"
+    LL_ADMIN = "ll_admin"
+    EXTERNAL_BOOKER = "external_booker"
+    GOVERNOR = "governor"
+
+
+def _names(*names: str) -> list[tuple[str, str]]:
+    return [(n, n) for n in names]
+
+
+SchoolPhase = graphene.Enum("SchoolPhase", _names("PRIMARY", "SECONDARY", "ALL_THROUGH"))
+RiskBand = graphene.Enum("RiskBand", _names("LOW", "MEDIUM", "HIGH"))
+Phase = graphene.Enum("Phase", _names("EYFS", "KS1", "KS2", "KS3", "KS4", "KS5"))
+Audience = graphene.Enum("Audience", _names(
+    "TEACHER", "LEARNING_PARTNER", "SUPPORT_STAFF", "SUBJECT_LEAD", "HEADTEACHER", "ECT", "GOVERNOR", "SUPPLY"))
+Visibility = graphene.Enum("Visibility", _names("TRUST", "PUBLIC"))
+DeliveryMode = graphene.Enum("DeliveryMode", _names("IN_PERSON", "ONLINE", "HYBRID"))
+CourseStatus = graphene.Enum("CourseStatus", _names("DRAFT", "PUBLISHED", "ARCHIVED"))
+
+
+def enum_value(value):
+    """Graphene hands enum inputs over as members; the services want their values."""
+    return getattr(value, "value", value)
+
+
+# ---------- people and places ----------
+
+
+def _may_see_people_of(identity, school_id: int | None) -> bool:
+    """Admins see everyone; a school's leaders and its SIPs see that school's staff."""
+    if identity.is_admin:
+        return True
+    if school_id is None:
+        return False
+    return school_id in identity.schools_for("school_leader") or school_id in identity.schools_for("sip")
+
+
+class PageInfo(graphene.ObjectType):
+    has_next_page = graphene.Boolean(required=True)
+    end_cursor = graphene.String()
+
+
+class UserError(graphene.ObjectType):
+    field = graphene.List(graphene.NonNull(graphene.String))
+    message = graphene.String(required=True)
+
+
+class RoleGrant(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    role = graphene.Field(Role, required=True)
+    school_id = graphene.ID()
+    network_id = graphene.ID()
+
+    @staticmethod
+    def resolve_role(grant, info):
+        return grant.role.value
+
+
+class School(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    urn = graphene.String(required=True)
+    phase = graphene.Field(SchoolPhase, required=True)
+    pupil_count = graphene.Int()
+    risk_band = graphene.Field(RiskBand, required=True)
+    staff = graphene.List(graphene.NonNull(lambda: Person), required=True,
+                          description="Visible to admins and to the school's leaders and SIPs; empty otherwise.")
+
+    @staticmethod
+    def resolve_phase(school, info):
+        return school.phase.value
+
+    @staticmethod
+    def resolve_risk_band(school, info):
+        return school.risk_band.value
+
+    @staticmethod
+    def resolve_staff(school, info):
+        ctx = info.context
+        if not _may_see_people_of(ctx.identity, school.id):
+            return []
+        # One query for every school of the list being resolved, not one per school.
+        by_school = ctx.cache.get("staff_by_school")
+        if by_school is None or school.id not in by_school:
+            wanted = set(ctx.cache.get("schools_in_view") or ()) | {school.id}
+            rows = ctx.db.exec(select(PersonRow).where(col(PersonRow.school_id).in_(wanted))
+                               .order_by(PersonRow.name)).all()
+            by_school = {sid: [] for sid in wanted}
+            for p in rows:
+                by_school[p.school_id].append(p)
+            ctx.cache["staff_by_school"] = by_school
+        return by_school[school.id]
+
+
+class Organisation(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    urn = graphene.String()
+    billing_email = graphene.String(required=True)
+
+
+class Person(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    email = graphene.String(description="Null where the viewer may not see it.")
+    job_title = graphene.String()
+    school = graphene.Field(School)
+    organisation = graphene.Field(Organisation)
+    roles = graphene.List(graphene.NonNull(RoleGrant), required=True)
+
+    @staticmethod
+    def resolve_email(person, info):
+        identity = info.context.identity
+        if identity.person_id == person.id or _may_see_people_of(identity, person.school_id):
+            return person.email
+        return None
+
+    @staticmethod
+    def resolve_school(person, info):
+        return _school(info.context, person.school_id) if person.school_id else None
+
+    @staticmethod
+    def resolve_organisation(person, info):
+        identity = info.context.identity
+        if person.organisation_id is None:
+            return None
+        if identity.person_id != person.id and not identity.is_admin:
+            return None
+        return info.context.db.get(OrganisationRow, person.organisation_id)
+
+    @staticmethod
+    def resolve_roles(person, info):
+        identity = info.context.identity
+        if identity.person_id == person.id or _may_see_people_of(identity, person.school_id):
+            return person.grants
+        return []
+
+
+def _school(ctx, school_id: int):
+    schools = ctx.cache.get("schools_by_id")
+    if schools is None:
+        schools = {s.id: s for s in ctx.db.exec(select(SchoolRow)).all()}
+        ctx.cache["schools_by_id"] = schools
+    return schools.get(school_id)
+
+
+# ---------- catalogue ----------
+
+
+class Course(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    slug = graphene.String(required=True)
+    title = graphene.String(required=True)
+    summary = graphene.String(required=True)
+    description = graphene.String(required=True)
+    subject = graphene.String(required=True)
+    phases = graphene.List(graphene.NonNull(Phase), required=True)
+    audiences = graphene.List(graphene.NonNull(Audience), required=True)
+    provider = graphene.String(required=True)
+    delivery_mode = graphene.Field(DeliveryMode, required=True)
+    duration_minutes = graphene.Int(required=True)
+    visibility = graphene.Field(Visibility, required=True)
+    status = graphene.Field(CourseStatus, required=True)
+    external_price_pence = graphene.Int()
+    updated_at = graphene.DateTime(required=True)
+
+    @staticmethod
+    def resolve_updated_at(course, info):
+        from datetime import datetime
+
+        return datetime.fromisoformat(course["updated_at"])
+
+
+class CourseEdge(graphene.ObjectType):
+    node = graphene.Field(Course, required=True)
+    cursor = graphene.String(required=True)
+
+
+class CourseConnection(graphene.ObjectType):
+    edges = graphene.List(graphene.NonNull(CourseEdge), required=True)
+    page_info = graphene.Field(PageInfo, required=True)
+    total_count = graphene.Int(required=True)
+
+
+class CourseInput(graphene.InputObjectType):
+    id = graphene.ID()
+    title = graphene.String(required=True)
+    summary = graphene.String(required=True)
+    description = graphene.String(required=True)
+    subject = graphene.String(required=True)
+    phases = graphene.List(graphene.NonNull(Phase), required=True)
+    audiences = graphene.List(graphene.NonNull(Audience), required=True)
+    provider = graphene.String(required=True)
+    delivery_mode = graphene.Field(DeliveryMode, required=True)
+    duration_minutes = graphene.Int(required=True)
+    visibility = graphene.Field(Visibility, required=True)
+    status = graphene.Field(CourseStatus, required=True)
+    external_price_pence = graphene.Int()
+
+
+class CoursePayload(graphene.ObjectType):
+    course = graphene.Field(Course)
+    user_errors = graphene.List(graphene.NonNull(UserError), required=True)
+
+
+def _page_args(first: int | None, after: str | None) -> dict:
+    if first is None:
+        first = 20
+    if not 0 <= first <= MAX_PAGE:
+        raise GraphQLError(f"`first` must be between 0 and {MAX_PAGE}; ask for the next page with `after`.")
+    params = {"first": first}
+    if after:
+        params["after"] = after
+    return params
+
+
+def _connection(page: dict) -> dict:
+    return {
+        "edges": [{"node": n, "cursor": c} for n, c in zip(page["items"], page["cursors"])],
+        "page_info": {"has_next_page": page["has_next"], "end_cursor": page["end_cursor"]},
+        "total_count": page["total"],
+    }
+
+
+# ---------- root ----------
+
+
+class Query(graphene.ObjectType):
+    me = graphene.Field(Person, description="Who is signed in; null for a visitor.")
+    schools = graphene.List(graphene.NonNull(School), required=True)
+    school = graphene.Field(School, id=graphene.ID(required=True))
+    people = graphene.List(graphene.NonNull(Person), required=True, search=graphene.String(),
+                           first=graphene.Int(default_value=50),
+                           description="Admins only: people matching a name or email.")
+    courses = graphene.Field(
+        CourseConnection, required=True,
+        search=graphene.String(), subject=graphene.String(), phase=Phase(), audience=Audience(),
+        visibility=Visibility(), delivery_mode=DeliveryMode(), status=CourseStatus(),
+        first=graphene.Int(default_value=20), after=graphene.String(),
+    )
+    course = graphene.Field(Course, slug=graphene.String(required=True))
+    course_subjects = graphene.List(graphene.NonNull(graphene.String), required=True,
+                                    description="Subjects of the courses you can see, for filters.")
+
+    @staticmethod
+    def resolve_me(root, info):
+        return info.context.person
+
+    @staticmethod
+    def resolve_schools(root, info):
+        rows = info.context.db.exec(select(SchoolRow).order_by(SchoolRow.name)).all()
+        info.context.cache["schools_in_view"] = [s.id for s in rows]
+        info.context.cache["schools_by_id"] = {s.id: s for s in rows}
+        return rows
+
+    @staticmethod
+    def resolve_school(root, info, id):
+        return _school(info.context, int(id)) if str(id).isdigit() else None
+
+    @staticmethod
+    def resolve_people(root, info, search=None, first=50):
+        if not info.context.identity.is_admin:
+            raise GraphQLError("Only Lighthouse Learning admins can list people.")
+        stmt = select(PersonRow).order_by(PersonRow.name).limit(max(0, min(first or 50, MAX_PAGE)))
+        if search and search.strip():
+            like = f"%{search.strip().lower()}%"
+            stmt = stmt.where(or_(func.lower(PersonRow.name).like(like), PersonRow.email.like(like)))
+        return info.context.db.exec(stmt).all()
+
+    @staticmethod
+    def resolve_courses(root, info, first=20, after=None, **filters):
+        params = _page_args(first, after)
+        for key, value in filters.items():
+            if value is not None and value != "":
+                params[key] = enum_value(value)
+        try:
+            return _connection(info.context.call("catalogue", "GET", "/courses", params=params))
+        except (BackendUnavailable, BackendError) as exc:
+            raise as_graphql_error(exc) from exc
+
+    @staticmethod
+    def resolve_course(root, info, slug):
+        try:
+            return info.context.call("catalogue", "GET", f"/courses/by-slug/{slug}")
+        except BackendError as exc:
+            if exc.status in (404, 422):
+                return None
+            raise as_graphql_error(exc) from exc
+        except BackendUnavailable as exc:
+            raise as_graphql_error(exc) from exc
+
+    @staticmethod
+    def resolve_course_subjects(root, info):
+        try:
+            return info.context.call("catalogue", "GET", "/courses/subjects")["subjects"]
+        except (BackendUnavailable, BackendError) as exc:
+            raise as_graphql_error(exc) from exc
+
+
+class SaveCourse(graphene.Mutation):
+    class Arguments:
+        input = CourseInput(required=True)
+
+    Output = CoursePayload
+
+    @staticmethod
+    def mutate(root, info, input):
+        ctx = info.context
+        if not ctx.identity.is_admin:
+            return {"course": None, "user_errors": [
+                {"field": None, "message": "Only Lighthouse Learning admins can edit the catalogue."}]}
+        body = {k: v for k, v in dict(input).items() if k != "id"}
+        body["phases"] = [enum_value(p) for p in body["phases"]]
+        body["audiences"] = [enum_value(a) for a in body["audiences"]]
+        for key in ("delivery_mode", "visibility", "status"):
+            body[key] = enum_value(body[key])
+        try:
+            if input.get("id"):
+                if not str(input["id"]).isdigit():
+                    return {"course": None, "user_errors": [{"field": ["id"], "message": "There is no such course."}]}
+                course = ctx.call("catalogue", "PUT", f"/courses/{input['id']}", json=body)
+            else:
+                course = ctx.call("catalogue", "POST", "/courses", json=body)
+        except BackendError as exc:
+            return {"course": None, "user_errors": user_errors(exc)}
+        except BackendUnavailable as exc:
+            return {"course": None, "user_errors": [{"field": None, "message": str(exc)}]}
+        return {"course": course, "user_errors": []}
+
+
+class PersonPayload(graphene.ObjectType):
+    person = graphene.Field(Person)
+    user_errors = graphene.List(graphene.NonNull(UserError), required=True)
+
+
+class GrantRole(graphene.Mutation):
+    """Admins grant a role, scoped to a school or a network where the role needs one."""
+
+    class Arguments:
+        person_id = graphene.ID(required=True)
+        role = Role(required=True)
+        school_id = graphene.ID()
+        network_id = graphene.ID()
+
+    Output = PersonPayload
+
+    @staticmethod
+    def mutate(root, info, person_id, role, school_id=None, network_id=None):
+        ctx = info.context
+        try:
+            ids = [int(x) if x is not None else None for x in (person_id, school_id, network_id)]
+        except ValueError:
+            return {"person": None, "user_errors": [{"field": None, "message": "Ids must be numbers we gave out."}]}
+        try:
+            grant = identity_service.grant_role(ctx.db, ctx.identity, ids[0], enum_value(role), ids[1], ids[2])
+        except ApiError as exc:
+            return {"person": None, "user_errors": exc.field_errors or [{"field": None, "message": exc.message}]}
+        return {"person": grant.person, "user_errors": []}
+
+
+class RevokeRole(graphene.Mutation):
+    class Arguments:
+        grant_id = graphene.ID(required=True)
+
+    Output = PersonPayload
+
+    @staticmethod
+    def mutate(root, info, grant_id):
+        ctx = info.context
+        if not str(grant_id).isdigit():
+            return {"person": None, "user_errors": [{"field": ["grantId"], "message": "There is no such role grant."}]}
+        try:
+            person = identity_service.revoke_role(ctx.db, ctx.identity, int(grant_id))
+        except ApiError as exc:
+            return {"person": None, "user_errors": [{"field": None, "message": exc.message}]}
+        return {"person": person, "user_errors": []}
+
+
+class Mutation(graphene.ObjectType):
+    save_course = SaveCourse.Field(required=True)
+    grant_role = GrantRole.Field(required=True)
+    revoke_role = RevokeRole.Field(required=True)
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)
+
+
+def sdl() -> str:
+    from graphql import print_schema
+
+    return print_schema(schema.graphql_schema) + "\n"

@@ -1,0 +1,1 @@
+"""People, schools, organisations, role grants and sign-in sessions."""

@@ -1,0 +1,149 @@
+"""Identity operations: who signed in, what they may do, and sign-in sessions."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from gateway.identity.models import LoginSession, OidcIdentity, Person, Role, RoleGrant, School
+from shared import tokens
+from shared.clock import as_utc, utcnow
+from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
+
+IDLE_TIMEOUT = timedelta(minutes=30)
+ABSOLUTE_TIMEOUT = timedelta(hours=12)
+# Writing last_seen on every request would turn every page view into a write.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+class SignInRefused(Exception):
+    """The provider vouched for someone we cannot accept; the message says why."""
+
+
+def person_from_claims(db: Session, issuer: str, claims: dict) -> Person:
+    """The person a verified ID token speaks for.
+
+    A provider account seen before signs in as the same person.  Otherwise the
+    `email` claim is matched to the trust's people; an email never seen before gets a
+    new account with no roles (an admin grants them).  Never merges two people.
+    """
+    subject = str(claims.get("sub") or "")
+    email = str(claims.get("email") or "").strip().lower()
+    if not subject:
+        raise SignInRefused("The sign-in provider did not say who you are.")
+    link = db.exec(select(OidcIdentity).where(OidcIdentity.issuer == issuer, OidcIdentity.subject == subject)).first()
+    if link is not None:
+        person = db.get(Person, link.person_id)
+    else:
+        if not email or "@" not in email:
+            raise SignInRefused("Your sign-in provider did not share an email address, so we cannot tell who you are.")
+        if claims.get("email_verified") is False:
+            raise SignInRefused("Your email address is not verified with your sign-in provider.")
+        person = db.exec(select(Person).where(Person.email == email)).first()
+        if person is None:
+            name = str(claims.get("name") or "").strip() or email.split("@")[0].replace(".", " ").title()
+            person = Person(email=email, name=name[:160])
+            db.add(person)
+            db.flush()
+        db.add(OidcIdentity(issuer=issuer, subject=subject, person_id=person.id))
+    person.last_login_at = utcnow()
+    db.flush()
+    return person
+
+
+def identity_for(person: Person | None) -> tokens.Identity:
+    if person is None:
+        return tokens.ANONYMOUS_IDENTITY
+    return tokens.Identity(
+        subject=str(person.id),
+        name=person.name,
+        email=person.email,
+        school_id=person.school_id,
+        organisation_id=person.organisation_id,
+        grants=tuple(
+            tokens.Grant(role=g.role.value, school_id=g.school_id, network_id=g.network_id)
+            for g in person.grants
+        ),
+    )
+
+
+def _hash(session_id: str) -> str:
+    # The database keeps a hash, so a leaked table cannot be replayed as cookies.
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def start_session(db: Session, person: Person) -> str:
+    token = secrets.token_urlsafe(32)
+    db.add(LoginSession(id=_hash(token), person_id=person.id))
+    db.flush()
+    return token
+
+
+def resume_session(db: Session, token: str | None) -> Person | None:
+    """The person behind a session cookie, or None if it has ended or timed out
+    (idle 30 minutes, or 12 hours since sign-in, whichever comes first)."""
+    if not token:
+        return None
+    row = db.get(LoginSession, _hash(token))
+    now = utcnow()
+    if row is None or row.ended_at is not None:
+        return None
+    if now - as_utc(row.last_seen_at) > IDLE_TIMEOUT or now - as_utc(row.created_at) > ABSOLUTE_TIMEOUT:
+        row.ended_at = now
+        return None
+    if now - as_utc(row.last_seen_at) > TOUCH_EVERY:
+        row.last_seen_at = now
+    return db.get(Person, row.person_id)
+
+
+def end_session(db: Session, token: str | None) -> None:
+    if token and (row := db.get(LoginSession, _hash(token))) is not None and row.ended_at is None:
+        row.ended_at = utcnow()
+
+
+SCHOOL_SCOPED = {"staff", "school_leader", "sip", "governor"}
+
+
+def grant_role(db: Session, actor: tokens.Identity, person_id: int, role: str,
+               school_id: int | None = None, network_id: int | None = None) -> RoleGrant:
+    """Admins grant roles, scoped as the role needs; granting what is held already
+    answers with the existing grant."""
+    if not actor.is_admin:
+        raise Forbidden("Only Lighthouse Learning admins can grant roles.")
+    person = db.get(Person, person_id)
+    if person is None:
+        raise NotFound("There is no such person.")
+    if role not in tokens.ROLES:
+        raise Invalid("Unknown role.", [field_error("role", f"Choose one of {', '.join(tokens.ROLES)}.")])
+    if role in SCHOOL_SCOPED and (school_id is None or db.get(School, school_id) is None):
+        raise Invalid("This role needs a school.", [field_error("schoolId", "Choose one of the trust's schools.")])
+    if role == "network_lead" and network_id is None:
+        raise Invalid("This role needs a network.", [field_error("networkId", "Choose the network they lead.")])
+    if role not in SCHOOL_SCOPED:
+        school_id = None
+    if role != "network_lead":
+        network_id = None
+    for grant in person.grants:
+        if (grant.role.value, grant.school_id, grant.network_id) == (role, school_id, network_id):
+            return grant
+    grant = RoleGrant(person_id=person.id, role=Role(role), school_id=school_id, network_id=network_id,
+                      granted_by_id=actor.person_id)
+    person.grants.append(grant)
+    db.flush()
+    return grant
+
+
+def revoke_role(db: Session, actor: tokens.Identity, grant_id: int) -> Person:
+    if not actor.is_admin:
+        raise Forbidden("Only Lighthouse Learning admins can revoke roles.")
+    grant = db.get(RoleGrant, grant_id)
+    if grant is None:
+        raise NotFound("There is no such role grant.")
+    if grant.person_id == actor.person_id and grant.role.value == "ll_admin":
+        raise Conflict("You cannot remove your own admin role; ask another admin.")
+    person = db.get(Person, grant.person_id)
+    person.grants.remove(grant)
+    db.flush()
+    return person

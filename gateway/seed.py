@@ -1,0 +1,85 @@
+"""Demo data for the embedded default: the trust's 30 schools, their staff, three
+external schools and the demo accounts the README lists.  Runs once: a database that
+already has schools is left alone."""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from sqlmodel import Session, select
+
+from gateway import demo_data
+from gateway.db import database
+from gateway.identity.models import Organisation, Person, Role, RoleGrant, School
+
+MATHS_NETWORK_ID = 1  # the networks service seeds the maths network with this id
+
+# (email, name, job title, grants as (role, school index or None, network id or None))
+DEMO_ACCOUNTS = [
+    ("ll.admin@lighthouse.test", "Alex Admin", "Lighthouse Learning administrator", [("ll_admin", None, None)], 0),
+    ("teacher@lighthouse.test", "Tara Teacher", "Year 4 class teacher", [("staff", 0, None)], 0),
+    ("head@lighthouse.test", "Hannah Head", "Headteacher", [("staff", 0, None), ("school_leader", 0, None)], 0),
+    ("maths.lead@lighthouse.test", "Malik Mathslead", "Maths lead", [("staff", 1, None), ("network_lead", None, MATHS_NETWORK_ID)], 1),
+    ("sip@lighthouse.test", "Sam Improvement", "School improvement partner",
+     [("sip", 0, None), ("sip", 1, None), ("sip", 2, None), ("sip", 3, None), ("sip", 4, None)], None),
+    ("governor@lighthouse.test", "Gwen Governor", "Chair of governors", [("governor", 0, None)], 0),
+    ("bursar@external.test", "Bella Bursar", "School business manager", [("external_booker", None, None)], None),
+]
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _pick(seq: list[str], *key) -> str:
+    digest = hashlib.sha256("|".join(map(str, key)).encode()).digest()
+    return seq[int.from_bytes(digest[:4], "big") % len(seq)]
+
+
+def seed(db: Session | None = None) -> bool:
+    """Load the demo data unless there are schools already; True if it loaded."""
+    if db is None:
+        with database().session() as session:
+            return seed(session)
+    if db.exec(select(School.id).limit(1)).first() is not None:
+        return False
+    schools = [School(name=s["name"], urn=s["urn"], phase=s["phase"], pupil_count=s["pupil_count"],
+                      risk_band=s["risk_band"]) for s in demo_data.SCHOOLS]
+    db.add_all(schools)
+    orgs = [Organisation(name=o["name"], urn=o["urn"], billing_email=o["billing_email"], address=o["address"])
+            for o in demo_data.EXTERNAL_ORGANISATIONS]
+    db.add_all(orgs)
+    db.flush()
+
+    seen: set[str] = set()
+    for email, name, title, grants, school_index in DEMO_ACCOUNTS:
+        person = Person(email=email, name=name, job_title=title,
+                        school_id=schools[school_index].id if school_index is not None else None,
+                        organisation_id=orgs[0].id if email.endswith("@external.test") else None)
+        person.grants = [RoleGrant(role=Role(role), school_id=schools[i].id if i is not None else None,
+                                   network_id=network) for role, i, network in grants]
+        db.add(person)
+        seen.add(email)
+
+    mix = demo_data.STAFF_ROLES_MIX
+    for index, (spec, school) in enumerate(zip(demo_data.SCHOOLS, schools)):
+        domain = f"{_slug(spec['name'])}.lighthouse.test"
+        teachers = spec["teachers"]
+        partners = round(teachers * mix.get("learning_partner_per_teacher", 0.6))
+        support = max(mix.get("support_staff_min", 2), teachers // 4)
+        jobs = (["Headteacher"] + ["Teacher"] * (teachers - 1) + ["Learning partner"] * partners
+                + ["Support staff"] * support)
+        for n, job in enumerate(jobs):
+            first = _pick(demo_data.FIRST_NAMES, index, n, "first")
+            last = _pick(demo_data.LAST_NAMES, index, n, "last")
+            email = f"{first}.{last}".lower().replace("'", "").replace(" ", "-") + f"@{domain}"
+            if email in seen:
+                email = email.replace("@", f"{n}@")
+            seen.add(email)
+            person = Person(email=email, name=f"{first} {last}", job_title=job, school_id=school.id)
+            person.grants = [RoleGrant(role=Role.STAFF, school_id=school.id)]
+            if job == "Headteacher":
+                person.grants.append(RoleGrant(role=Role.SCHOOL_LEADER, school_id=school.id))
+            db.add(person)
+    db.flush()
+    return True

@@ -1,0 +1,124 @@
+"""Signing in through a real OpenID Connect provider, sessions and their end."""
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import time_machine
+
+from tests.support.fixtures import gql, oidc_authorize, sign_in
+
+ME = "{ me { name email roles { role schoolId networkId } } }"
+
+
+def test_first_sign_in_of_a_known_email_finds_the_person(client, make_school, make_person):
+    school = make_school()
+    make_person("teacher@lighthouse.test", "Tara Teacher", roles=[("staff", school)], school_id=school)
+    sign_in(client, "teacher@lighthouse.test")
+    me = gql(client, ME)["data"]["me"]
+    assert me == {"name": "Tara Teacher", "email": "teacher@lighthouse.test",
+                  "roles": [{"role": "STAFF", "schoolId": str(school), "networkId": None}]}
+    home = client.get("/").get_data(as_text=True)
+    assert "Welcome, Tara Teacher" in home and "Staff" in home
+
+
+def test_unknown_email_gets_an_account_with_no_roles(client):
+    sign_in(client, "New.Person@Example.test")
+    me = gql(client, ME)["data"]["me"]
+    assert me["email"] == "new.person@example.test"
+    assert me["roles"] == []
+    assert "You have no roles yet" in client.get("/").get_data(as_text=True)
+
+
+def test_the_authorization_request_uses_pkce_state_and_nonce(client):
+    start = client.get("/auth/login/default")
+    query = parse_qs(urlsplit(start.headers["Location"]).query)
+    assert query["code_challenge_method"] == ["S256"]
+    assert len(query["code_challenge"][0]) >= 43
+    assert query["state"][0] and query["nonce"][0]
+    assert query["scope"] == ["openid email profile"]
+
+
+def test_a_forged_state_is_refused_and_nobody_is_signed_in(client):
+    start = client.get("/auth/login/default")
+    back = urlsplit(oidc_authorize(start.headers["Location"], "teacher@lighthouse.test").headers["location"])
+    params = parse_qs(back.query)
+    forged = client.get(f"{back.path}?code={params['code'][0]}&state=forged")
+    assert forged.status_code == 400
+    assert "could not complete your sign-in" in forged.get_data(as_text=True)
+    assert gql(client, ME)["data"]["me"] is None
+
+
+def test_denying_at_the_provider_says_so(client):
+    start = client.get("/auth/login/default")
+    back = urlsplit(oidc_authorize(start.headers["Location"], "teacher@lighthouse.test", action="deny")
+                    .headers["location"])
+    response = client.get(f"{back.path}?{back.query}")
+    assert response.status_code == 400
+    assert "Sign-in was cancelled" in response.get_data(as_text=True)
+
+
+def test_sign_out_ends_the_session_even_for_a_copied_cookie(gateway_app, client):
+    sign_in(client, "teacher@lighthouse.test")
+    cookie = client.get_cookie("ll_session")
+    thief = gateway_app.test_client()
+    thief.set_cookie("ll_session", cookie.value)
+    assert gql(thief, ME)["data"]["me"]["email"] == "teacher@lighthouse.test"
+
+    token = client.get("/").get_data(as_text=True).split('name="csrf-token" content="')[1].split('"')[0]
+    assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
+    assert gql(client, ME)["data"]["me"] is None
+    assert gql(thief, ME)["data"]["me"] is None
+
+
+def test_sign_out_without_the_csrf_token_is_refused(client):
+    sign_in(client, "teacher@lighthouse.test")
+    refused = client.post("/sign-out")
+    assert refused.status_code == 400
+    assert gql(client, ME)["data"]["me"]["email"] == "teacher@lighthouse.test"
+
+
+def test_sessions_end_after_30_idle_minutes_and_12_hours_in_all(client):
+    with time_machine.travel("2026-11-23 08:00:00+00:00", tick=True) as clock:
+        sign_in(client, "teacher@lighthouse.test")
+        # active all day, never idle for 30 minutes
+        for _ in range(24):  # 11 h 36 min
+            clock.shift(timedelta(minutes=29))
+            assert gql(client, ME)["data"]["me"] is not None
+        clock.shift(timedelta(minutes=29))  # 12 h 5 min after signing in
+        assert gql(client, ME)["data"]["me"] is None
+
+    with time_machine.travel("2026-11-24 08:00:00+00:00", tick=True) as clock:
+        sign_in(client, "teacher@lighthouse.test")
+        clock.shift(timedelta(minutes=31))
+        assert gql(client, ME)["data"]["me"] is None
+
+
+def test_session_cookie_flags(client):
+    sign_in(client, "teacher@lighthouse.test")
+    cookie = client.get_cookie("ll_session")
+    assert cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_next_is_kept_but_never_leaves_the_site(client):
+    start = client.get("/auth/login/default?next=/courses?q=maths")
+    back = urlsplit(oidc_authorize(start.headers["Location"], "teacher@lighthouse.test").headers["location"])
+    assert client.get(f"{back.path}?{back.query}").headers["Location"] == "/courses?q=maths"
+
+    start = client.get("/auth/login/default?next=//evil.test/")
+    back = urlsplit(oidc_authorize(start.headers["Location"], "teacher@lighthouse.test").headers["location"])
+    assert client.get(f"{back.path}?{back.query}").headers["Location"] == "/"
+
+
+def test_graphql_with_the_cookie_needs_the_csrf_header(client):
+    sign_in(client, "teacher@lighthouse.test")
+    refused = client.post("/graphql", json={"query": ME})
+    assert refused.status_code == 400
+    assert "expired or came from another site" in refused.get_json()["errors"][0]["message"]
+
+
+def test_graphql_without_any_cookie_is_a_visitor(stack, gateway_server):
+    response = httpx.post(f"{gateway_server.url}/graphql", json={"query": ME})
+    assert response.status_code == 200
+    assert response.json() == {"data": {"me": None}}

@@ -1,0 +1,1 @@
+"""Server-rendered pages; each reads and writes through the GraphQL schema."""

@@ -1,0 +1,211 @@
+"""The web pages.  Every page reads through the same GraphQL schema as the API, so a
+page can never show what the API would refuse this person."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
+
+from gateway.graph.view import execute_here
+
+bp = Blueprint("web", __name__)
+
+PHASES = ["EYFS", "KS1", "KS2", "KS3", "KS4", "KS5"]
+AUDIENCES = ["TEACHER", "LEARNING_PARTNER", "SUPPORT_STAFF", "SUBJECT_LEAD", "HEADTEACHER", "ECT", "GOVERNOR", "SUPPLY"]
+DELIVERY_MODES = ["IN_PERSON", "ONLINE", "HYBRID"]
+VISIBILITIES = ["TRUST", "PUBLIC"]
+STATUSES = ["DRAFT", "PUBLISHED", "ARCHIVED"]
+
+COURSE_FIELDS = """
+  id slug title summary description subject phases audiences provider deliveryMode
+  durationMinutes visibility status externalPricePence updatedAt
+"""
+
+
+@bp.app_template_filter("label")
+def label(value: str | None) -> str:
+    """KS2 stays KS2; IN_PERSON becomes In person."""
+    if not value:
+        return ""
+    if value in PHASES or value in ("ECT", "SIP"):
+        return value
+    return value.replace("_", " ").capitalize()
+
+
+@bp.app_template_filter("pence")
+def pence(value: int | None) -> str:
+    return "" if value is None else f"£{value / 100:,.2f}"
+
+
+@bp.app_template_filter("duration")
+def duration(minutes: int) -> str:
+    hours, mins = divmod(int(minutes), 60)
+    if hours and mins:
+        return f"{hours} h {mins} min"
+    return f"{hours} h" if hours else f"{mins} min"
+
+
+@bp.app_context_processor
+def _viewer():
+    identity = g.get("identity")
+    return {"viewer": g.get("person"), "is_admin": bool(identity and identity.is_admin)}
+
+
+@bp.get("/healthz")
+def healthz():
+    return jsonify(status="ok", component="gateway")
+
+
+@bp.get("/readyz")
+def readyz():
+    from gateway.db import database
+
+    try:
+        database(current_app.extensions["lighthouse_settings"]).ping()
+    except Exception as exc:  # a probe reports, it does not raise
+        return jsonify(status="unavailable", component="gateway", reason=type(exc).__name__), 503
+    return jsonify(status="ready", component="gateway")
+
+
+@bp.get("/")
+def home():
+    result = execute_here("""{ me { name email jobTitle school { name } organisation { name }
+                                roles { role schoolId networkId } } }""")
+    return render_template("home.html", me=(result.get("data") or {}).get("me"))
+
+
+@bp.get("/courses")
+def catalogue():
+    args = request.args
+    variables = {
+        "search": args.get("q", "").strip()[:200] or None,
+        "subject": args.get("subject") or None,
+        "phase": args.get("phase") if args.get("phase") in PHASES else None,
+        "audience": args.get("audience") if args.get("audience") in AUDIENCES else None,
+        "deliveryMode": args.get("mode") if args.get("mode") in DELIVERY_MODES else None,
+        "after": args.get("after") or None,
+    }
+    result = execute_here(
+        f"""query Catalogue($search: String, $subject: String, $phase: Phase, $audience: Audience,
+                           $deliveryMode: DeliveryMode, $after: String) {{
+              courses(search: $search, subject: $subject, phase: $phase, audience: $audience,
+                      deliveryMode: $deliveryMode, first: 20, after: $after) {{
+                totalCount pageInfo {{ hasNextPage endCursor }}
+                edges {{ node {{ {COURSE_FIELDS} }} }}
+              }}
+              courseSubjects
+            }}""",
+        variables,
+    )
+    data = result.get("data") or {}
+    errors = [e["message"] for e in result.get("errors", [])]
+    return render_template(
+        "catalogue.html", courses=data.get("courses"), subjects=data.get("courseSubjects") or [],
+        errors=errors, filters=variables, q=args.get("q", ""),
+        phases=PHASES, audiences=AUDIENCES, modes=DELIVERY_MODES,
+    )
+
+
+@bp.get("/courses/<slug>")
+def course_page(slug: str):
+    result = execute_here(f"query Course($slug: String!) {{ course(slug: $slug) {{ {COURSE_FIELDS} }} }}",
+                          {"slug": slug[:120]})
+    if result.get("errors"):
+        return render_template("error.html", title="Catalogue unavailable",
+                               message=result["errors"][0]["message"]), 503
+    course = (result.get("data") or {}).get("course")
+    if course is None:
+        abort(404)
+    return render_template("course.html", course=course)
+
+
+def _require_admin():
+    if g.get("person") is None:
+        return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+    if not g.identity.is_admin:
+        abort(403)
+    return None
+
+
+SAVE_COURSE = f"""mutation Save($input: CourseInput!) {{
+  saveCourse(input: $input) {{ course {{ {COURSE_FIELDS} }} userErrors {{ field message }} }} }}"""
+
+
+def _course_from_form(form) -> tuple[dict, dict]:
+    """The CourseInput a form describes, and field errors for what cannot even be typed."""
+    errors: dict[str, str] = {}
+    values = {
+        "title": form.get("title", ""), "summary": form.get("summary", ""),
+        "description": form.get("description", ""), "subject": form.get("subject", ""),
+        "provider": form.get("provider", ""),
+        "phases": [p for p in form.getlist("phases") if p in PHASES],
+        "audiences": [a for a in form.getlist("audiences") if a in AUDIENCES],
+        "deliveryMode": form.get("deliveryMode") if form.get("deliveryMode") in DELIVERY_MODES else "IN_PERSON",
+        "visibility": form.get("visibility") if form.get("visibility") in VISIBILITIES else "TRUST",
+        "status": form.get("status") if form.get("status") in STATUSES else "DRAFT",
+    }
+    try:
+        values["durationMinutes"] = int(form.get("durationMinutes", ""))
+    except ValueError:
+        errors["durationMinutes"] = "Enter the length in whole minutes, for example 90."
+        values["durationMinutes"] = 0
+    price = form.get("externalPrice", "").strip().lstrip("£")
+    if price:
+        try:
+            values["externalPricePence"] = round(float(price) * 100)
+        except ValueError:
+            errors["externalPricePence"] = "Enter a price in pounds, for example 95 or 95.50."
+    else:
+        values["externalPricePence"] = None
+    if form.get("id"):
+        values["id"] = form["id"]
+    return values, errors
+
+
+def _editor(course: dict | None, errors: dict, status: int = 200):
+    return render_template("admin/course_form.html", course=course or {}, errors=errors, phases=PHASES,
+                           audiences=AUDIENCES, modes=DELIVERY_MODES, visibilities=VISIBILITIES,
+                           statuses=STATUSES), status
+
+
+@bp.route("/admin/courses/new", methods=["GET", "POST"])
+def new_course():
+    if (refused := _require_admin()) is not None:
+        return refused
+    if request.method == "GET":
+        return _editor({"phases": [], "audiences": [], "status": "DRAFT", "visibility": "TRUST",
+                        "deliveryMode": "IN_PERSON"}, {})
+    return _save(None)
+
+
+@bp.route("/admin/courses/<slug>/edit", methods=["GET", "POST"])
+def edit_course(slug: str):
+    if (refused := _require_admin()) is not None:
+        return refused
+    result = execute_here(f"query Course($slug: String!) {{ course(slug: $slug) {{ {COURSE_FIELDS} }} }}",
+                          {"slug": slug[:120]})
+    course = (result.get("data") or {}).get("course")
+    if course is None:
+        abort(404)
+    if request.method == "GET":
+        return _editor(course, {})
+    return _save(course)
+
+
+def _save(existing: dict | None):
+    values, errors = _course_from_form(request.form)
+    if existing:
+        values["id"] = existing["id"]
+    shown = {**values, "slug": existing["slug"] if existing else None,
+             "externalPricePence": values.get("externalPricePence")}
+    if errors:
+        return _editor(shown, errors, 422)
+    result = execute_here(SAVE_COURSE, {"input": values})
+    if result.get("errors"):
+        return _editor(shown, {"_": result["errors"][0]["message"]}, 422)
+    payload = result["data"]["saveCourse"]
+    if payload["userErrors"]:
+        field_errors = {}
+        for err in payload["userErrors"]:
+            key = (err.get("field") or ["_"])[0]
+            field_errors.setdefault(key, err["message"])
+        return _editor(shown, field_errors, 422)
+    return redirect(url_for("web.course_page", slug=payload["course"]["slug"], saved=1))

@@ -1,0 +1,1 @@
+"""The three Lighthouse Learning services; each imports `shared` and nothing of another."""

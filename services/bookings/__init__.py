@@ -1,0 +1,1 @@
+"""Bookings service: sessions, capacity, bookings, waiting lists, orders and payments."""

@@ -1,0 +1,12 @@
+"""The bookings service's application factory."""
+from __future__ import annotations
+
+from services.bookings.db import database
+from shared.settings import Settings, get_settings
+from shared.web import create_service_app
+
+
+def create_app(settings: Settings | None = None):
+    settings = settings or get_settings()
+    return create_service_app("bookings", settings, database(settings), [],
+                              title="Lighthouse Learning bookings")

@@ -1,0 +1,22 @@
+"""The bookings service's own tables and database."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from shared.db import Database, declarative_base, get_database
+from shared.settings import Settings, get_settings
+
+BookingsModel = declarative_base("BookingsModel")
+VERSION_TABLE = "alembic_version_bookings"
+MIGRATIONS = Path(__file__).parent / "migrations"
+UNMODELLED: tuple[str, ...] = ()
+
+
+def database(settings: Settings | None = None) -> Database:
+    return get_database((settings or get_settings()).database_url_for("bookings"))
+
+
+def metadata():
+    # Sessions, bookings and orders arrive with their issue; until then the
+    # service has an empty schema and one empty migration.
+    return BookingsModel.metadata

@@ -1,0 +1,1 @@
+"""Catalogue service: courses now; cascaded programmes, sprints, QA notes and videos later."""

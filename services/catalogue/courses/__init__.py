@@ -1,0 +1,1 @@
+"""Courses: what Lighthouse Learning offers, searchable by anyone allowed to see it."""

@@ -1,0 +1,109 @@
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, Relationship
+
+from services.catalogue.db import CatalogueModel
+from shared.clock import utcnow
+
+
+class Phase(str, enum.Enum):
+    EYFS = "EYFS"
+    KS1 = "KS1"
+    KS2 = "KS2"
+    KS3 = "KS3"
+    KS4 = "KS4"
+    KS5 = "KS5"
+
+
+class Audience(str, enum.Enum):
+    TEACHER = "TEACHER"
+    LEARNING_PARTNER = "LEARNING_PARTNER"
+    SUPPORT_STAFF = "SUPPORT_STAFF"
+    SUBJECT_LEAD = "SUBJECT_LEAD"
+    HEADTEACHER = "HEADTEACHER"
+    ECT = "ECT"
+    GOVERNOR = "GOVERNOR"
+    SUPPLY = "SUPPLY"
+
+
+class Visibility(str, enum.Enum):
+    TRUST = "TRUST"
+    PUBLIC = "PUBLIC"
+
+
+class DeliveryMode(str, enum.Enum):
+    IN_PERSON = "IN_PERSON"
+    ONLINE = "ONLINE"
+    HYBRID = "HYBRID"
+
+
+class CourseStatus(str, enum.Enum):
+    DRAFT = "DRAFT"
+    PUBLISHED = "PUBLISHED"
+    ARCHIVED = "ARCHIVED"
+
+
+def _enum(e: type[enum.Enum], name: str) -> sa.Enum:
+    # Stored as checked text, not a native PostgreSQL enum: adding a value later is a
+    # one-line migration instead of an ALTER TYPE dance.
+    return sa.Enum(e, name=name, native_enum=False, create_constraint=True, length=20,
+                   values_callable=lambda members: [m.value for m in members])
+
+
+class Course(CatalogueModel, table=True):
+    __tablename__ = "course"
+    __table_args__ = (
+        sa.CheckConstraint("duration_minutes > 0", name="duration_positive"),
+        sa.CheckConstraint("external_price_pence IS NULL OR external_price_pence >= 0", name="price_not_negative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(sa_column=sa.Column(sa.String(120), nullable=False, unique=True))
+    title: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    summary: str = Field(sa_column=sa.Column(sa.String(500), nullable=False))
+    description: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    subject: str = Field(sa_column=sa.Column(sa.String(80), nullable=False, index=True))
+    provider: str = Field(sa_column=sa.Column(sa.String(120), nullable=False))
+    delivery_mode: DeliveryMode = Field(sa_column=sa.Column(_enum(DeliveryMode, "delivery_mode"), nullable=False))
+    duration_minutes: int
+    visibility: Visibility = Field(sa_column=sa.Column(_enum(Visibility, "visibility"), nullable=False, index=True))
+    status: CourseStatus = Field(sa_column=sa.Column(_enum(CourseStatus, "status"), nullable=False, index=True))
+    external_price_pence: int | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+
+    phase_rows: list["CoursePhase"] = Relationship(
+        back_populates="course", sa_relationship_kwargs={"cascade": "all, delete-orphan", "lazy": "selectin"}
+    )
+    audience_rows: list["CourseAudience"] = Relationship(
+        back_populates="course", sa_relationship_kwargs={"cascade": "all, delete-orphan", "lazy": "selectin"}
+    )
+
+    @property
+    def phases(self) -> list[Phase]:
+        order = list(Phase)
+        return sorted((r.phase for r in self.phase_rows), key=order.index)
+
+    @property
+    def audiences(self) -> list[Audience]:
+        order = list(Audience)
+        return sorted((r.audience for r in self.audience_rows), key=order.index)
+
+
+class CoursePhase(CatalogueModel, table=True):
+    """Which key stages a course is for; a row each, so a filter is an indexed join."""
+
+    __tablename__ = "course_phase"
+    course_id: int = Field(sa_column=sa.Column(sa.ForeignKey("course.id", ondelete="CASCADE"), primary_key=True))
+    phase: Phase = Field(sa_column=sa.Column(_enum(Phase, "phase"), primary_key=True, index=True))
+    course: Course = Relationship(back_populates="phase_rows")
+
+
+class CourseAudience(CatalogueModel, table=True):
+    __tablename__ = "course_audience"
+    course_id: int = Field(sa_column=sa.Column(sa.ForeignKey("course.id", ondelete="CASCADE"), primary_key=True))
+    audience: Audience = Field(sa_column=sa.Column(_enum(Audience, "audience"), primary_key=True, index=True))
+    course: Course = Relationship(back_populates="audience_rows")

@@ -1,0 +1,24 @@
+"""The catalogue's own tables and database."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from shared.db import Database, declarative_base, get_database
+from shared.settings import Settings, get_settings
+
+CatalogueModel = declarative_base("CatalogueModel")
+VERSION_TABLE = "alembic_version_catalogue"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def database(settings: Settings | None = None) -> Database:
+    return get_database((settings or get_settings()).database_url_for("catalogue"))
+
+
+def metadata():
+    import services.catalogue.courses.models  # noqa: F401  (registers the tables)
+
+    return CatalogueModel.metadata
+
+# Kept by the migrations, not the models: full-text search (see 0001_courses).
+UNMODELLED = ("search_vector", "ix_course_search_vector", "course_fts")

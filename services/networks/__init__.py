@@ -1,0 +1,1 @@
+"""Networks service: subject networks, the academic calendar, meetings, minutes and actions."""

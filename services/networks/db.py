@@ -1,0 +1,22 @@
+"""The networks service's own tables and database."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from shared.db import Database, declarative_base, get_database
+from shared.settings import Settings, get_settings
+
+NetworksModel = declarative_base("NetworksModel")
+VERSION_TABLE = "alembic_version_networks"
+MIGRATIONS = Path(__file__).parent / "migrations"
+UNMODELLED: tuple[str, ...] = ()
+
+
+def database(settings: Settings | None = None) -> Database:
+    return get_database((settings or get_settings()).database_url_for("networks"))
+
+
+def metadata():
+    import services.networks.networks.models  # noqa: F401  (registers the tables)
+
+    return NetworksModel.metadata

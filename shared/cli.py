@@ -1,0 +1,61 @@
+"""The command line every component shares: `python -m <component> migrate|seed|web|check`.
+
+One image runs any component by argument (see deploy/): `web` serves it with
+gunicorn, `migrate` brings its database to head, `seed` loads the demo data once,
+`check` fails when models and migrations have drifted apart.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from shared import migrations
+from shared.settings import DEFAULT_PORTS, get_settings
+
+
+@dataclass
+class Component:
+    name: str
+    app_factory: str  # gunicorn's "module:factory()" spelling
+    migrations_dir: Path
+    version_table: str
+    metadata: Callable
+    seed: Callable[[], None] | None = None
+    unmodelled: tuple[str, ...] = ()
+    extra_commands: dict[str, Callable[[argparse.Namespace], int]] = field(default_factory=dict)
+
+
+def main(component: Component, argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=f"python -m {component.app_factory.split('.app:')[0]}")
+    parser.add_argument("command", choices=["migrate", "seed", "web", "check", *component.extra_commands])
+    parser.add_argument("--port", type=int, default=None)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    url = settings.database_url_for(component.name)
+
+    if args.command == "migrate":
+        migrations.upgrade(component.migrations_dir, url)
+        return 0
+    if args.command == "check":
+        diffs = migrations.drift(url, component.metadata(), component.version_table, component.unmodelled)
+        for diff in diffs:
+            print(diff)
+        return 1 if diffs else 0
+    if args.command == "seed":
+        if component.seed and settings.seed_demo_data:
+            component.seed()
+        return 0
+    if args.command == "web":
+        port = args.port or int(os.environ.get("PORT" if component.name == "gateway" else "", 0) or 0) \
+            or DEFAULT_PORTS[component.name]
+        host = os.environ.get("LL_BIND", "127.0.0.1")
+        gunicorn = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
+                    "--workers", str(args.workers), "--threads", "4", "--worker-class", "gthread",
+                    "--access-logfile", "-", "--graceful-timeout", "10", component.app_factory]
+        os.execv(sys.executable, gunicorn)
+    return component.extra_commands[args.command](args)

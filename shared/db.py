@@ -1,0 +1,150 @@
+"""Databases: one per component, SQLite by default, PostgreSQL when configured.
+
+Each component declares its tables on its own `Base` (its own MetaData with a naming
+convention, so migrations never hold anonymous constraints).  Web requests get one
+session from `request_session()`, committed in one place when the response succeeds
+and rolled back otherwise; domain operations only add and flush.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from flask import Flask, g
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import registry
+from sqlmodel import Session, SQLModel, create_engine
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def declarative_base(name: str) -> type[SQLModel]:
+    """A SQLModel base with its own metadata, so one component's tables never leak into
+    another's migrations even when several components share a process (tests)."""
+    reg = registry(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+    return type(name, (SQLModel,), {"__module__": __name__}, registry=reg)
+
+
+def normalise_url(url: str) -> str:
+    # psycopg 3 is the driver we ship; accept the common spellings of a PostgreSQL URL.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+            from pathlib import Path
+
+            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            # pysqlite's own transaction handling would defer BEGIN; we issue it ourselves
+            # so that BEGIN IMMEDIATE can serialise writers where a guard needs it.
+            dbapi_connection.isolation_level = None
+            cur = dbapi_connection.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            conn.exec_driver_sql("BEGIN")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+class Database:
+    """The engine of one component, made on first use."""
+
+    def __init__(self, url: str):
+        self.url = normalise_url(url)
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.url)
+        return self._engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work outside a request (jobs, seeding): commit or roll back whole."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+
+
+def init_request_sessions(app: Flask, database: Database) -> None:
+    """One session per request, committed once when the response is a success."""
+    app.extensions["lighthouse_db"] = database
+
+    @app.after_request
+    def _commit(response):
+        session: Session | None = g.pop("db_session", None)
+        if session is not None:
+            try:
+                if response.status_code < 400:
+                    session.commit()
+                else:
+                    session.rollback()
+            finally:
+                session.close()
+        return response
+
+    @app.teardown_request
+    def _close(_exc):
+        session: Session | None = g.pop("db_session", None)
+        if session is not None:  # the request failed before after_request ran
+            session.rollback()
+            session.close()
+
+
+def request_session() -> Session:
+    from flask import current_app
+
+    if "db_session" not in g:
+        g.db_session = Session(current_app.extensions["lighthouse_db"].engine, expire_on_commit=False)
+    return g.db_session
+
+
+_databases: dict[str, Database] = {}
+
+
+def get_database(url: str) -> Database:
+    """One Database (and so one connection pool) per URL in a process."""
+    url = normalise_url(url)
+    if url not in _databases:
+        _databases[url] = Database(url)
+    return _databases[url]

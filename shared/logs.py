@@ -1,0 +1,55 @@
+"""JSON logs, each line carrying the request id that the gateway passed along."""
+from __future__ import annotations
+
+import logging
+import sys
+import uuid
+
+from flask import Flask, g, has_request_context, request
+from pythonjsonlogger.json import JsonFormatter
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = g.get("request_id") if has_request_context() else None
+        return True
+
+
+def configure_logging(component: str, level: int = logging.INFO) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        JsonFormatter(
+            "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            static_fields={"component": component},
+            rename_fields={"levelname": "level", "asctime": "time"},
+        )
+    )
+    handler.addFilter(_RequestIdFilter())
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "_lighthouse", False)]:
+        root.removeHandler(old)
+    handler._lighthouse = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+def install_request_id(app: Flask) -> None:
+    """Take the caller's request id (or make one) and echo it on the response."""
+
+    @app.before_request
+    def _take_request_id():
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        # Only accept short, printable ids: the value ends up in every log line.
+        g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
+
+    @app.after_request
+    def _echo_request_id(response):
+        if g.get("request_id"):
+            response.headers[REQUEST_ID_HEADER] = g.request_id
+        return response
+
+
+def current_request_id() -> str | None:
+    return g.get("request_id") if has_request_context() else None

@@ -1,0 +1,138 @@
+"""Typed settings read from the environment.
+
+Defaults run the embedded default (SQLite files under var/, the local OIDC provider,
+keys generated under var/keys).  In production (`LL_ENV=production`) a component
+refuses to start with a development secret or without the keys it needs.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "dev-only-secret-change-me"
+
+COMPONENTS = ("gateway", "catalogue", "bookings", "networks")
+DEFAULT_PORTS = {"gateway": 8000, "catalogue": 8001, "bookings": 8002, "networks": 8003}
+
+
+class Settings(BaseSettings):
+    """Everything a component reads from its environment.
+
+    `DATABASE_URL` names a server and a base database; each component appends its own
+    name to the database (``…/lighthouse`` → ``…/lighthouse_catalogue``) so that every
+    service owns its data.  `<COMPONENT>_DATABASE_URL` overrides that for one
+    component, verbatim.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
+
+    env: Literal["development", "test", "production"] = Field("development", alias="LL_ENV")
+    var_dir: Path = Field(ROOT / "var", alias="LL_VAR_DIR")
+    database_url: str | None = Field(None, alias="DATABASE_URL")
+    catalogue_database_url: str | None = Field(None, alias="CATALOGUE_DATABASE_URL")
+    bookings_database_url: str | None = Field(None, alias="BOOKINGS_DATABASE_URL")
+    networks_database_url: str | None = Field(None, alias="NETWORKS_DATABASE_URL")
+    gateway_database_url: str | None = Field(None, alias="GATEWAY_DATABASE_URL")
+
+    secret_key: str = Field(DEV_SECRET, alias="LL_SECRET_KEY")
+    # PEM text of the gateway's Ed25519 key pair; in development generated under var/keys.
+    service_token_private_key: str | None = Field(None, alias="LL_SERVICE_TOKEN_PRIVATE_KEY")
+    service_token_public_key: str | None = Field(None, alias="LL_SERVICE_TOKEN_PUBLIC_KEY")
+    service_token_ttl_seconds: int = Field(60, alias="LL_SERVICE_TOKEN_TTL", ge=5, le=900)
+
+    catalogue_url: str = Field("http://127.0.0.1:8001", alias="LL_CATALOGUE_URL")
+    bookings_url: str = Field("http://127.0.0.1:8002", alias="LL_BOOKINGS_URL")
+    networks_url: str = Field("http://127.0.0.1:8003", alias="LL_NETWORKS_URL")
+    public_url: str = Field("http://127.0.0.1:8000", alias="LL_PUBLIC_URL")
+
+    oidc_issuer: str = Field("http://127.0.0.1:9400", alias="LL_OIDC_ISSUER")
+    oidc_client_id: str = Field("lighthouse-learning", alias="LL_OIDC_CLIENT_ID")
+    oidc_client_secret: str = Field("lighthouse-dev-client-secret", alias="LL_OIDC_CLIENT_SECRET")
+    # Further providers as JSON: [{"name": "acme", "label": "Acme Academy", "issuer": …,
+    # "client_id": …, "client_secret": …}]
+    oidc_extra_providers: str = Field("[]", alias="LL_OIDC_EXTRA_PROVIDERS")
+
+    graphql_max_depth: int = Field(10, alias="LL_GRAPHQL_MAX_DEPTH", ge=3, le=30)
+    backend_timeout_seconds: float = Field(5.0, alias="LL_BACKEND_TIMEOUT", gt=0, le=60)
+    seed_demo_data: bool = Field(True, alias="LL_SEED_DEMO_DATA")
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> "Settings":
+        if self.env == "production":
+            problems = []
+            if self.secret_key == DEV_SECRET or len(self.secret_key) < 32:
+                problems.append("LL_SECRET_KEY must be set to a random value of 32+ characters")
+            if not self.service_token_public_key:
+                problems.append("LL_SERVICE_TOKEN_PUBLIC_KEY must be set")
+            if not self.database_url and not any(
+                getattr(self, f"{c}_database_url") for c in COMPONENTS
+            ):
+                problems.append("DATABASE_URL must point at PostgreSQL")
+            if problems:
+                raise ValueError("refusing to start in production: " + "; ".join(problems))
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.env == "development"
+
+    def database_url_for(self, component: str) -> str:
+        own = getattr(self, f"{component}_database_url", None)
+        if own:
+            return own
+        if self.database_url:
+            base, _, name = self.database_url.rpartition("/")
+            name, _, query = name.partition("?")
+            return f"{base}/{name}_{component}" + (f"?{query}" if query else "")
+        return f"sqlite:///{self.var_dir / f'{component}.sqlite3'}"
+
+    def service_url(self, component: str) -> str:
+        return getattr(self, f"{component}_url")
+
+    @cached_property
+    def keys_dir(self) -> Path:
+        return self.var_dir / "keys"
+
+    def public_key_pem(self) -> str:
+        if self.service_token_public_key:
+            return self.service_token_public_key
+        return _dev_keypair(self.keys_dir)[1]
+
+    def private_key_pem(self) -> str:
+        if self.service_token_private_key:
+            return self.service_token_private_key
+        if self.env == "production":
+            raise RuntimeError("LL_SERVICE_TOKEN_PRIVATE_KEY must be set for the gateway in production")
+        return _dev_keypair(self.keys_dir)[0]
+
+
+def _dev_keypair(keys_dir: Path) -> tuple[str, str]:
+    """A development key pair kept under var/keys (never in the repository)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    private_path, public_path = keys_dir / "service-token.pem", keys_dir / "service-token.pub.pem"
+    if not private_path.exists():
+        keys_dir.mkdir(parents=True, exist_ok=True)
+        key = Ed25519PrivateKey.generate()
+        private_pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        public_pem = key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        tmp = private_path.with_suffix(".tmp")
+        tmp.write_bytes(private_pem)
+        tmp.chmod(0o600)
+        public_path.write_bytes(public_pem)
+        tmp.replace(private_path)  # atomic: several processes may start at once
+    return private_path.read_text(), public_path.read_text()
+
+
+def get_settings(**overrides) -> Settings:
+    return Settings(**overrides)

@@ -1,0 +1,131 @@
+"""Service tokens: the gateway signs a short-lived JWT for each call, a service verifies it.
+
+Ed25519 (EdDSA) keys: the gateway alone holds the private key, the services only the
+public one, so a compromised service cannot mint tokens for another.  The audience is
+the one service the token is made for; the algorithm list is fixed, never read from
+the token.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import jwt
+
+from shared.clock import utcnow
+
+ALGORITHMS = ["EdDSA"]
+ISSUER = "lighthouse-gateway"
+ANONYMOUS = "anonymous"
+
+ROLES = ("staff", "school_leader", "network_lead", "sip", "ll_admin", "external_booker", "governor")
+# Every role but external_booker belongs to the trust and may see TRUST-visible things.
+TRUST_ROLES = frozenset(ROLES) - {"external_booker"}
+
+
+class TokenError(Exception):
+    """The token is missing, malformed, expired, or made for someone else."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    school_id: int | None = None
+    network_id: int | None = None
+
+    def as_claim(self) -> dict[str, Any]:
+        return {"role": self.role, "school_id": self.school_id, "network_id": self.network_id}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is acting, as the gateway vouches for them."""
+
+    subject: str
+    name: str = ""
+    email: str | None = None
+    school_id: int | None = None
+    organisation_id: int | None = None
+    grants: tuple[Grant, ...] = field(default_factory=tuple)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.subject == ANONYMOUS
+
+    @property
+    def person_id(self) -> int | None:
+        return None if self.is_anonymous or self.subject.startswith("service:") else int(self.subject)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(g.role for g in self.grants)
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has_role("ll_admin")
+
+    @property
+    def is_trust_member(self) -> bool:
+        return bool(self.roles & TRUST_ROLES)
+
+    def schools_for(self, role: str) -> frozenset[int]:
+        return frozenset(g.school_id for g in self.grants if g.role == role and g.school_id is not None)
+
+    def networks_for(self, role: str) -> frozenset[int]:
+        return frozenset(g.network_id for g in self.grants if g.role == role and g.network_id is not None)
+
+
+ANONYMOUS_IDENTITY = Identity(subject=ANONYMOUS, name="Visitor")
+
+
+def sign(identity: Identity, audience: str, private_key_pem: str, ttl_seconds: int = 60) -> str:
+    now = utcnow()
+    claims = {
+        "iss": ISSUER,
+        "aud": audience,
+        "sub": identity.subject,
+        "iat": now,
+        "nbf": now - timedelta(seconds=5),
+        "exp": now + timedelta(seconds=ttl_seconds),
+        "jti": uuid.uuid4().hex,
+        "name": identity.name,
+        "email": identity.email,
+        "school_id": identity.school_id,
+        "organisation_id": identity.organisation_id,
+        "grants": [g.as_claim() for g in identity.grants],
+    }
+    return jwt.encode(claims, private_key_pem, algorithm="EdDSA")
+
+
+def verify(token: str, audience: str, public_key_pem: str) -> Identity:
+    """The identity in a token made for `audience`, or TokenError."""
+    try:
+        claims = jwt.decode(
+            token,
+            public_key_pem,
+            algorithms=ALGORITHMS,
+            audience=audience,
+            issuer=ISSUER,
+            leeway=5,
+            options={"require": ["exp", "iat", "aud", "iss", "sub"]},
+        )
+        grants = tuple(
+            Grant(role=g["role"], school_id=g.get("school_id"), network_id=g.get("network_id"))
+            for g in claims.get("grants") or ()
+            if g.get("role") in ROLES
+        )
+        return Identity(
+            subject=str(claims["sub"]),
+            name=claims.get("name") or "",
+            email=claims.get("email"),
+            school_id=claims.get("school_id"),
+            organisation_id=claims.get("organisation_id"),
+            grants=grants,
+        )
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError) as exc:
+        raise TokenError(str(exc)) from exc

@@ -1,0 +1,91 @@
+"""The application factory every service builds on.
+
+A service gets: JSON errors in the one shape, JSON logs with the gateway's request id,
+a request-scoped database session, service-token checking on every route but the
+probes and the OpenAPI document, `/healthz`, `/readyz` and `/openapi.json`.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from flask import current_app, g, jsonify, request
+from flask_openapi3 import Info, OpenAPI
+
+from shared import tokens
+from shared.db import Database, init_request_sessions
+from shared.errors import Unauthorized, register_error_handlers, validation_error_response
+from shared.logs import configure_logging, install_request_id
+from shared.settings import Settings
+
+PUBLIC_ENDPOINTS = {"healthz", "readyz", "openapi_json", "static"}
+SECURITY = [{"serviceToken": []}]
+
+
+def create_service_app(
+    component: str,
+    settings: Settings,
+    database: Database,
+    blueprints: Iterable,
+    *,
+    title: str,
+    ready_checks: Iterable[Callable[[], None]] = (),
+) -> OpenAPI:
+    configure_logging(component)
+    app = OpenAPI(
+        component,
+        info=Info(title=title, version="1.0.0"),
+        security_schemes={"serviceToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        validation_error_status=422,
+        validation_error_callback=validation_error_response,
+        doc_ui=False,
+    )
+    app.config.update(MAX_CONTENT_LENGTH=1024 * 1024, JSON_SORT_KEYS=False)
+    app.extensions["lighthouse_settings"] = settings
+    app.extensions["lighthouse_component"] = component
+    public_key = settings.public_key_pem()
+
+    register_error_handlers(app)
+    install_request_id(app)
+    init_request_sessions(app, database)
+
+    @app.before_request
+    def _authenticate():
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthorized("A service token is required; call this service through the gateway.")
+        try:
+            g.identity = tokens.verify(token, audience=component, public_key_pem=public_key)
+        except tokens.TokenError:
+            raise Unauthorized("The service token is not valid for this service.") from None
+
+    for bp in blueprints:
+        app.register_api(bp)
+
+    @app.get("/healthz", endpoint="healthz", doc_ui=False)
+    def healthz():
+        return jsonify(status="ok", component=component)
+
+    checks = [database.ping, *ready_checks]
+
+    @app.get("/readyz", endpoint="readyz", doc_ui=False)
+    def readyz():
+        try:
+            for check in checks:
+                check()
+        except Exception as exc:  # a probe reports, it does not raise
+            current_app.logger.warning("not ready: %s", exc)
+            return jsonify(status="unavailable", component=component, reason=type(exc).__name__), 503
+        return jsonify(status="ready", component=component)
+
+    @app.get("/openapi.json", endpoint="openapi_json", doc_ui=False)
+    def openapi_json():
+        return jsonify(app.api_doc)
+
+    return app
+
+
+def current_identity() -> tokens.Identity:
+    return g.identity

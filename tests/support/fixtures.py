@@ -1,0 +1,219 @@
+"""Shared fixtures: live components on 127.0.0.1, a real OIDC provider, sign-in through
+it, factories bound to each component's database, and helpers to call things."""
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+import oidc_provider_mock
+import pytest
+import werkzeug.serving
+
+from shared import tokens
+from shared.settings import Settings, get_settings
+from tests.support import components
+
+
+class LiveServer:
+    """A WSGI app on a real socket in a background thread."""
+
+    def __init__(self, app, port: int = 0):
+        self.server = werkzeug.serving.make_server("127.0.0.1", port, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@dataclass
+class Stack:
+    oidc: LiveServer
+    catalogue: LiveServer
+    bookings: LiveServer
+    networks: LiveServer
+    settings: Settings
+
+
+DEMO_USERS = [
+    oidc_provider_mock.User(sub=email, claims={"email": email, "email_verified": True, "name": email.split("@")[0]})
+    for email in ("teacher@lighthouse.test", "ll.admin@lighthouse.test")
+]
+
+
+@pytest.fixture(scope="session")
+def stack():
+    oidc = LiveServer(oidc_provider_mock.app(user_claims=DEMO_USERS, require_nonce=True))
+    os.environ["LL_OIDC_ISSUER"] = oidc.url
+    from services.bookings.app import create_app as bookings_app
+    from services.catalogue.app import create_app as catalogue_app
+    from services.networks.app import create_app as networks_app
+
+    settings = get_settings()
+    live = {name: LiveServer(factory(settings)) for name, factory in
+            (("catalogue", catalogue_app), ("bookings", bookings_app), ("networks", networks_app))}
+    for name, server in live.items():
+        os.environ[f"LL_{name.upper()}_URL"] = server.url
+    yield Stack(oidc=oidc, settings=get_settings(), **live)
+    for server in (oidc, *live.values()):
+        server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _empty_databases():
+    components.empty_all()
+    yield
+
+
+# ---------- the gateway ----------
+
+
+@pytest.fixture(scope="session")
+def gateway_app(stack):
+    from gateway.app import create_app
+
+    app = create_app(stack.settings)
+    app.config["SERVER_NAME"] = None
+    return app
+
+
+@pytest.fixture
+def client(gateway_app):
+    return gateway_app.test_client()
+
+
+@pytest.fixture
+def anon_client(gateway_app):
+    return gateway_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def gateway_server(gateway_app):
+    server = LiveServer(gateway_app)
+    yield server
+    server.stop()
+
+
+def oidc_authorize(authorize_url: str, email: str, action: str | None = None) -> httpx.Response:
+    """Answer the provider's sign-in form as a person would, returning its redirect."""
+    data = {"sub": email}
+    if action:
+        data["action"] = action
+    response = httpx.post(authorize_url, data=data, follow_redirects=False)
+    assert response.status_code in (302, 303), response.text[:500]
+    return response
+
+
+def sign_in(client, email: str) -> None:
+    """The real OIDC flow against the real provider, through the gateway's routes."""
+    start = client.get("/auth/login/default")
+    assert start.status_code == 302, start.text
+    back = urlsplit(oidc_authorize(start.headers["Location"], email).headers["location"])
+    done = client.get(f"{back.path}?{back.query}")
+    assert done.status_code == 302, done.get_data(as_text=True)[:500]
+
+
+@pytest.fixture
+def signed_in(client):
+    def _sign_in(email: str):
+        sign_in(client, email)
+        return client
+    return _sign_in
+
+
+def csrf_token(client) -> str:
+    page = client.get("/").get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+def gql(client, query: str, variables: dict | None = None, *, expect_status: int = 200) -> dict:
+    headers = {"X-CSRFToken": csrf_token(client)}
+    response = client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+    assert response.status_code == expect_status, response.get_data(as_text=True)[:1000]
+    return response.get_json()
+
+
+# ---------- factories ----------
+
+ADMIN = tokens.Identity(subject="service:test", name="Test admin", grants=(tokens.Grant("ll_admin"),))
+
+
+def course_data(**overrides) -> dict:
+    data = {
+        "title": "Fractions in Year 4", "summary": "Teaching fractions with bar models.",
+        "description": "A twilight on fractions, equivalence and the bar model.",
+        "subject": "Maths", "phases": ["KS2"], "audiences": ["TEACHER"], "provider": "White Rose Maths",
+        "delivery_mode": "IN_PERSON", "duration_minutes": 90, "visibility": "TRUST",
+        "status": "PUBLISHED", "external_price_pence": None,
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def make_course():
+    from services.catalogue.courses.schemas import CourseIn
+    from services.catalogue.courses.service import save_course
+    from services.catalogue.db import database
+
+    def _make(**overrides) -> dict:
+        with database().session() as db:
+            course = save_course(db, ADMIN, CourseIn(**course_data(**overrides)))
+            return {"id": course.id, "slug": course.slug, "title": course.title}
+    return _make
+
+
+@pytest.fixture
+def make_school():
+    from gateway.db import database
+    from gateway.identity.models import School
+
+    counter = {"n": 0}
+
+    def _make(**overrides) -> int:
+        counter["n"] += 1
+        values = {"name": f"Test Primary {counter['n']}", "urn": f"99{counter['n']:04d}",
+                  "phase": "PRIMARY", "pupil_count": 200, "risk_band": "LOW"}
+        values.update(overrides)
+        with database().session() as db:
+            school = School(**values)
+            db.add(school)
+            db.flush()
+            return school.id
+    return _make
+
+
+@pytest.fixture
+def make_person():
+    from gateway.db import database
+    from gateway.identity.models import Person, Role, RoleGrant
+
+    def _make(email: str, name: str = "Test Person", roles=(), school_id: int | None = None,
+              organisation_id: int | None = None) -> int:
+        """roles: ("staff", school_id) / ("network_lead", None, network_id) / ("ll_admin",)"""
+        with database().session() as db:
+            person = Person(email=email, name=name, school_id=school_id, organisation_id=organisation_id)
+            person.grants = [RoleGrant(role=Role(r[0]), school_id=r[1] if len(r) > 1 else None,
+                                       network_id=r[2] if len(r) > 2 else None) for r in roles]
+            db.add(person)
+            db.flush()
+            return person.id
+    return _make
+
+
+@pytest.fixture
+def service_call(stack):
+    """Call a service directly, with a token the gateway would have signed."""
+
+    def _call(service: str, method: str, path: str, identity: tokens.Identity = ADMIN,
+              audience: str | None = None, **kwargs) -> httpx.Response:
+        token = tokens.sign(identity, audience or service, stack.settings.private_key_pem())
+        headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
+        return httpx.request(method, getattr(stack, service).url + path, headers=headers, **kwargs)
+    return _call
