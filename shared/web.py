@@ -9,13 +9,20 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from flask import current_app, g, jsonify, request
-from flask_openapi3 import Info, OpenAPI
+from flask_openapi3 import Info, OpenAPI, Tag
+from pydantic import BaseModel
 
 from shared import tokens
 from shared.db import Database, init_request_sessions
 from shared.errors import Unauthorized, register_error_handlers, validation_error_response
 from shared.logs import configure_logging, install_request_id
 from shared.settings import Settings
+
+class Probe(BaseModel):
+    status: str
+    component: str
+    reason: str | None = None
+
 
 PUBLIC_ENDPOINTS = {"healthz", "readyz", "openapi_json", "static"}
 SECURITY = [{"serviceToken": []}]
@@ -64,14 +71,18 @@ def create_service_app(
     for bp in blueprints:
         app.register_api(bp)
 
-    @app.get("/healthz", endpoint="healthz", doc_ui=False)
+    probes = [Tag(name="probes", description="Liveness and readiness; no token needed.")]
+
+    @app.get("/healthz", endpoint="healthz", tags=probes, security=[], responses={200: Probe})
     def healthz():
+        """The process is up."""
         return jsonify(status="ok", component=component)
 
     checks = [database.ping, *ready_checks]
 
-    @app.get("/readyz", endpoint="readyz", doc_ui=False)
+    @app.get("/readyz", endpoint="readyz", tags=probes, security=[], responses={200: Probe, 503: Probe})
     def readyz():
+        """The process can reach its database and is ready for traffic."""
         try:
             for check in checks:
                 check()

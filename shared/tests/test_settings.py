@@ -1,0 +1,42 @@
+"""Settings: defaults that run the embedded default, refusal of unsafe production."""
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from shared.settings import Settings
+
+
+def test_each_component_gets_its_own_database():
+    s = Settings(DATABASE_URL="postgresql://u:p@db:5432/lighthouse?sslmode=require", LL_ENV="test")
+    assert s.database_url_for("catalogue") == "postgresql://u:p@db:5432/lighthouse_catalogue?sslmode=require"
+    assert s.database_url_for("gateway").endswith("/lighthouse_gateway?sslmode=require")
+    own = Settings(DATABASE_URL="postgresql://db/x", BOOKINGS_DATABASE_URL="postgresql://other/b", LL_ENV="test")
+    assert own.database_url_for("bookings") == "postgresql://other/b"
+
+
+def test_embedded_default_is_sqlite_under_var(tmp_path):
+    s = Settings(LL_VAR_DIR=str(tmp_path), LL_ENV="development")
+    assert s.database_url_for("networks") == f"sqlite:///{tmp_path}/networks.sqlite3"
+
+
+def test_production_refuses_development_secrets():
+    with pytest.raises(ValidationError) as err:
+        Settings(LL_ENV="production")
+    message = str(err.value)
+    assert "LL_SECRET_KEY" in message and "LL_SERVICE_TOKEN_PUBLIC_KEY" in message and "DATABASE_URL" in message
+
+
+def test_production_starts_when_configured():
+    s = Settings(LL_ENV="production", LL_SECRET_KEY="x" * 40, LL_SERVICE_TOKEN_PUBLIC_KEY="pem",
+                 DATABASE_URL="postgresql://db/lighthouse")
+    assert s.env == "production"
+    with pytest.raises(RuntimeError):
+        s.private_key_pem()  # never generated in production
+
+
+def test_nonsense_values_are_refused():
+    with pytest.raises(ValidationError):
+        Settings(LL_ENV="staging")
+    with pytest.raises(ValidationError):
+        Settings(LL_SERVICE_TOKEN_TTL="0")

@@ -1,0 +1,135 @@
+"""Journeys in a real browser (Debian's chromium driven by Playwright), each page
+scanned with axe-core and worked from the keyboard."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, gateway_server):
+    # bypass_csp lets the test inject axe-core; the pages themselves keep their strict CSP
+    context = browser.new_context(base_url=gateway_server.url, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def axe_violations(page: Page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes) {json.dumps([n['target'] for n in v['nodes']])[:300]}"
+            for v in result["violations"]]
+
+
+def sign_in_with_provider(page: Page, email: str) -> None:
+    page.get_by_role("link", name="Sign in").first.click()
+    page.get_by_role("link", name="Continue with Lighthouse Learning sign-in").click()
+    # the provider's own page: type who you are and authorise
+    page.fill("input[name=sub]", email)
+    page.get_by_role("button", name="Authorize").click()
+
+
+@pytest.fixture
+def catalogue(make_course, make_school, make_person):
+    school = make_school(name="Saltmarsh Primary")
+    make_person("teacher@lighthouse.test", "Tara Teacher", roles=[("staff", school)], school_id=school)
+    make_course(title="Unlocking Letters and Sounds", subject="Phonics", visibility="PUBLIC",
+                summary="Systematic synthetic phonics for Reception and Year 1.",
+                description="Daily phonics sessions.\n\nAssessment and keep-up sessions.",
+                phases=["EYFS", "KS1"], external_price_pence=12500)
+    make_course(title="White Rose Maths: fractions in KS2", subject="Maths", visibility="TRUST",
+                summary="Fractions with the bar model.", description="Equivalence, comparing and ordering.")
+    make_course(title="Draft governor induction", subject="Governance", status="DRAFT")
+
+
+def test_teacher_signs_in_searches_and_opens_a_course(page: Page, catalogue):
+    page.goto("/")
+    assert axe_violations(page) == []
+    sign_in_with_provider(page, "teacher@lighthouse.test")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Tara Teacher")
+    expect(page.get_by_text("Staff")).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="Courses").click()
+    search = page.get_by_label("Search courses")
+    search.fill("fractions")
+    search.press("Enter")
+    expect(page.get_by_role("status")).to_have_text("1 course matching “fractions”")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="White Rose Maths: fractions in KS2").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("White Rose Maths: fractions in KS2")
+    expect(page.get_by_text("Trust staff only")).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_a_visitor_sees_public_courses_only(page: Page, catalogue):
+    page.goto("/courses")
+    expect(page.get_by_role("status")).to_have_text("1 course")
+    expect(page.get_by_role("link", name="Unlocking Letters and Sounds")).to_be_visible()
+    expect(page.get_by_text("White Rose Maths")).to_have_count(0)
+    expect(page.get_by_text("Draft governor induction")).to_have_count(0)
+    assert axe_violations(page) == []
+    page.goto("/courses/unlocking-letters-and-sounds")
+    expect(page.get_by_text("£125.00 a place")).to_be_visible()
+    assert page.goto("/courses/white-rose-maths-fractions-in-ks2").status == 404
+
+
+def test_the_catalogue_works_from_the_keyboard(page: Page, catalogue):
+    page.goto("/courses")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Search courses")).to_be_focused()
+    page.keyboard.type("phonics")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_have_text("1 course matching “phonics”")
+    link = page.get_by_role("link", name="Unlocking Letters and Sounds")
+    link.focus()
+    outline = link.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline == "solid"  # focus is visible
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Unlocking Letters and Sounds")
+
+
+def test_admin_creates_a_course_and_fixes_a_mistake(page: Page, make_person):
+    make_person("ll.admin@lighthouse.test", "Alex Admin", roles=[("ll_admin",)])
+    page.goto("/")
+    sign_in_with_provider(page, "ll.admin@lighthouse.test")
+    page.get_by_role("link", name="New course").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Title", exact=True).fill("Team Teach Level 1")
+    page.get_by_label("Summary").fill("Positive handling and de-escalation.")
+    page.get_by_label("Description").fill("A full day of de-escalation and positive handling.")
+    page.get_by_label("Subject", exact=True).fill("Behaviour")
+    page.get_by_label("KS2").check()
+    page.get_by_label("Teacher", exact=True).check()
+    page.get_by_label("Length in minutes").fill("ninety")
+    page.get_by_role("button", name="Save course").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the length in whole minutes")
+    assert axe_violations(page) == []
+    expect(page.get_by_label("Title", exact=True)).to_have_value("Team Teach Level 1")  # nothing typed is lost
+    page.get_by_label("Length in minutes").fill("360")
+    page.get_by_role("button", name="Save course").click()
+    expect(page.get_by_role("status")).to_have_text("Course saved.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Team Teach Level 1")
+    expect(page.get_by_text("6 h")).to_be_visible()
