@@ -38,34 +38,37 @@ def _search_terms(text: str) -> list[str]:
 
 
 def _full_text(db: Session, terms: list[str]):
-    """A filter and a rank for the search words: every word must match, the last one
-    as a prefix so that results arrive while someone is still typing."""
+    """The matching courses and their rank for the search words: every word must match,
+    each as a prefix so that results arrive while someone is still typing.  Returns
+    (a selectable to join on, its id column, an ORDER BY for best first)."""
     if db.get_bind().dialect.name == "postgresql":
         query = " & ".join(f"{t}:*" for t in terms)
         tsq = func.to_tsquery(sa.literal_column("'english'"), query)
         vector = sa.literal_column("course.search_vector")
-        return vector.op("@@")(tsq), func.ts_rank(vector, tsq).desc()
+        hits = (sa.select(Course.id.label("id"), func.ts_rank(vector, tsq).label("rank"))
+                .where(vector.op("@@")(tsq)).subquery("hits"))
+        return hits, hits.c.id, hits.c.rank.desc()
     match = " ".join(f'"{t}"*' for t in terms)
     fts = sa.table("course_fts", sa.column("rowid"), sa.column("rank"))
-    hits = (
-        sa.select(fts.c.rowid, fts.c.rank)
-        .where(sa.literal_column("course_fts").op("MATCH")(match))
-        .subquery("hits")
-    )
-    return Course.id.in_(sa.select(hits.c.rowid)), sa.select(hits.c.rank).where(
-        hits.c.rowid == Course.id
-    ).scalar_subquery().asc()
+    # MATERIALIZED: otherwise SQLite re-runs the MATCH for every course row it joins
+    # (80 ms instead of 3 ms over 2,000 courses).
+    hits = (sa.select(fts.c.rowid.label("id"), fts.c.rank.label("rank"))
+            .where(sa.literal_column("course_fts").op("MATCH")(match)).cte("hits").prefix_with("MATERIALIZED"))
+    return hits, hits.c.id, hits.c.rank.asc()  # FTS5's bm25 rank: lower is better
 
 
 def list_courses(db: Session, identity: Identity, q: CourseQuery, offset: int) -> tuple[list[Course], int]:
     """A page of the courses this identity may see, matching the filters, best first."""
     where = [_visible_to(identity)]
     order = [Course.title.asc(), Course.id.asc()]
+    stmt = select(Course)
+    count = select(func.count()).select_from(Course)
     if q.ids:
         where.append(Course.id.in_([int(i) for i in q.ids.split(",")]))
     if q.search and (terms := _search_terms(q.search)):
-        match, rank = _full_text(db, terms)
-        where.append(match)
+        hits, hit_id, rank = _full_text(db, terms)
+        stmt = stmt.join(hits, hit_id == Course.id)
+        count = count.join(hits, hit_id == Course.id)
         order.insert(0, rank)
     if q.subject:
         where.append(func.lower(Course.subject) == q.subject.strip().lower())
@@ -79,9 +82,9 @@ def list_courses(db: Session, identity: Identity, q: CourseQuery, offset: int) -
         where.append(Course.visibility == q.visibility)
     if q.status and identity.is_admin:
         where.append(Course.status == q.status)
-    total = db.exec(select(func.count()).select_from(Course).where(*where)).one()
+    total = db.exec(count.where(*where)).one()
     limit = 100 if q.ids else q.first
-    rows = db.exec(select(Course).where(*where).order_by(*order).offset(offset).limit(limit)).all()
+    rows = db.exec(stmt.where(*where).order_by(*order).offset(offset).limit(limit)).all()
     return list(rows), total
 
 

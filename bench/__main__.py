@@ -1,0 +1,26 @@
+"""Runs every benchmark and prints its table.  `python -m bench --help` for options."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bench import catalogue_search, startup
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("which", nargs="*", default=["search", "startup"], choices=["search", "startup"])
+    parser.add_argument("--courses", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--database-url", default=None,
+                        help="PostgreSQL base URL (default: SQLite files in a temporary folder)")
+    args = parser.parse_args()
+    if "search" in args.which:
+        catalogue_search.run(args.courses, args.requests, args.database_url)
+    if "startup" in args.which:
+        startup.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
