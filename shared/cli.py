@@ -27,11 +27,13 @@ class Component:
     seed: Callable[[], None] | None = None
     unmodelled: tuple[str, ...] = ()
     extra_commands: dict[str, Callable[[argparse.Namespace], int]] = field(default_factory=dict)
+    # (job function, APScheduler trigger arguments); run by `scheduler`, one process per service
+    jobs: Callable[[], list[tuple[Callable, dict]]] = lambda: []
 
 
 def main(component: Component, argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=f"python -m {component.app_factory.split('.app:')[0]}")
-    parser.add_argument("command", choices=["migrate", "seed", "web", "check", *component.extra_commands])
+    parser.add_argument("command", choices=["migrate", "seed", "web", "check", "scheduler", *component.extra_commands])
     parser.add_argument("--port", type=int, default=None)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
     args = parser.parse_args(argv)
@@ -56,6 +58,30 @@ def main(component: Component, argv: list[str] | None = None) -> int:
         host = os.environ.get("LL_BIND", "127.0.0.1")
         gunicorn = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
                     "--workers", str(args.workers), "--threads", "4", "--worker-class", "gthread",
-                    "--access-logfile", "-", "--graceful-timeout", "10", component.app_factory]
+                    "--graceful-timeout", "10", component.app_factory]  # access lines: shared.logs
         os.execv(sys.executable, gunicorn)
+    if args.command == "scheduler":
+        return run_scheduler(component)
     return component.extra_commands[args.command](args)
+
+
+def run_scheduler(component: Component) -> int:
+    """The one scheduler process of a service (never inside web workers).  Jobs are
+    idempotent, so a job run twice or late after a restart does no harm."""
+    import logging
+
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from shared.logs import configure_logging
+
+    configure_logging(f"{component.name}-scheduler")
+    scheduler = BlockingScheduler(timezone="Europe/London", job_defaults={"coalesce": True, "max_instances": 1,
+                                                                           "misfire_grace_time": 300})
+    for func, trigger in component.jobs():
+        scheduler.add_job(func, id=func.__name__, replace_existing=True, **trigger)
+    logging.getLogger(__name__).info("scheduler starting with %d jobs", len(scheduler.get_jobs()))
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    return 0

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 import uuid
 
 from flask import Flask, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 
 REQUEST_ID_HEADER = "X-Request-ID"
+access = logging.getLogger("lighthouse.access")
 
 
 class _RequestIdFilter(logging.Filter):
@@ -17,8 +19,9 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
-def configure_logging(component: str, level: int = logging.INFO) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+def configure_logging(component: str, level: int = logging.INFO, stream=None) -> None:
+    """JSON lines on stderr for this process's one component."""
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(
         JsonFormatter(
             "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
@@ -44,10 +47,15 @@ def install_request_id(app: Flask) -> None:
         # Only accept short, printable ids: the value ends up in every log line.
         g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
 
+        g.request_started = time.perf_counter()
+
     @app.after_request
     def _echo_request_id(response):
         if g.get("request_id"):
             response.headers[REQUEST_ID_HEADER] = g.request_id
+        # One access line per request, inside the request so it carries the id.
+        took = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
+        access.info("%s %s %s %.1fms", request.method, request.path, response.status_code, took)
         return response
 
 
