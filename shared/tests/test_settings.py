@@ -7,6 +7,14 @@ from pydantic import ValidationError
 from shared.settings import Settings
 
 
+@pytest.fixture(autouse=True)
+def _bare_environment(monkeypatch):
+    # The suite itself may run on PostgreSQL; these tests are about the defaults.
+    for name in ("DATABASE_URL", "CATALOGUE_DATABASE_URL", "BOOKINGS_DATABASE_URL", "NETWORKS_DATABASE_URL",
+                 "GATEWAY_DATABASE_URL", "LL_SECRET_KEY", "LL_SERVICE_TOKEN_PUBLIC_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def test_each_component_gets_its_own_database():
     s = Settings(DATABASE_URL="postgresql://u:p@db:5432/lighthouse?sslmode=require", LL_ENV="test")
     assert s.database_url_for("catalogue") == "postgresql://u:p@db:5432/lighthouse_catalogue?sslmode=require"
