@@ -28,22 +28,24 @@ WORDS = ("fractions place value reasoning phonics blending segmenting moderation
 def _prepare(var_dir: Path, database_url: str | None, n: int) -> None:
     """Migrate an empty catalogue and bulk-load n synthetic courses."""
     os.environ.update(base_env(var_dir, database_url))
+    from gateway.db import MIGRATIONS as GATEWAY_MIGRATIONS
     from services.catalogue.db import MIGRATIONS
+    from shared.db import normalise_url
     from shared.migrations import upgrade
     from shared.settings import get_settings
 
-    url = get_settings().database_url_for("catalogue")
-    if database_url:
-        from shared.db import normalise_url
-
-        server = sa.create_engine(normalise_url(database_url).rsplit("/", 1)[0] + "/postgres",
-                                  isolation_level="AUTOCOMMIT")
-        with server.connect() as conn:
-            name = sa.engine.make_url(normalise_url(url)).database
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        server.dispose()
-    upgrade(MIGRATIONS, url)
+    settings = get_settings()
+    url = settings.database_url_for("catalogue")
+    for component, migrations in (("catalogue", MIGRATIONS), ("gateway", GATEWAY_MIGRATIONS)):
+        if database_url:
+            server = sa.create_engine(normalise_url(database_url).rsplit("/", 1)[0] + "/postgres",
+                                      isolation_level="AUTOCOMMIT")
+            with server.connect() as conn:
+                name = sa.engine.make_url(normalise_url(settings.database_url_for(component))).database
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            server.dispose()
+        upgrade(migrations, settings.database_url_for(component))
     rng = random.Random(2026)
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     now = datetime(2026, 11, 22, tzinfo=timezone.utc)
