@@ -77,10 +77,15 @@ class RoleGrant(graphene.ObjectType):
     role = graphene.Field(Role, required=True)
     school_id = graphene.ID()
     network_id = graphene.ID()
+    school = graphene.Field(lambda: School)
 
     @staticmethod
     def resolve_role(grant, info):
         return grant.role.value
+
+    @staticmethod
+    def resolve_school(grant, info):
+        return _school(info.context, grant.school_id) if grant.school_id else None
 
 
 class School(graphene.ObjectType):

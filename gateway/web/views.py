@@ -68,7 +68,7 @@ def readyz():
 @bp.get("/")
 def home():
     result = execute_here("""{ me { name email jobTitle school { name } organisation { name }
-                                roles { role schoolId networkId } } }""")
+                                roles { role schoolId networkId school { name } } } }""")
     return render_template("home.html", me=(result.get("data") or {}).get("me"))
 
 
@@ -209,3 +209,41 @@ def _save(existing: dict | None):
             field_errors.setdefault(key, err["message"])
         return _editor(shown, field_errors, 422)
     return redirect(url_for("web.course_page", slug=payload["course"]["slug"], saved=1))
+
+
+ROLES = ["STAFF", "SCHOOL_LEADER", "NETWORK_LEAD", "SIP", "LL_ADMIN", "EXTERNAL_BOOKER", "GOVERNOR"]
+PEOPLE = """query($search: String) {
+  people(search: $search, first: 50) { id name email school { name } roles { id role schoolId networkId } }
+  schools { id name } }"""
+
+
+@bp.route("/admin/people", methods=["GET", "POST"])
+def people():
+    """Admins find people and grant or revoke their roles."""
+    if (refused := _require_admin()) is not None:
+        return refused
+    message, error, status = None, None, 200
+    if request.method == "POST":
+        form = request.form
+        if form.get("action") == "revoke":
+            result = execute_here("mutation($g: ID!) { revokeRole(grantId: $g) { userErrors { message } } }",
+                                  {"g": form.get("grantId", "")})
+            payload = (result.get("data") or {}).get("revokeRole") or {}
+        else:
+            role = form.get("role") if form.get("role") in ROLES else "STAFF"
+            result = execute_here(
+                """mutation($p: ID!, $r: Role!, $s: ID, $n: ID) { grantRole(personId: $p, role: $r, schoolId: $s,
+                   networkId: $n) { userErrors { message } } }""",
+                {"p": form.get("personId", ""), "r": role, "s": form.get("schoolId") or None,
+                 "n": form.get("networkId") or None})
+            payload = (result.get("data") or {}).get("grantRole") or {}
+        errors = payload.get("userErrors") or result.get("errors") or []
+        if errors:
+            error, status = errors[0]["message"], 422
+        else:
+            message = "Role removed." if form.get("action") == "revoke" else "Role granted."
+    search = request.values.get("q", "").strip()[:100]
+    data = execute_here(PEOPLE, {"search": search or None}).get("data") or {}
+    schools = {s["id"]: s["name"] for s in data.get("schools") or []}
+    return render_template("admin/people.html", people=data.get("people") or [], schools=schools, roles=ROLES,
+                           q=search, message=message, error=error), status

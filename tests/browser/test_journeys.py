@@ -133,3 +133,26 @@ def test_admin_creates_a_course_and_fixes_a_mistake(page: Page, make_person):
     expect(page.get_by_role("status")).to_have_text("Course saved.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Team Teach Level 1")
     expect(page.get_by_text("6 h")).to_be_visible()
+
+
+def test_admin_grants_a_role_and_the_person_sees_it(page: Page, browser, gateway_server, make_school, make_person):
+    school = make_school(name="Saltmarsh Primary")
+    make_person("ll.admin@lighthouse.test", "Alex Admin", roles=[("ll_admin",)])
+    make_person("newhead@lighthouse.test", "Nia Newhead", roles=[("staff", school)], school_id=school)
+    page.goto("/")
+    sign_in_with_provider(page, "ll.admin@lighthouse.test")
+    page.get_by_role("link", name="People").click()
+    page.get_by_label("Name or email").fill("newhead")
+    page.get_by_role("button", name="Find").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Role", exact=True).select_option("SCHOOL_LEADER")
+    page.get_by_label("School", exact=True).select_option(label="Saltmarsh Primary")
+    page.get_by_role("button", name="Grant role to Nia Newhead").click()
+    expect(page.get_by_role("status")).to_have_text("Role granted.")
+    expect(page.get_by_role("button", name="Remove School leader from Nia Newhead")).to_be_visible()
+
+    other = browser.new_context(base_url=gateway_server.url).new_page()
+    other.goto("/")
+    sign_in_with_provider(other, "newhead@lighthouse.test")
+    expect(other.get_by_text("School leader · Saltmarsh Primary")).to_be_visible()
+    other.context.close()
