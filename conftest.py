@@ -24,15 +24,6 @@ for _name in ("DATABASE_URL", "CATALOGUE_DATABASE_URL", "BOOKINGS_DATABASE_URL",
 if PG_URL:
     os.environ["DATABASE_URL"] = f"{PG_URL.rstrip('/')}_{WORKER}"
 
-import warnings  # noqa: E402
-
-with warnings.catch_warnings():
-    # oidc-provider-mock imports Authlib modules Authlib itself calls deprecated; imported
-    # here, before pytest's own filters apply, they would print on every run.
-    warnings.simplefilter("ignore", DeprecationWarning)
-    import oidc_provider_mock  # noqa: F401
-    import authlib.integrations.httpx_client  # noqa: F401
-
 from tests.support import components as _components  # noqa: E402
 
 pytest_plugins = ["tests.support.fixtures"]
