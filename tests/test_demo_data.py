@@ -1,0 +1,101 @@
+"""The demo data of the embedded default: the trust's schools, the demo accounts, the
+networks and the courses, loaded once."""
+from __future__ import annotations
+
+import pytest
+from sqlmodel import func, select
+
+from tests.support.fixtures import gql, sign_in
+
+
+@pytest.fixture
+def seeded(stack):
+    from gateway import seed as gateway_seed
+    from services.catalogue import seed as catalogue_seed
+    from services.networks import seed as networks_seed
+
+    assert gateway_seed.seed() is True
+    assert catalogue_seed.seed() is True
+    assert networks_seed.seed() is True
+    # a second start changes nothing
+    assert (gateway_seed.seed(), catalogue_seed.seed(), networks_seed.seed()) == (False, False, False)
+
+
+def test_the_trust_has_its_thirty_schools(seeded):
+    from gateway.db import database
+    from gateway.identity.models import Person, School
+
+    with database().session() as db:
+        schools = db.exec(select(School)).all()
+        assert len(schools) == 30
+        primaries = [s for s in schools if s.phase.value == "PRIMARY"]
+        assert len(primaries) == 26
+        small = [s for s in primaries if s.pupil_count < 100]
+        assert len(small) == 5
+        tiny = [s for s in small if s.pupil_count == 50]
+        assert len(tiny) == 1
+        teachers = db.exec(select(func.count()).select_from(Person).where(
+            Person.school_id == tiny[0].id, Person.job_title.in_(["Headteacher", "Teacher"]))).one()
+        assert teachers == 3
+        assert any(s.pupil_count > 2000 for s in schools if s.phase.value == "SECONDARY")
+        staff = db.exec(select(func.count()).select_from(Person)).one()
+        assert staff > 500  # in proportion to 30 schools
+
+
+@pytest.mark.parametrize("email, role", [
+    ("ll.admin@lighthouse.test", "LL_ADMIN"), ("teacher@lighthouse.test", "STAFF"),
+    ("head@lighthouse.test", "SCHOOL_LEADER"), ("maths.lead@lighthouse.test", "NETWORK_LEAD"),
+    ("sip@lighthouse.test", "SIP"), ("governor@lighthouse.test", "GOVERNOR"),
+    ("bursar@external.test", "EXTERNAL_BOOKER"),
+])
+def test_each_demo_account_signs_in_with_its_role(seeded, client, email, role):
+    sign_in(client, email)
+    me = gql(client, "{ me { email school { id phase } organisation { name } roles { role schoolId networkId } } }")
+    me = me["data"]["me"]
+    assert me["email"] == email
+    assert role in {r["role"] for r in me["roles"]}
+
+
+def test_demo_accounts_fit_together(seeded, client):
+    sign_in(client, "teacher@lighthouse.test")
+    teacher = gql(client, "{ me { school { id phase } } }")["data"]["me"]["school"]
+    assert teacher["phase"] == "PRIMARY"
+    client.post("/sign-out", data={"csrf_token": _token(client)})
+    sign_in(client, "head@lighthouse.test")
+    head = gql(client, "{ me { roles { role schoolId } } }")["data"]["me"]["roles"]
+    assert {"role": "SCHOOL_LEADER", "schoolId": teacher["id"]} in head
+    client.post("/sign-out", data={"csrf_token": _token(client)})
+    sign_in(client, "sip@lighthouse.test")
+    sip = {r["schoolId"] for r in gql(client, "{ me { roles { role schoolId } } }")["data"]["me"]["roles"]}
+    assert teacher["id"] in sip and len(sip) >= 3
+    client.post("/sign-out", data={"csrf_token": _token(client)})
+    sign_in(client, "maths.lead@lighthouse.test")
+    lead = gql(client, "{ me { roles { role networkId } } }")["data"]["me"]["roles"]
+    from services.networks.db import database
+    from services.networks.networks.models import Network
+
+    with database().session() as db:
+        maths = db.exec(select(Network).where(Network.name == "Maths network")).one()
+        assert maths.meetings_per_year == 3
+    assert {"role": "NETWORK_LEAD", "networkId": str(maths.id)} in lead
+    client.post("/sign-out", data={"csrf_token": _token(client)})
+    sign_in(client, "bursar@external.test")
+    bursar = gql(client, "{ me { school { id } organisation { name } } }")["data"]["me"]
+    assert bursar["school"] is None and bursar["organisation"]["name"]
+
+
+def test_the_catalogue_has_the_courses_the_trust_runs(seeded, client):
+    sign_in(client, "teacher@lighthouse.test")
+    result = gql(client, "{ courses(first: 100) { totalCount edges { node { title } } } }")["data"]["courses"]
+    assert result["totalCount"] >= 40
+    titles = " | ".join(e["node"]["title"] for e in result["edges"]).lower()
+    for expected in ("white rose", "unlocking letters and sounds", "moderation", "team teach", "ecf", "governor"):
+        assert expected in titles, expected
+    found = gql(client, '{ courses(search: "phonics") { totalCount } }')["data"]["courses"]["totalCount"]
+    assert found >= 2
+
+
+def _token(client) -> str:
+    from tests.support.fixtures import csrf_token
+
+    return csrf_token(client)
