@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from flask import Flask, g
+import sqlalchemy as sa
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import registry
@@ -30,6 +31,17 @@ def declarative_base(name: str) -> type[SQLModel]:
     another's migrations even when several components share a process (tests)."""
     reg = registry(metadata=MetaData(naming_convention=NAMING_CONVENTION))
     return type(name, (SQLModel,), {"__module__": __name__}, registry=reg)
+
+
+def text_enum(e: type, name: str) -> sa.Enum:
+    """An enum stored as checked text, not a native PostgreSQL enum: adding a value
+    later is a one-line migration instead of an ALTER TYPE dance."""
+    return sa.Enum(e, name=name, native_enum=False, create_constraint=True, length=20,
+                   values_callable=lambda members: [m.value for m in members])
+
+
+def utc_column(nullable: bool = False) -> sa.Column:
+    return sa.Column(sa.DateTime(timezone=True), nullable=nullable)
 
 
 def normalise_url(url: str) -> str:

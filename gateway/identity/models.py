@@ -7,16 +7,8 @@ from sqlmodel import Field, Relationship
 
 from gateway.db import GatewayModel
 from shared.clock import utcnow
+from shared.db import text_enum, utc_column
 from shared.tokens import ROLES
-
-
-def _enum(e: type[enum.Enum], name: str) -> sa.Enum:
-    return sa.Enum(e, name=name, native_enum=False, create_constraint=True, length=20,
-                   values_callable=lambda members: [m.value for m in members])
-
-
-def _now_column() -> sa.Column:
-    return sa.Column(sa.DateTime(timezone=True), nullable=False)
 
 
 class SchoolPhase(str, enum.Enum):
@@ -41,10 +33,10 @@ class School(GatewayModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=sa.Column(sa.String(160), nullable=False))
     urn: str = Field(sa_column=sa.Column(sa.String(12), nullable=False, unique=True))
-    phase: SchoolPhase = Field(sa_column=sa.Column(_enum(SchoolPhase, "phase"), nullable=False))
+    phase: SchoolPhase = Field(sa_column=sa.Column(text_enum(SchoolPhase, "phase"), nullable=False))
     pupil_count: int | None = None
-    risk_band: RiskBand = Field(sa_column=sa.Column(_enum(RiskBand, "risk_band"), nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_now_column())
+    risk_band: RiskBand = Field(sa_column=sa.Column(text_enum(RiskBand, "risk_band"), nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
 
 class Organisation(GatewayModel, table=True):
@@ -56,7 +48,7 @@ class Organisation(GatewayModel, table=True):
     urn: str | None = Field(default=None, sa_column=sa.Column(sa.String(12), nullable=True, unique=True))
     billing_email: str = Field(sa_column=sa.Column(sa.String(254), nullable=False))
     address: str = Field(sa_column=sa.Column(sa.String(500), nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_now_column())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
 
 class Person(GatewayModel, table=True):
@@ -71,8 +63,8 @@ class Person(GatewayModel, table=True):
         sa.ForeignKey("school.id", ondelete="SET NULL"), nullable=True, index=True))
     organisation_id: int | None = Field(default=None, sa_column=sa.Column(
         sa.ForeignKey("organisation.id", ondelete="SET NULL"), nullable=True, index=True))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_now_column())
-    last_login_at: datetime | None = Field(default=None, sa_column=sa.Column(sa.DateTime(timezone=True)))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    last_login_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
     grants: list["RoleGrant"] = Relationship(
         back_populates="person",
@@ -95,11 +87,11 @@ class RoleGrant(GatewayModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(sa_column=sa.Column(sa.ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True))
-    role: Role = Field(sa_column=sa.Column(_enum(Role, "role"), nullable=False))
+    role: Role = Field(sa_column=sa.Column(text_enum(Role, "role"), nullable=False))
     school_id: int | None = Field(default=None, sa_column=sa.Column(sa.ForeignKey("school.id", ondelete="CASCADE"), nullable=True))
     # A network belongs to the networks service: an id, never a foreign key.
     network_id: int | None = None
-    granted_at: datetime = Field(default_factory=utcnow, sa_column=_now_column())
+    granted_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     granted_by_id: int | None = Field(default=None, sa_column=sa.Column(sa.ForeignKey("person.id", ondelete="SET NULL"), nullable=True))
 
     person: Person = Relationship(back_populates="grants", sa_relationship_kwargs={"foreign_keys": "RoleGrant.person_id"})
@@ -114,7 +106,7 @@ class OidcIdentity(GatewayModel, table=True):
     issuer: str = Field(sa_column=sa.Column(sa.String(300), nullable=False))
     subject: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
     person_id: int = Field(sa_column=sa.Column(sa.ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_now_column())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
 
 class LoginSession(GatewayModel, table=True):
@@ -124,6 +116,6 @@ class LoginSession(GatewayModel, table=True):
     __tablename__ = "login_session"
     id: str = Field(sa_column=sa.Column(sa.String(64), primary_key=True))
     person_id: int = Field(sa_column=sa.Column(sa.ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_now_column())
-    last_seen_at: datetime = Field(default_factory=utcnow, sa_column=_now_column())
-    ended_at: datetime | None = Field(default=None, sa_column=sa.Column(sa.DateTime(timezone=True)))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    ended_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

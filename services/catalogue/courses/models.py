@@ -7,6 +7,7 @@ from sqlmodel import Field, Relationship
 
 from services.catalogue.db import CatalogueModel
 from shared.clock import utcnow
+from shared.db import text_enum, utc_column
 
 
 class Phase(str, enum.Enum):
@@ -46,13 +47,6 @@ class CourseStatus(str, enum.Enum):
     ARCHIVED = "ARCHIVED"
 
 
-def _enum(e: type[enum.Enum], name: str) -> sa.Enum:
-    # Stored as checked text, not a native PostgreSQL enum: adding a value later is a
-    # one-line migration instead of an ALTER TYPE dance.
-    return sa.Enum(e, name=name, native_enum=False, create_constraint=True, length=20,
-                   values_callable=lambda members: [m.value for m in members])
-
-
 class Course(CatalogueModel, table=True):
     __tablename__ = "course"
     __table_args__ = (
@@ -67,13 +61,13 @@ class Course(CatalogueModel, table=True):
     description: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     subject: str = Field(sa_column=sa.Column(sa.String(80), nullable=False, index=True))
     provider: str = Field(sa_column=sa.Column(sa.String(120), nullable=False))
-    delivery_mode: DeliveryMode = Field(sa_column=sa.Column(_enum(DeliveryMode, "delivery_mode"), nullable=False))
+    delivery_mode: DeliveryMode = Field(sa_column=sa.Column(text_enum(DeliveryMode, "delivery_mode"), nullable=False))
     duration_minutes: int
-    visibility: Visibility = Field(sa_column=sa.Column(_enum(Visibility, "visibility"), nullable=False, index=True))
-    status: CourseStatus = Field(sa_column=sa.Column(_enum(CourseStatus, "status"), nullable=False, index=True))
+    visibility: Visibility = Field(sa_column=sa.Column(text_enum(Visibility, "visibility"), nullable=False, index=True))
+    status: CourseStatus = Field(sa_column=sa.Column(text_enum(CourseStatus, "status"), nullable=False, index=True))
     external_price_pence: int | None = None
-    created_at: datetime = Field(default_factory=utcnow, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
     phase_rows: list["CoursePhase"] = Relationship(
         back_populates="course", sa_relationship_kwargs={"cascade": "all, delete-orphan", "lazy": "selectin"}
@@ -98,12 +92,12 @@ class CoursePhase(CatalogueModel, table=True):
 
     __tablename__ = "course_phase"
     course_id: int = Field(sa_column=sa.Column(sa.ForeignKey("course.id", ondelete="CASCADE"), primary_key=True))
-    phase: Phase = Field(sa_column=sa.Column(_enum(Phase, "phase"), primary_key=True, index=True))
+    phase: Phase = Field(sa_column=sa.Column(text_enum(Phase, "phase"), primary_key=True, index=True))
     course: Course = Relationship(back_populates="phase_rows")
 
 
 class CourseAudience(CatalogueModel, table=True):
     __tablename__ = "course_audience"
     course_id: int = Field(sa_column=sa.Column(sa.ForeignKey("course.id", ondelete="CASCADE"), primary_key=True))
-    audience: Audience = Field(sa_column=sa.Column(_enum(Audience, "audience"), primary_key=True, index=True))
+    audience: Audience = Field(sa_column=sa.Column(text_enum(Audience, "audience"), primary_key=True, index=True))
     course: Course = Relationship(back_populates="audience_rows")

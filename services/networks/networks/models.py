@@ -6,6 +6,7 @@ from sqlmodel import Field
 
 from services.networks.db import NetworksModel
 from shared.clock import utcnow
+from shared.db import utc_column
 
 
 class Network(NetworksModel, table=True):
@@ -16,4 +17,4 @@ class Network(NetworksModel, table=True):
     name: str = Field(sa_column=sa.Column(sa.String(120), nullable=False, unique=True))
     subject: str = Field(sa_column=sa.Column(sa.String(80), nullable=False))
     meetings_per_year: int = 3
-    created_at: datetime = Field(default_factory=utcnow, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
