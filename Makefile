@@ -18,10 +18,12 @@ $(STAMP): requirements-dev.lock pyproject.toml
 
 install: $(STAMP)
 
-# Keys under var/keys, every database migrated to head, demo data on first start.
+# Keys under var/keys, every database migrated to head, demo data on first start
+# (the components are independent, so they set up side by side).
 prepare: install
 	$(BIN)/python -m shared.keys
-	@for c in $(COMPONENTS); do $(BIN)/python -m $$c migrate && $(BIN)/python -m $$c seed || exit 1; done
+	@pids=""; for c in $(COMPONENTS); do $(BIN)/python -m $$c setup & pids="$$pids $$!"; done; \
+		for p in $$pids; do wait $$p || exit 1; done
 
 run: prepare
 	PATH="$(BIN):$$PATH" LL_GATEWAY_PORT=$(PORT) LL_PUBLIC_URL=http://127.0.0.1:$(PORT) \

@@ -1,7 +1,7 @@
-"""The command line every component shares: `python -m <component> migrate|seed|web|check`.
+"""The command line every component shares: `python -m <component> migrate|seed|setup|web|scheduler|check`.
 
 One image runs any component by argument (see deploy/): `web` serves it with
-gunicorn, `migrate` brings its database to head, `seed` loads the demo data once,
+gunicorn, `migrate` brings its database to head, `seed` loads the demo data once, `setup` does both,
 `check` fails when models and migrations have drifted apart.
 """
 from __future__ import annotations
@@ -33,22 +33,23 @@ class Component:
 
 def main(component: Component, argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=f"python -m {component.app_factory.split('.app:')[0]}")
-    parser.add_argument("command", choices=["migrate", "seed", "web", "check", "scheduler", *component.extra_commands])
+    parser.add_argument("command", choices=["migrate", "seed", "setup", "web", "check", "scheduler", *component.extra_commands])
     parser.add_argument("--port", type=int, default=None)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
     args = parser.parse_args(argv)
     settings = get_settings()
     url = settings.database_url_for(component.name)
 
-    if args.command == "migrate":
+    if args.command in ("migrate", "setup"):
         migrations.upgrade(component.migrations_dir, url)
-        return 0
+        if args.command == "migrate":
+            return 0
     if args.command == "check":
         diffs = migrations.drift(url, component.metadata(), component.version_table, component.unmodelled)
         for diff in diffs:
             print(diff)
         return 1 if diffs else 0
-    if args.command == "seed":
+    if args.command in ("seed", "setup"):
         if component.seed and settings.seed_demo_data:
             component.seed()
         return 0
@@ -58,6 +59,9 @@ def main(component: Component, argv: list[str] | None = None) -> int:
         host = os.environ.get("LL_BIND", "127.0.0.1")
         gunicorn = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
                     "--workers", str(args.workers), "--threads", "4", "--worker-class", "gthread",
+                    # import once in the master, then fork: engines are made on first use,
+                    # so no connection is shared across the fork
+                    "--preload",
                     "--graceful-timeout", "10", component.app_factory]  # access lines: shared.logs
         os.execv(sys.executable, gunicorn)
     if args.command == "scheduler":

@@ -52,13 +52,18 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def ensure_sqlite_folder(url: str) -> None:
+    """SQLite makes the file but not the folder it lives in (var/ on a fresh checkout)."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        from pathlib import Path
+
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+
+
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-            from pathlib import Path
-
-            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        ensure_sqlite_folder(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")

@@ -15,7 +15,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, create_engine, pool
 
-from shared.db import normalise_url
+from shared.db import ensure_sqlite_folder, normalise_url
 
 
 def alembic_config(migrations_dir: Path, url: str) -> Config:
@@ -26,6 +26,7 @@ def alembic_config(migrations_dir: Path, url: str) -> Config:
 
 
 def upgrade(migrations_dir: Path, url: str, revision: str = "head") -> None:
+    ensure_sqlite_folder(url)
     command.upgrade(alembic_config(migrations_dir, url), revision)
 
 
