@@ -17,7 +17,6 @@ from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
-oauth = OAuth()
 # Asymmetric algorithms only: a provider that signs with HS256 or "none" is refused.
 ALLOWED_ID_TOKEN_ALGS = ("RS256", "PS256", "ES256", "EdDSA")
 
@@ -35,7 +34,8 @@ def configure(app, settings: Settings) -> list[Provider]:
     for extra in json.loads(settings.oidc_extra_providers or "[]"):
         providers.append(Provider(extra["name"], extra.get("label", extra["name"]), extra["issuer"].rstrip("/")))
         registrations.append((extra["name"], extra["issuer"], extra["client_id"], extra["client_secret"]))
-    oauth.init_app(app)
+    oauth = OAuth(app)  # one registry per app: providers are settings, not globals
+    app.extensions["lighthouse_oauth"] = oauth
     for name, issuer, client_id, client_secret in registrations:
         oauth.register(
             name,
@@ -52,7 +52,7 @@ def _client(name: str):
     providers = current_app.extensions["lighthouse_providers"]
     if name not in providers:
         abort(404)
-    client = oauth.create_client(name)
+    client = current_app.extensions["lighthouse_oauth"].create_client(name)
     metadata = client.load_server_metadata()
     offered = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
     metadata["id_token_signing_alg_values_supported"] = [a for a in offered if a in ALLOWED_ID_TOKEN_ALGS]

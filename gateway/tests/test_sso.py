@@ -122,3 +122,42 @@ def test_graphql_without_any_cookie_is_a_visitor(stack, gateway_server):
     response = httpx.post(f"{gateway_server.url}/graphql", json={"query": ME})
     assert response.status_code == 200
     assert response.json() == {"data": {"me": None}}
+
+
+def test_id_token_algorithms_are_allow_listed(gateway_app):
+    from gateway.auth import ALLOWED_ID_TOKEN_ALGS, _client
+
+    with gateway_app.test_request_context("/"):
+        client, _ = _client("default")
+        client.server_metadata["id_token_signing_alg_values_supported"] = ["none", "HS256", "RS256"]
+        client, _ = _client("default")
+        assert client.server_metadata["id_token_signing_alg_values_supported"] == ["RS256"]
+    assert "HS256" not in ALLOWED_ID_TOKEN_ALGS and "none" not in ALLOWED_ID_TOKEN_ALGS
+
+
+def test_a_second_provider_can_be_configured(stack, make_person):
+    """An external school's own identity provider beside the trust's."""
+    import json
+
+    import oidc_provider_mock
+
+    from gateway.app import create_app
+    from tests.support.fixtures import LiveServer
+
+    other = LiveServer(oidc_provider_mock.app(require_nonce=True))
+    try:
+        settings = stack.settings.model_copy(update={"oidc_extra_providers": json.dumps([
+            {"name": "northfield", "label": "Northfield Primary", "issuer": other.url,
+             "client_id": "lighthouse", "client_secret": "s3cret"}])})
+        client = create_app(settings).test_client()
+        page = client.get("/sign-in").get_data(as_text=True)
+        assert "Continue with Northfield Primary" in page and "Continue with Lighthouse Learning sign-in" in page
+        make_person("bursar@northfield.test", "Bella Bursar", roles=[("external_booker",)])
+        start = client.get("/auth/login/northfield")
+        assert start.headers["Location"].startswith(other.url)
+        back = urlsplit(oidc_authorize(start.headers["Location"], "bursar@northfield.test").headers["location"])
+        assert client.get(f"{back.path}?{back.query}").status_code == 302
+        assert gql(client, ME)["data"]["me"]["roles"] == [{"role": "EXTERNAL_BOOKER", "schoolId": None, "networkId": None}]
+        assert client.get("/auth/login/nobody").status_code == 404
+    finally:
+        other.stop()
