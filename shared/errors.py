@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 from flask import Flask, jsonify
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,14 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def _validation(exc: ValidationError):
         return validation_error_response(exc)
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc: IntegrityError):
+        # A constraint the database enforces lost a race with another request.
+        log.info("integrity error: %s", exc.orig)
+        body = {"code": "conflict", "fieldErrors": [],
+                "message": "That clashes with something saved a moment ago; reload and try again."}
+        return jsonify(body), 409
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

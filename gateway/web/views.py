@@ -77,11 +77,11 @@ def catalogue():
     args = request.args
     variables = {
         "search": args.get("q", "").strip()[:200] or None,
-        "subject": args.get("subject") or None,
+        "subject": args.get("subject", "")[:80] or None,
         "phase": args.get("phase") if args.get("phase") in PHASES else None,
         "audience": args.get("audience") if args.get("audience") in AUDIENCES else None,
         "deliveryMode": args.get("mode") if args.get("mode") in DELIVERY_MODES else None,
-        "after": args.get("after") or None,
+        "after": args.get("after", "")[:200] or None,
     }
     result = execute_here(
         f"""query Catalogue($search: String, $subject: String, $phase: Phase, $audience: Audience,

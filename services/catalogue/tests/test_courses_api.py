@@ -154,3 +154,15 @@ def test_tokens_are_required_and_must_be_for_this_service(stack, service_call):
     assert httpx.get(f"{stack.catalogue.url}/readyz").json()["status"] == "ready"
     spec = httpx.get(f"{stack.catalogue.url}/openapi.json").json()
     assert "/courses" in spec["paths"] and spec["components"]["securitySchemes"]["serviceToken"]["scheme"] == "bearer"
+
+
+def test_a_lost_race_on_a_unique_slug_is_a_409_not_a_500(stack, make_course, service_call, monkeypatch):
+    from services.catalogue.courses import service
+
+    make_course(title="Phonics")
+    # as if another request took the slug between our check and our insert
+    monkeypatch.setattr(service, "_unique_slug", lambda db, title, exclude: "phonics")
+    response = service_call("catalogue", "POST", "/courses", json=course_data(title="Phonics"))
+    assert response.status_code == 409
+    assert "reload and try again" in response.json()["message"]
+    assert titles(service_call("catalogue", "GET", "/courses")) == ["Phonics"]
