@@ -79,7 +79,10 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            conn.exec_driver_sql("BEGIN")
+            # A transaction that will write says so up front (see `begin_write`): SQLite
+            # then queues it behind other writers instead of failing it with "database
+            # is locked" when it tries to upgrade a read lock.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("ll_write") else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -146,6 +149,16 @@ def init_request_sessions(app: Flask, database: Database) -> None:
         if session is not None:  # the request failed before after_request ran
             session.rollback()
             session.close()
+
+
+def begin_write(session: Session) -> None:
+    """Declare, before the first statement, that this unit of work writes under
+    contention (capacity counters and the like).  On SQLite it starts with BEGIN
+    IMMEDIATE; on PostgreSQL it changes nothing, row locks and conditional updates do
+    the work there."""
+    if session.in_transaction():
+        raise RuntimeError("begin_write must come before the transaction's first statement")
+    session.connection(execution_options={"ll_write": True})
 
 
 def request_session() -> Session:

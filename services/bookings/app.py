@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from services.bookings.db import database
+from services.bookings.sessions.api import bp as sessions_bp
 from shared.settings import Settings, get_settings
 from shared.web import create_service_app
 
 
 def create_app(settings: Settings | None = None):
     settings = settings or get_settings()
-    return create_service_app("bookings", settings, database(settings), [],
+    return create_service_app("bookings", settings, database(settings), [sessions_bp],
                               title="Lighthouse Learning bookings")

@@ -17,6 +17,6 @@ def database(settings: Settings | None = None) -> Database:
 
 
 def metadata():
-    # Sessions, bookings and orders arrive with their issue; until then the
-    # service has an empty schema and one empty migration.
+    import services.bookings.sessions.models  # noqa: F401  (registers the tables)
+
     return BookingsModel.metadata

@@ -1,0 +1,104 @@
+"""HTTP for sessions and bookings: thin — parse, call the domain operation, shape."""
+from __future__ import annotations
+
+from flask_openapi3 import APIBlueprint, Tag
+
+from services.bookings.sessions import service
+from services.bookings.sessions.models import Booking, CourseSession
+from services.bookings.sessions.schemas import (
+    BookingIdPath,
+    BookingIn,
+    BookingOut,
+    SessionIdPath,
+    SessionIn,
+    SessionOut,
+    SessionPage,
+    SessionQuery,
+)
+from shared.db import begin_write, request_session
+from shared.errors import Conflict
+from shared.paging import decode_cursor, page_of
+from shared.web import SECURITY, current_identity
+
+bp = APIBlueprint("sessions", __name__, abp_tags=[Tag(name="sessions")], abp_security=SECURITY)
+
+
+def session_out(row: CourseSession, waiting: int) -> dict:
+    return SessionOut(
+        **{k: getattr(row, k) for k in ("id", "course_id", "starts_at", "ends_at", "venue", "online_url", "capacity",
+                                         "external_places", "requires_approval", "booking_closes_at",
+                                         "cancellation_deadline", "status", "sequence")},
+        places_left=row.trust_places - row.trust_taken, waiting_list_length=waiting,
+    ).model_dump(mode="json")
+
+
+def booking_out(db, booking: Booking) -> dict:
+    return BookingOut(
+        **{k: getattr(booking, k) for k in ("id", "session_id", "person_id", "attendee_name", "school_id", "status",
+                                             "offer_expires_at", "created_at")},
+        waiting_list_position=service.waiting_list_position(db, booking),
+    ).model_dump(mode="json")
+
+
+@bp.get("/sessions", responses={200: SessionPage})
+def list_sessions(query: SessionQuery):
+    """Sessions by start time; `ids` for a batch read."""
+    db = request_session()
+    offset = 0 if query.ids else decode_cursor(query.after)
+    rows, total = service.list_sessions(db, query, offset)
+    waiting = service.waiting_list_lengths(db, [r.id for r in rows])
+    return page_of([session_out(r, waiting.get(r.id, 0)) for r in rows], total, offset)
+
+
+@bp.get("/sessions/<int:session_id>", responses={200: SessionOut})
+def get_session(path: SessionIdPath):
+    db = request_session()
+    row = service.get_session(db, path.session_id)
+    return session_out(row, service.waiting_list_lengths(db, [row.id]).get(row.id, 0))
+
+
+@bp.post("/sessions", responses={201: SessionOut})
+def create_session(body: SessionIn):
+    """Admins only."""
+    db = request_session()
+    return session_out(service.schedule_session(db, current_identity(), body), 0), 201
+
+
+@bp.put("/sessions/<int:session_id>", responses={200: SessionOut})
+def update_session(path: SessionIdPath, body: SessionIn):
+    """Admins only; capacity never below the places taken."""
+    db = request_session()
+    begin_write(db)
+    row = service.schedule_session(db, current_identity(), body, path.session_id)
+    return session_out(row, service.waiting_list_lengths(db, [row.id]).get(row.id, 0))
+
+
+@bp.post("/sessions/<int:session_id>/bookings", responses={200: BookingOut, 201: BookingOut})
+def book(path: SessionIdPath, body: BookingIn):
+    """Book a place, or join the waiting list when full.  201 for a new booking, 200
+    when the person already had one (or the idempotency key was seen before)."""
+    db = request_session()
+    begin_write(db)
+    identity = current_identity()
+    if body.attendee is None:
+        if identity.person_id is None:
+            raise Conflict("Sign in to book a place.")
+        attendee = service.Attendee(identity.person_id, identity.name, identity.email or "", identity.school_id)
+    else:
+        a = body.attendee
+        attendee = service.Attendee(a.person_id, a.name, str(a.email), a.school_id)
+    booking, created = service.book(db, identity, path.session_id, attendee, body.idempotency_key)
+    return booking_out(db, booking), 201 if created else 200
+
+
+@bp.get("/bookings/<int:booking_id>", responses={200: BookingOut})
+def get_booking(path: BookingIdPath):
+    db = request_session()
+    return booking_out(db, service.get_booking(db, current_identity(), path.booking_id))
+
+
+@bp.post("/bookings/<int:booking_id>/cancel", responses={200: BookingOut})
+def cancel_booking(path: BookingIdPath):
+    db = request_session()
+    begin_write(db)
+    return booking_out(db, service.cancel_booking(db, current_identity(), path.booking_id))

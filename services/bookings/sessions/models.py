@@ -1,0 +1,99 @@
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+from services.bookings.db import BookingsModel
+from shared.clock import utcnow
+from shared.db import text_enum, utc_column
+
+
+class SessionStatus(str, enum.Enum):
+    SCHEDULED = "SCHEDULED"
+    CANCELLED = "CANCELLED"
+    COMPLETED = "COMPLETED"
+
+
+class BookingStatus(str, enum.Enum):
+    PENDING_APPROVAL = "PENDING_APPROVAL"
+    HELD = "HELD"
+    CONFIRMED = "CONFIRMED"
+    WAITLISTED = "WAITLISTED"
+    OFFERED = "OFFERED"
+    CANCELLED = "CANCELLED"
+    DECLINED = "DECLINED"
+    ATTENDED = "ATTENDED"
+    NO_SHOW = "NO_SHOW"
+
+
+# Statuses that hold one of the session's places.
+HOLDS_PLACE = (BookingStatus.PENDING_APPROVAL, BookingStatus.HELD, BookingStatus.CONFIRMED, BookingStatus.OFFERED)
+# Statuses of a booking that is still alive: a person has at most one per session.
+LIVE = HOLDS_PLACE + (BookingStatus.WAITLISTED,)
+
+
+class CourseSession(BookingsModel, table=True):
+    """One occurrence of a catalogue course.  `trust_taken` counts the trust places
+    held; it only ever moves by a conditional UPDATE, so two requests can never both
+    take the last place."""
+
+    __tablename__ = "course_session"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
+        sa.CheckConstraint("external_places >= 0 AND external_places <= capacity", name="external_within_capacity"),
+        sa.CheckConstraint("trust_taken >= 0 AND trust_taken <= capacity - external_places", name="trust_taken_in_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    course_id: int = Field(index=True)
+    starts_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False, index=True))
+    ends_at: datetime = Field(sa_column=utc_column())
+    venue: str | None = Field(default=None, sa_column=sa.Column(sa.String(200)))
+    online_url: str | None = Field(default=None, sa_column=sa.Column(sa.String(500)))
+    capacity: int
+    external_places: int = 0
+    trust_taken: int = 0
+    requires_approval: bool = False
+    booking_closes_at: datetime = Field(sa_column=utc_column())
+    cancellation_deadline: datetime = Field(sa_column=utc_column())
+    status: SessionStatus = Field(default=SessionStatus.SCHEDULED,
+                                  sa_column=sa.Column(text_enum(SessionStatus, "status"), nullable=False))
+    cancel_reason: str | None = Field(default=None, sa_column=sa.Column(sa.String(500)))
+    # Bumped on every change people were told about (the SEQUENCE of its .ics).
+    sequence: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+
+    @property
+    def trust_places(self) -> int:
+        return self.capacity - self.external_places
+
+
+class Booking(BookingsModel, table=True):
+    """A person's place (or place in the queue) on a session.  A partial unique index
+    allows one live booking per person per session, whatever races happen."""
+
+    __tablename__ = "booking"
+    __table_args__ = (
+        sa.Index("uq_booking_live_person", "session_id", "person_id", unique=True,
+                 sqlite_where=sa.text("status IN ('PENDING_APPROVAL','HELD','CONFIRMED','OFFERED','WAITLISTED')"),
+                 postgresql_where=sa.text("status IN ('PENDING_APPROVAL','HELD','CONFIRMED','OFFERED','WAITLISTED')")),
+        sa.UniqueConstraint("booked_by_id", "idempotency_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(sa_column=sa.Column(sa.ForeignKey("course_session.id", ondelete="CASCADE"),
+                                                nullable=False, index=True))
+    # People live in the gateway: ids, plus the snapshot needed to write to them.
+    person_id: int = Field(index=True)
+    attendee_name: str = Field(sa_column=sa.Column(sa.String(160), nullable=False))
+    attendee_email: str = Field(sa_column=sa.Column(sa.String(254), nullable=False))
+    school_id: int | None = Field(default=None, index=True)
+    booked_by_id: int
+    idempotency_key: str | None = Field(default=None, sa_column=sa.Column(sa.String(100)))
+    status: BookingStatus = Field(sa_column=sa.Column(text_enum(BookingStatus, "status"), nullable=False))
+    offer_expires_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())

@@ -1,0 +1,111 @@
+"""What the bookings API accepts and answers."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from services.bookings.sessions.models import BookingStatus, SessionStatus
+from shared.paging import PageQuery
+
+Text = lambda lo, hi: Annotated[str, StringConstraints(strip_whitespace=True, min_length=lo, max_length=hi)]  # noqa: E731
+
+
+class SessionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    course_id: int = Field(ge=1, le=2**31 - 1)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    venue: Text(1, 200) | None = None
+    online_url: Annotated[str, StringConstraints(max_length=500, pattern=r"^https://\S+$")] | None = None
+    capacity: int = Field(ge=1, le=5000)
+    external_places: int = Field(0, ge=0, le=5000)
+    requires_approval: bool = False
+    booking_closes_at: AwareDatetime | None = Field(None, description="Defaults to the start.")
+    cancellation_deadline: AwareDatetime | None = Field(None, description="Defaults to 48 hours before the start.")
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "SessionIn":
+        problems = []
+        if self.ends_at <= self.starts_at:
+            problems.append(("ends_at", "The session must end after it starts."))
+        if self.external_places > self.capacity:
+            problems.append(("external_places", "Places for other schools cannot exceed the capacity."))
+        if not self.venue and not self.online_url:
+            problems.append(("venue", "Give a venue, an online link, or both."))
+        if problems:
+            raise ValueError("; ".join(f"{f}: {m}" for f, m in problems))
+        return self
+
+
+class SessionOut(BaseModel):
+    id: int
+    course_id: int
+    starts_at: datetime
+    ends_at: datetime
+    venue: str | None
+    online_url: str | None
+    capacity: int
+    external_places: int
+    places_left: int
+    requires_approval: bool
+    booking_closes_at: datetime
+    cancellation_deadline: datetime
+    status: SessionStatus
+    waiting_list_length: int
+    sequence: int
+
+
+class SessionQuery(PageQuery):
+    starts_from: AwareDatetime | None = Field(None, alias="from")
+    starts_to: AwareDatetime | None = Field(None, alias="to")
+    course_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    ids: str | None = Field(None, max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$")
+
+
+class SessionPage(BaseModel):
+    items: list[SessionOut]
+    total: int
+    has_next: bool
+    end_cursor: str | None
+    cursors: list[str]
+
+
+class SessionIdPath(BaseModel):
+    session_id: int = Field(ge=1, le=2**31 - 1)
+
+
+class BookingIdPath(BaseModel):
+    booking_id: int = Field(ge=1, le=2**31 - 1)
+
+
+class AttendeeIn(BaseModel):
+    """Who the place is for, as the gateway knows them; leave out to book yourself."""
+
+    model_config = ConfigDict(extra="forbid")
+    person_id: int = Field(ge=1, le=2**31 - 1)
+    name: Text(1, 160)
+    # Not EmailStr: it refuses reserved domains such as .test, which the demo uses;
+    # the gateway has already matched this address to a signed-in person.
+    email: Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    school_id: int | None = Field(None, ge=1, le=2**31 - 1)
+
+
+class BookingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    attendee: AttendeeIn | None = None
+    idempotency_key: Text(1, 100) | None = None
+
+
+class BookingOut(BaseModel):
+    id: int
+    session_id: int
+    person_id: int
+    attendee_name: str
+    school_id: int | None
+    status: BookingStatus
+    waiting_list_position: int | None
+    offer_expires_at: datetime | None
+    created_at: datetime

@@ -1,0 +1,234 @@
+"""Domain operations on sessions and bookings.  Each takes the acting identity."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, func, select
+
+from services.bookings.sessions.models import (
+    HOLDS_PLACE,
+    LIVE,
+    Booking,
+    BookingStatus,
+    CourseSession,
+    SessionStatus,
+)
+from services.bookings.sessions.schemas import SessionIn, SessionQuery
+from shared.clock import as_utc, utcnow
+from shared.errors import Conflict, Forbidden, NotFound
+from shared.tokens import Identity
+
+DEFAULT_CANCELLATION_NOTICE = timedelta(hours=48)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+# ---------- sessions ----------
+
+
+def schedule_session(db: Session, identity: Identity, data: SessionIn, session_id: int | None = None) -> CourseSession:
+    """Create or change a session.  Admins only.  Never leaves fewer trust places than
+    are already taken."""
+    if not identity.is_admin:
+        raise Forbidden("Only Lighthouse Learning admins can schedule sessions.")
+    closes = data.booking_closes_at or data.starts_at
+    deadline = data.cancellation_deadline or min(closes, data.starts_at - DEFAULT_CANCELLATION_NOTICE)
+    values = data.model_dump(exclude={"booking_closes_at", "cancellation_deadline"})
+    values.update(booking_closes_at=closes, cancellation_deadline=deadline)
+    if session_id is None:
+        row = CourseSession(**values)
+        db.add(row)
+    else:
+        row = _session_for_update(db, session_id)
+        if row.status != SessionStatus.SCHEDULED:
+            raise Conflict("This session was cancelled or has finished; schedule a new one instead.")
+        if data.capacity - data.external_places < row.trust_taken:
+            raise Conflict(f"{row.trust_taken} trust places are already taken; the capacity cannot leave fewer.")
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.sequence += 1
+        row.updated_at = utcnow()
+    db.flush()
+    return row
+
+
+def _session_for_update(db: Session, session_id: int) -> CourseSession:
+    row = db.exec(select(CourseSession).where(CourseSession.id == session_id).with_for_update()).first()
+    if row is None:
+        raise NotFound("There is no such session.")
+    return row
+
+
+def get_session(db: Session, session_id: int) -> CourseSession:
+    row = db.get(CourseSession, session_id)
+    if row is None:
+        raise NotFound("There is no such session.")
+    return row
+
+
+def list_sessions(db: Session, q: SessionQuery, offset: int) -> tuple[list[CourseSession], int]:
+    where = []
+    if q.ids:
+        where.append(CourseSession.id.in_([int(i) for i in q.ids.split(",")]))
+    if q.course_id:
+        where.append(CourseSession.course_id == q.course_id)
+    if q.starts_from:
+        where.append(CourseSession.starts_at >= q.starts_from)
+    if q.starts_to:
+        where.append(CourseSession.starts_at < q.starts_to)
+    total = db.exec(select(func.count()).select_from(CourseSession).where(*where)).one()
+    limit = 100 if q.ids else q.first
+    rows = db.exec(select(CourseSession).where(*where).order_by(CourseSession.starts_at, CourseSession.id)
+                   .offset(offset).limit(limit)).all()
+    return list(rows), total
+
+
+def waiting_list_lengths(db: Session, session_ids: list[int]) -> dict[int, int]:
+    """How many wait on each session, in one query for a whole page."""
+    if not session_ids:
+        return {}
+    rows = db.exec(select(Booking.session_id, func.count()).where(
+        Booking.session_id.in_(session_ids), Booking.status == BookingStatus.WAITLISTED).group_by(Booking.session_id))
+    return dict(rows.all())
+
+
+# ---------- bookings ----------
+
+
+@dataclass(frozen=True)
+class Attendee:
+    person_id: int
+    name: str
+    email: str
+    school_id: int | None
+
+
+def _may_book_for(identity: Identity, attendee: Attendee) -> bool:
+    if identity.person_id == attendee.person_id:
+        return identity.is_trust_member
+    if identity.is_admin:
+        return True
+    return attendee.school_id is not None and attendee.school_id in identity.schools_for("school_leader")
+
+
+def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
+         idempotency_key: str | None = None) -> tuple[Booking, bool]:
+    """Book a trust place, or a place on the waiting list when the session is full.
+
+    Guarantees: never more trust places held than the session has (one conditional
+    UPDATE decides); one live booking per person per session (a second attempt, or a
+    retry with the same idempotency key, answers the first booking: created=False).
+    """
+    if not _may_book_for(identity, attendee):
+        if identity.person_id == attendee.person_id:
+            raise Forbidden("Only trust staff can book trust CPD; schools outside the trust buy places instead.")
+        raise Forbidden("You can book for staff of your own school only.")
+    if idempotency_key:
+        earlier = db.exec(select(Booking).where(Booking.booked_by_id == identity.person_id,
+                                                Booking.idempotency_key == idempotency_key)).first()
+        if earlier is not None:
+            return earlier, False
+    existing = _live_booking(db, session_id, attendee.person_id)
+    if existing is not None:
+        return existing, False
+    session = get_session(db, session_id)
+    now = utcnow()
+    if session.status != SessionStatus.SCHEDULED:
+        raise Conflict("This session has been cancelled, so it cannot be booked.")
+    if as_utc(session.starts_at) <= now:
+        raise Conflict("This session has already started; look for a later date.")
+    if as_utc(session.booking_closes_at) <= now:
+        raise Conflict("Booking for this session has closed; ask the CPD team if a late place is possible.")
+
+    try:
+        with db.begin_nested():
+            took_place = _take_trust_place(db, session_id)
+            if took_place:
+                status = BookingStatus.PENDING_APPROVAL if session.requires_approval else BookingStatus.CONFIRMED
+            else:
+                # Join the queue one at a time per session, so that ids (queue order)
+                # and the positions people are told agree even in a rush.
+                db.exec(select(CourseSession.id).where(CourseSession.id == session_id).with_for_update())
+                status = BookingStatus.WAITLISTED
+            booking = Booking(session_id=session_id, person_id=attendee.person_id, attendee_name=attendee.name,
+                              attendee_email=attendee.email, school_id=attendee.school_id,
+                              booked_by_id=identity.person_id or 0, idempotency_key=idempotency_key, status=status)
+            db.add(booking)
+            db.flush()
+    except IntegrityError:
+        # A concurrent request booked the same person (or used the same key) first;
+        # the savepoint undid our place, and theirs stands.
+        existing = _live_booking(db, session_id, attendee.person_id)
+        if existing is None:
+            raise
+        return existing, False
+    return booking, True
+
+
+def _take_trust_place(db: Session, session_id: int) -> bool:
+    """The capacity guard: one statement that only succeeds while a place is free."""
+    result = db.execute(
+        sa.update(CourseSession)
+        .where(CourseSession.id == session_id,
+               CourseSession.status == SessionStatus.SCHEDULED,
+               CourseSession.trust_taken < CourseSession.capacity - CourseSession.external_places)
+        .values(trust_taken=CourseSession.trust_taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _live_booking(db: Session, session_id: int, person_id: int) -> Booking | None:
+    return db.exec(select(Booking).where(Booking.session_id == session_id, Booking.person_id == person_id,
+                                         Booking.status.in_(LIVE))).first()
+
+
+def waiting_list_position(db: Session, booking: Booking) -> int | None:
+    if booking.status != BookingStatus.WAITLISTED:
+        return None
+    # Queue order is id order: ids are handed out under the session's lock (see book).
+    ahead = db.exec(select(func.count()).select_from(Booking).where(
+        Booking.session_id == booking.session_id, Booking.status == BookingStatus.WAITLISTED,
+        Booking.id < booking.id)).one()
+    return ahead + 1
+
+
+def full_message(position: int) -> str:
+    return f"This session is full — you are {_ordinal(position)} on the waiting list."
+
+
+def _may_see(identity: Identity, booking: Booking) -> bool:
+    return (identity.is_admin or identity.person_id == booking.person_id
+            or (booking.school_id is not None and booking.school_id in identity.schools_for("school_leader")))
+
+
+def get_booking(db: Session, identity: Identity, booking_id: int) -> Booking:
+    booking = db.get(Booking, booking_id)
+    if booking is None or not _may_see(identity, booking):
+        raise NotFound("There is no such booking, or it is not yours to see.")
+    return booking
+
+
+def cancel_booking(db: Session, identity: Identity, booking_id: int) -> Booking:
+    """Cancel a booking.  The attendee (or their school leader) until the cancellation
+    deadline, an admin at any time.  A place it held goes back to the session."""
+    booking = get_booking(db, identity, booking_id)
+    session = _session_for_update(db, booking.session_id)
+    if booking.status not in LIVE:
+        raise Conflict("This booking is no longer active, so there is nothing to cancel.")
+    if not identity.is_admin and utcnow() > as_utc(session.cancellation_deadline):
+        raise Conflict("The cancellation deadline has passed; ask the CPD team to cancel for you.")
+    held = booking.status in HOLDS_PLACE
+    booking.status = BookingStatus.CANCELLED
+    booking.updated_at = utcnow()
+    if held:
+        db.execute(sa.update(CourseSession).where(CourseSession.id == session.id, CourseSession.trust_taken > 0)
+                   .values(trust_taken=CourseSession.trust_taken - 1).execution_options(synchronize_session=False))
+    db.flush()
+    return booking

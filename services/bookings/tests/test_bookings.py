@@ -1,0 +1,135 @@
+"""Sessions and bookings over HTTP: capacity, the waiting list, who may book whom,
+cancellations, and input that is refused whole."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from shared import tokens
+from tests.support.fixtures import ADMIN
+
+SOON = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=14)
+
+
+def person(pid: int, school: int | None = 1, *roles: tokens.Grant) -> tokens.Identity:
+    grants = roles or ((tokens.Grant("staff", school_id=school),) if school else ())
+    return tokens.Identity(subject=str(pid), name=f"Person {pid}", email=f"p{pid}@trust.test", school_id=school,
+                           grants=grants)
+
+
+def session_body(**overrides) -> dict:
+    body = {"course_id": 1, "starts_at": SOON.isoformat(), "ends_at": (SOON + timedelta(hours=2)).isoformat(),
+            "venue": "Saltmarsh Primary School, hall", "capacity": 3, "external_places": 0,
+            "requires_approval": False}
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def new_session(service_call):
+    def _make(**overrides) -> dict:
+        response = service_call("bookings", "POST", "/sessions", json=session_body(**overrides))
+        assert response.status_code == 201, response.text
+        return response.json()
+    return _make
+
+
+def book(service_call, session_id: int, who: tokens.Identity, **body):
+    return service_call("bookings", "POST", f"/sessions/{session_id}/bookings", who, json=body)
+
+
+def test_places_then_the_waiting_list_in_order(service_call, new_session):
+    s = new_session(capacity=4, external_places=1)  # three trust places
+    statuses = [book(service_call, s["id"], person(i)).json() for i in range(1, 6)]
+    assert [b["status"] for b in statuses] == ["CONFIRMED"] * 3 + ["WAITLISTED"] * 2
+    assert [b["waiting_list_position"] for b in statuses[3:]] == [1, 2]
+    after = service_call("bookings", "GET", f"/sessions/{s['id']}").json()
+    assert after["places_left"] == 0 and after["waiting_list_length"] == 2
+
+
+def test_booking_twice_answers_the_first_booking(service_call, new_session):
+    s = new_session()
+    first = book(service_call, s["id"], person(1))
+    again = book(service_call, s["id"], person(1))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert service_call("bookings", "GET", f"/sessions/{s['id']}").json()["places_left"] == 2
+
+
+def test_a_retried_request_with_its_idempotency_key_returns_the_same_booking(service_call, new_session):
+    leader = person(9, 1, tokens.Grant("school_leader", school_id=1))
+    s = new_session()
+    attendee = {"person_id": 3, "name": "Tara", "email": "tara@trust.test", "school_id": 1}
+    first = book(service_call, s["id"], leader, attendee=attendee, idempotency_key="abc-1")
+    retry = book(service_call, s["id"], leader, attendee=attendee, idempotency_key="abc-1")
+    assert first.status_code == 201 and retry.status_code == 200 and retry.json()["id"] == first.json()["id"]
+
+
+def test_who_may_book_whom(service_call, new_session):
+    s = new_session(capacity=10)
+    leader = person(9, 1, tokens.Grant("school_leader", school_id=1))
+    own_staff = {"person_id": 3, "name": "Tara", "email": "tara@trust.test", "school_id": 1}
+    other_school = {"person_id": 4, "name": "Ola", "email": "ola@trust.test", "school_id": 2}
+    assert book(service_call, s["id"], leader, attendee=own_staff).status_code == 201
+    refused = book(service_call, s["id"], leader, attendee=other_school)
+    assert refused.status_code == 403 and "your own school" in refused.json()["message"]
+    assert book(service_call, s["id"], person(5), attendee=other_school).status_code == 403
+    external = tokens.Identity(subject="6", name="Bella", grants=(tokens.Grant("external_booker"),))
+    assert book(service_call, s["id"], external).status_code == 403
+    assert book(service_call, s["id"], tokens.ANONYMOUS_IDENTITY).status_code == 409
+    session = service_call("bookings", "GET", f"/sessions/{s['id']}").json()
+    assert session["places_left"] == 9  # only the one allowed booking took a place
+
+
+def test_cancelling_gives_the_place_back(service_call, new_session):
+    s = new_session(capacity=1)
+    mine = book(service_call, s["id"], person(1)).json()
+    cancelled = service_call("bookings", "POST", f"/bookings/{mine['id']}/cancel", person(1))
+    assert cancelled.json()["status"] == "CANCELLED"
+    assert service_call("bookings", "GET", f"/sessions/{s['id']}").json()["places_left"] == 1
+    again = service_call("bookings", "POST", f"/bookings/{mine['id']}/cancel", person(1))
+    assert again.status_code == 409
+    assert book(service_call, s["id"], person(2)).json()["status"] == "CONFIRMED"
+
+
+def test_nobody_else_sees_or_cancels_my_booking(service_call, new_session):
+    s = new_session()
+    mine = book(service_call, s["id"], person(1)).json()
+    for stranger in (person(2), person(3, 2, tokens.Grant("school_leader", school_id=2))):
+        assert service_call("bookings", "GET", f"/bookings/{mine['id']}", stranger).status_code == 404
+        assert service_call("bookings", "POST", f"/bookings/{mine['id']}/cancel", stranger).status_code == 404
+    leader = person(9, 1, tokens.Grant("school_leader", school_id=1))
+    assert service_call("bookings", "GET", f"/bookings/{mine['id']}", leader).status_code == 200
+
+
+def test_after_the_deadline_only_an_admin_cancels(service_call, new_session):
+    s = new_session(cancellation_deadline=(datetime.now(timezone.utc) - timedelta(minutes=1)).isoformat())
+    mine = book(service_call, s["id"], person(1)).json()
+    late = service_call("bookings", "POST", f"/bookings/{mine['id']}/cancel", person(1))
+    assert late.status_code == 409 and "deadline has passed" in late.json()["message"]
+    assert service_call("bookings", "POST", f"/bookings/{mine['id']}/cancel", ADMIN).json()["status"] == "CANCELLED"
+
+
+def test_closed_and_past_sessions_cannot_be_booked(service_call, new_session):
+    closed = new_session(booking_closes_at=(datetime.now(timezone.utc) - timedelta(hours=1)).isoformat())
+    response = book(service_call, closed["id"], person(1))
+    assert response.status_code == 409 and "Booking for this session has closed" in response.json()["message"]
+    assert book(service_call, 999999, person(1)).status_code == 404
+
+
+def test_only_admins_schedule_and_bad_sessions_are_refused(service_call, new_session):
+    assert service_call("bookings", "POST", "/sessions", person(1), json=session_body()).status_code == 403
+    backwards = service_call("bookings", "POST", "/sessions",
+                             json=session_body(ends_at=(SOON - timedelta(hours=1)).isoformat()))
+    assert backwards.status_code == 422 and "end after it starts" in backwards.text
+    assert service_call("bookings", "POST", "/sessions", json=session_body(capacity=0)).status_code == 422
+    naive = service_call("bookings", "POST", "/sessions", json=session_body(starts_at="2026-12-01T10:00:00"))
+    assert naive.status_code == 422
+    s = new_session(capacity=2)
+    book(service_call, s["id"], person(1))
+    book(service_call, s["id"], person(2))
+    shrink = service_call("bookings", "PUT", f"/sessions/{s['id']}", json=session_body(capacity=1))
+    assert shrink.status_code == 409 and "2 trust places are already taken" in shrink.json()["message"]
+    assert service_call("bookings", "GET", f"/sessions/{s['id']}").json()["capacity"] == 2
+    assert service_call("bookings", "GET", "/sessions").json()["total"] == 1
