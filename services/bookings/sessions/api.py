@@ -8,7 +8,9 @@ from services.bookings.sessions.models import Booking, CourseSession
 from services.bookings.sessions.schemas import (
     BookingIdPath,
     BookingIn,
+    BookingList,
     BookingOut,
+    MyBookingsQuery,
     SessionIdPath,
     SessionIn,
     SessionOut,
@@ -23,13 +25,23 @@ from shared.web import SECURITY, current_identity
 bp = APIBlueprint("sessions", __name__, abp_tags=[Tag(name="sessions")], abp_security=SECURITY)
 
 
-def session_out(row: CourseSession, waiting: int) -> dict:
+def sessions_out(db, rows: list[CourseSession]) -> list[dict]:
+    """Sessions as the caller may see them: the online link only for people with a
+    confirmed place (and admins).  Two queries for the whole list."""
+    ids = [r.id for r in rows]
+    waiting = service.waiting_list_lengths(db, ids)
+    identity = current_identity()
+    attending = set(ids) if identity.is_admin else service.attending(db, identity, ids)
+    return [session_out(r, waiting.get(r.id, 0), r.id in attending) for r in rows]
+
+
+def session_out(row: CourseSession, waiting: int, show_link: bool) -> dict:
     return SessionOut(
         **{k: getattr(row, k) for k in ("id", "course_id", "starts_at", "ends_at", "venue", "online_url", "capacity",
                                          "external_places", "requires_approval", "booking_closes_at",
                                          "cancellation_deadline", "status", "sequence")},
         places_left=row.trust_places - row.trust_taken, waiting_list_length=waiting,
-    ).model_dump(mode="json")
+    ).model_dump(mode="json") | ({} if show_link else {"online_url": None})
 
 
 def booking_out(db, booking: Booking) -> dict:
@@ -46,22 +58,20 @@ def list_sessions(query: SessionQuery):
     db = request_session()
     offset = 0 if query.ids else decode_cursor(query.after)
     rows, total = service.list_sessions(db, query, offset)
-    waiting = service.waiting_list_lengths(db, [r.id for r in rows])
-    return page_of([session_out(r, waiting.get(r.id, 0)) for r in rows], total, offset)
+    return page_of(sessions_out(db, rows), total, offset)
 
 
 @bp.get("/sessions/<int:session_id>", responses={200: SessionOut})
 def get_session(path: SessionIdPath):
     db = request_session()
-    row = service.get_session(db, path.session_id)
-    return session_out(row, service.waiting_list_lengths(db, [row.id]).get(row.id, 0))
+    return sessions_out(db, [service.get_session(db, path.session_id)])[0]
 
 
 @bp.post("/sessions", responses={201: SessionOut})
 def create_session(body: SessionIn):
     """Admins only."""
     db = request_session()
-    return session_out(service.schedule_session(db, current_identity(), body), 0), 201
+    return sessions_out(db, [service.schedule_session(db, current_identity(), body)])[0], 201
 
 
 @bp.put("/sessions/<int:session_id>", responses={200: SessionOut})
@@ -69,8 +79,7 @@ def update_session(path: SessionIdPath, body: SessionIn):
     """Admins only; capacity never below the places taken."""
     db = request_session()
     begin_write(db)
-    row = service.schedule_session(db, current_identity(), body, path.session_id)
-    return session_out(row, service.waiting_list_lengths(db, [row.id]).get(row.id, 0))
+    return sessions_out(db, [service.schedule_session(db, current_identity(), body, path.session_id)])[0]
 
 
 @bp.post("/sessions/<int:session_id>/bookings", responses={200: BookingOut, 201: BookingOut})
@@ -89,6 +98,14 @@ def book(path: SessionIdPath, body: BookingIn):
         attendee = service.Attendee(a.person_id, a.name, str(a.email), a.school_id)
     booking, created = service.book(db, identity, path.session_id, attendee, body.idempotency_key)
     return booking_out(db, booking), 201 if created else 200
+
+
+@bp.get("/bookings/mine", responses={200: BookingList})
+def my_bookings(query: MyBookingsQuery):
+    """The caller's bookings; with `session_ids`, their live booking on each (batch)."""
+    db = request_session()
+    ids = [int(i) for i in query.session_ids.split(",")] if query.session_ids else None
+    return {"items": [booking_out(db, b) for b in service.my_bookings(db, current_identity(), ids, query.upcoming)]}
 
 
 @bp.get("/bookings/<int:booking_id>", responses={200: BookingOut})

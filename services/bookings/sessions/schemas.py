@@ -62,6 +62,9 @@ class SessionQuery(PageQuery):
     starts_from: AwareDatetime | None = Field(None, alias="from")
     starts_to: AwareDatetime | None = Field(None, alias="to")
     course_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    course_ids: str | None = Field(None, max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$",
+                                   description="Sessions of any of these courses (up to 100), unpaged.")
+    upcoming: bool = Field(False, description="Only sessions that have not started.")
     ids: str | None = Field(None, max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$")
 
 
@@ -99,6 +102,13 @@ class BookingIn(BaseModel):
     idempotency_key: Text(1, 100) | None = None
 
 
+class MyBookingsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    session_ids: str | None = Field(None, max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$",
+                                    description="Only bookings on these sessions (a batch read).")
+    upcoming: bool = False
+
+
 class BookingOut(BaseModel):
     id: int
     session_id: int
@@ -109,3 +119,7 @@ class BookingOut(BaseModel):
     waiting_list_position: int | None
     offer_expires_at: datetime | None
     created_at: datetime
+
+
+class BookingList(BaseModel):
+    items: list[BookingOut]

@@ -78,12 +78,16 @@ def list_sessions(db: Session, q: SessionQuery, offset: int) -> tuple[list[Cours
         where.append(CourseSession.id.in_([int(i) for i in q.ids.split(",")]))
     if q.course_id:
         where.append(CourseSession.course_id == q.course_id)
+    if q.course_ids:
+        where.append(CourseSession.course_id.in_([int(i) for i in q.course_ids.split(",")]))
+    if q.upcoming:
+        where.append(CourseSession.starts_at > utcnow())
     if q.starts_from:
         where.append(CourseSession.starts_at >= q.starts_from)
     if q.starts_to:
         where.append(CourseSession.starts_at < q.starts_to)
     total = db.exec(select(func.count()).select_from(CourseSession).where(*where)).one()
-    limit = 100 if q.ids else q.first
+    limit = 1000 if q.course_ids else 100 if q.ids else q.first
     rows = db.exec(select(CourseSession).where(*where).order_by(CourseSession.starts_at, CourseSession.id)
                    .offset(offset).limit(limit)).all()
     return list(rows), total
@@ -206,6 +210,29 @@ def full_message(position: int) -> str:
 def _may_see(identity: Identity, booking: Booking) -> bool:
     return (identity.is_admin or identity.person_id == booking.person_id
             or (booking.school_id is not None and booking.school_id in identity.schools_for("school_leader")))
+
+
+def my_bookings(db: Session, identity: Identity, session_ids: list[int] | None, upcoming: bool) -> list[Booking]:
+    """The caller's own live or past bookings, soonest session first."""
+    if identity.person_id is None:
+        return []
+    stmt = (select(Booking).join(CourseSession, CourseSession.id == Booking.session_id)
+            .where(Booking.person_id == identity.person_id).order_by(CourseSession.starts_at, Booking.id))
+    if session_ids is not None:
+        stmt = stmt.where(Booking.session_id.in_(session_ids), Booking.status.in_(LIVE))
+    if upcoming:
+        stmt = stmt.where(CourseSession.starts_at > utcnow(), Booking.status.in_(LIVE))
+    return list(db.exec(stmt).all())
+
+
+def attending(db: Session, identity: Identity, session_ids: list[int]) -> set[int]:
+    """Of these sessions, those the caller holds a confirmed place on."""
+    if identity.person_id is None or not session_ids:
+        return set()
+    rows = db.exec(select(Booking.session_id).where(
+        Booking.person_id == identity.person_id, Booking.session_id.in_(session_ids),
+        Booking.status.in_((BookingStatus.CONFIRMED, BookingStatus.ATTENDED))))
+    return set(rows.all())
 
 
 def get_booking(db: Session, identity: Identity, booking_id: int) -> Booking:

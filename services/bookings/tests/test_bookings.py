@@ -133,3 +133,29 @@ def test_only_admins_schedule_and_bad_sessions_are_refused(service_call, new_ses
     assert shrink.status_code == 409 and "2 trust places are already taken" in shrink.json()["message"]
     assert service_call("bookings", "GET", f"/sessions/{s['id']}").json()["capacity"] == 2
     assert service_call("bookings", "GET", "/sessions").json()["total"] == 1
+
+
+def test_the_online_link_is_for_confirmed_attendees_only(service_call, new_session):
+    s = new_session(capacity=1, venue=None, online_url="https://meet.example.org/abc")
+    assert service_call("bookings", "GET", f"/sessions/{s['id']}", person(1)).json()["online_url"] is None
+    book(service_call, s["id"], person(1))
+    book(service_call, s["id"], person(2))  # waitlisted
+    assert service_call("bookings", "GET", f"/sessions/{s['id']}", person(1)).json()["online_url"] == \
+        "https://meet.example.org/abc"
+    assert service_call("bookings", "GET", f"/sessions/{s['id']}", person(2)).json()["online_url"] is None
+    listed = service_call("bookings", "GET", "/sessions", person(2)).json()["items"]
+    assert listed[0]["online_url"] is None
+
+
+def test_my_bookings_and_the_batch_by_session(service_call, new_session):
+    a, b, c = new_session(), new_session(), new_session()
+    book(service_call, a["id"], person(1))
+    book(service_call, c["id"], person(1))
+    book(service_call, b["id"], person(2))
+    mine = service_call("bookings", "GET", "/bookings/mine", person(1)).json()["items"]
+    assert sorted(x["session_id"] for x in mine) == sorted([a["id"], c["id"]])
+    batch = service_call("bookings", "GET", "/bookings/mine", person(1),
+                         params={"session_ids": f"{a['id']},{b['id']}"}).json()["items"]
+    assert [x["session_id"] for x in batch] == [a["id"]]
+    by_course = service_call("bookings", "GET", "/sessions", person(1), params={"course_ids": "1,2"}).json()
+    assert by_course["total"] == 3
