@@ -8,6 +8,7 @@ and rolled back otherwise; domain operations only add and flush.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import timezone
 from typing import Iterator
 
 from flask import Flask, g
@@ -40,8 +41,28 @@ def text_enum(e: type, name: str) -> sa.Enum:
                    values_callable=lambda members: [m.value for m in members])
 
 
-def utc_column(nullable: bool = False) -> sa.Column:
-    return sa.Column(sa.DateTime(timezone=True), nullable=nullable)
+class UTCDateTime(sa.TypeDecorator):
+    """Aware UTC in, aware UTC out, on every database.  SQLite keeps no offset, so
+    without this it hands back naive datetimes that then serialise without one."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give times with their offset")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+def utc_column(nullable: bool = False, **kwargs) -> sa.Column:
+    return sa.Column(UTCDateTime(), nullable=nullable, **kwargs)
 
 
 def normalise_url(url: str) -> str:

@@ -3,6 +3,13 @@ import sys
 from services.bookings.db import MIGRATIONS, UNMODELLED, VERSION_TABLE, metadata
 from shared.cli import Component, main
 
+
+def _jobs():
+    from services.bookings.scheduler import jobs
+
+    return jobs()
+
+
 sys.exit(main(Component(
     name="bookings",
     app_factory="services.bookings.app:create_app()",
@@ -10,4 +17,5 @@ sys.exit(main(Component(
     version_table=VERSION_TABLE,
     metadata=metadata,
     unmodelled=UNMODELLED,
+    jobs=_jobs,
 )))

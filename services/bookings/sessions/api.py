@@ -114,6 +114,14 @@ def get_booking(path: BookingIdPath):
     return booking_out(db, service.get_booking(db, current_identity(), path.booking_id))
 
 
+@bp.post("/bookings/<int:booking_id>/accept", responses={200: BookingOut})
+def accept_offer(path: BookingIdPath):
+    """Take up a waiting-list offer."""
+    db = request_session()
+    begin_write(db)
+    return booking_out(db, service.accept_offer(db, current_identity(), path.booking_id))
+
+
 @bp.post("/bookings/<int:booking_id>/cancel", responses={200: BookingOut})
 def cancel_booking(path: BookingIdPath):
     db = request_session()

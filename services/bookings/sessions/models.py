@@ -48,7 +48,7 @@ class CourseSession(BookingsModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     course_id: int = Field(index=True)
-    starts_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False, index=True))
+    starts_at: datetime = Field(sa_column=utc_column(index=True))
     ends_at: datetime = Field(sa_column=utc_column())
     venue: str | None = Field(default=None, sa_column=sa.Column(sa.String(200)))
     online_url: str | None = Field(default=None, sa_column=sa.Column(sa.String(500)))

@@ -22,6 +22,7 @@ from shared.errors import Conflict, Forbidden, NotFound
 from shared.tokens import Identity
 
 DEFAULT_CANCELLATION_NOTICE = timedelta(hours=48)
+OFFER_WINDOW = timedelta(hours=24)
 
 
 def _ordinal(n: int) -> str:
@@ -54,6 +55,8 @@ def schedule_session(db: Session, identity: Identity, data: SessionIn, session_i
             setattr(row, key, value)
         row.sequence += 1
         row.updated_at = utcnow()
+        db.flush()
+        offer_free_places(db, row.id)  # capacity may have grown
     db.flush()
     return row
 
@@ -251,11 +254,62 @@ def cancel_booking(db: Session, identity: Identity, booking_id: int) -> Booking:
         raise Conflict("This booking is no longer active, so there is nothing to cancel.")
     if not identity.is_admin and utcnow() > as_utc(session.cancellation_deadline):
         raise Conflict("The cancellation deadline has passed; ask the CPD team to cancel for you.")
-    held = booking.status in HOLDS_PLACE
-    booking.status = BookingStatus.CANCELLED
-    booking.updated_at = utcnow()
-    if held:
-        db.execute(sa.update(CourseSession).where(CourseSession.id == session.id, CourseSession.trust_taken > 0)
-                   .values(trust_taken=CourseSession.trust_taken - 1).execution_options(synchronize_session=False))
+    _release(db, booking, BookingStatus.CANCELLED)
     db.flush()
     return booking
+
+
+def _release(db: Session, booking: Booking, new_status: BookingStatus) -> None:
+    """End a booking; a place it held goes to the first person waiting."""
+    held = booking.status in HOLDS_PLACE
+    booking.status = new_status
+    booking.updated_at = utcnow()
+    booking.offer_expires_at = None
+    db.flush()
+    if held:
+        db.execute(sa.update(CourseSession).where(CourseSession.id == booking.session_id, CourseSession.trust_taken > 0)
+                   .values(trust_taken=CourseSession.trust_taken - 1).execution_options(synchronize_session=False))
+        offer_free_places(db, booking.session_id)
+
+
+def offer_free_places(db: Session, session_id: int, window: timedelta = OFFER_WINDOW) -> list[Booking]:
+    """Offer each free trust place to the next person waiting, in queue order, for
+    `window`.  An offer holds its place until it is accepted or lapses."""
+    offered = []
+    while True:
+        first = db.exec(select(Booking).where(Booking.session_id == session_id,
+                                              Booking.status == BookingStatus.WAITLISTED)
+                        .order_by(Booking.id).limit(1)).first()
+        if first is None or not _take_trust_place(db, session_id):
+            return offered
+        first.status = BookingStatus.OFFERED
+        first.offer_expires_at = utcnow() + window
+        first.updated_at = utcnow()
+        db.flush()
+        offered.append(first)
+
+
+def accept_offer(db: Session, identity: Identity, booking_id: int) -> Booking:
+    """Take up a waiting-list offer before it lapses."""
+    booking = get_booking(db, identity, booking_id)
+    if booking.status != BookingStatus.OFFERED:
+        raise Conflict("There is no open offer on this booking.")
+    if as_utc(booking.offer_expires_at) <= utcnow():
+        raise Conflict("This offer has lapsed and the place has gone to the next person waiting.")
+    session = get_session(db, booking.session_id)
+    booking.status = BookingStatus.PENDING_APPROVAL if session.requires_approval else BookingStatus.CONFIRMED
+    booking.offer_expires_at = None
+    booking.updated_at = utcnow()
+    db.flush()
+    return booking
+
+
+def expire_offers(db: Session) -> int:
+    """The scheduler's job: offers past their time lapse and pass on.  Idempotent:
+    a second run finds nothing left to do.  Returns how many lapsed."""
+    lapsed = db.exec(select(Booking).where(Booking.status == BookingStatus.OFFERED,
+                                           Booking.offer_expires_at <= utcnow()).order_by(Booking.id)
+                     .with_for_update(skip_locked=True)).all()
+    for booking in lapsed:
+        _release(db, booking, BookingStatus.CANCELLED)
+    return len(lapsed)

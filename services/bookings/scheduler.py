@@ -1,0 +1,25 @@
+"""The bookings service's timed work, run by its one scheduler process
+(`python -m services.bookings scheduler`), never inside web workers."""
+from __future__ import annotations
+
+import logging
+
+from services.bookings.db import database
+from services.bookings.sessions import service
+from shared.db import begin_write
+
+log = logging.getLogger(__name__)
+
+
+def expire_offers() -> int:
+    """Lapse waiting-list offers past their time and offer the places on."""
+    with database().session() as db:
+        begin_write(db)
+        count = service.expire_offers(db)
+    if count:
+        log.info("lapsed %d waiting-list offers", count)
+    return count
+
+
+def jobs() -> list:
+    return [(expire_offers, {"trigger": "interval", "minutes": 1})]
