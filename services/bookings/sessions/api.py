@@ -9,6 +9,9 @@ from services.bookings.sessions.schemas import (
     BookingIdPath,
     BookingIn,
     BookingList,
+    CourseIdPath,
+    CourseListingIn,
+    ListingResult,
     BookingOut,
     MyBookingsQuery,
     SessionIdPath,
@@ -57,14 +60,14 @@ def list_sessions(query: SessionQuery):
     """Sessions by start time; `ids` for a batch read."""
     db = request_session()
     offset = 0 if query.ids else decode_cursor(query.after)
-    rows, total = service.list_sessions(db, query, offset)
+    rows, total = service.list_sessions(db, current_identity(), query, offset)
     return page_of(sessions_out(db, rows), total, offset)
 
 
 @bp.get("/sessions/<int:session_id>", responses={200: SessionOut})
 def get_session(path: SessionIdPath):
     db = request_session()
-    return sessions_out(db, [service.get_session(db, path.session_id)])[0]
+    return sessions_out(db, [service.get_session(db, path.session_id, current_identity())])[0]
 
 
 @bp.post("/sessions", responses={201: SessionOut})
@@ -80,6 +83,16 @@ def update_session(path: SessionIdPath, body: SessionIn):
     db = request_session()
     begin_write(db)
     return sessions_out(db, [service.schedule_session(db, current_identity(), body, path.session_id)])[0]
+
+
+@bp.put("/courses/<int:course_id>/listing", responses={200: ListingResult})
+def set_course_listing(path: CourseIdPath, body: CourseListingIn):
+    """Admins (the gateway, after saving a course): the course's visibility and
+    whether it is published, copied onto its sessions."""
+    db = request_session()
+    begin_write(db)
+    count = service.set_course_listing(db, current_identity(), path.course_id, body.visibility, body.published)
+    return {"sessions": count}
 
 
 @bp.post("/sessions/<int:session_id>/bookings", responses={200: BookingOut, 201: BookingOut})

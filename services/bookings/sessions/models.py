@@ -48,6 +48,12 @@ class CourseSession(BookingsModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     course_id: int = Field(index=True)
+    # A snapshot of the course's listing, kept by the gateway when either changes, so
+    # this service can decide by itself who may see and book the session.
+    course_visibility: str = Field(default="TRUST", sa_column=sa.Column(
+        sa.String(10), nullable=False, server_default="TRUST"))
+    course_published: bool = Field(default=True, sa_column=sa.Column(
+        sa.Boolean, nullable=False, server_default=sa.true()))
     starts_at: datetime = Field(sa_column=utc_column(index=True))
     ends_at: datetime = Field(sa_column=utc_column())
     venue: str | None = Field(default=None, sa_column=sa.Column(sa.String(200)))

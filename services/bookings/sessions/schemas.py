@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -16,6 +16,8 @@ class SessionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     course_id: int = Field(ge=1, le=2**31 - 1)
+    course_visibility: Literal["TRUST", "PUBLIC"] = "TRUST"
+    course_published: bool = True
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     venue: Text(1, 200) | None = None
@@ -38,6 +40,20 @@ class SessionIn(BaseModel):
         if problems:
             raise ValueError("; ".join(f"{f}: {m}" for f, m in problems))
         return self
+
+
+class CourseListingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    visibility: Literal["TRUST", "PUBLIC"]
+    published: bool
+
+
+class ListingResult(BaseModel):
+    sessions: int
+
+
+class CourseIdPath(BaseModel):
+    course_id: int = Field(ge=1, le=2**31 - 1)
 
 
 class SessionOut(BaseModel):

@@ -68,15 +68,39 @@ def _session_for_update(db: Session, session_id: int) -> CourseSession:
     return row
 
 
-def get_session(db: Session, session_id: int) -> CourseSession:
-    row = db.get(CourseSession, session_id)
+def _visible_to(identity: Identity):
+    """Sessions follow their course: admins see all, trust people those of published
+    courses, everybody else those of published PUBLIC courses."""
+    if identity.is_admin:
+        return sa.true()
+    if identity.is_trust_member:
+        return CourseSession.course_published.is_(True)
+    return sa.and_(CourseSession.course_published.is_(True), CourseSession.course_visibility == "PUBLIC")
+
+
+def get_session(db: Session, session_id: int, identity: Identity | None = None) -> CourseSession:
+    stmt = select(CourseSession).where(CourseSession.id == session_id)
+    if identity is not None:
+        stmt = stmt.where(_visible_to(identity))
+    row = db.exec(stmt).first()
     if row is None:
-        raise NotFound("There is no such session.")
+        raise NotFound("There is no such session, or it is not open to you.")
     return row
 
 
-def list_sessions(db: Session, q: SessionQuery, offset: int) -> tuple[list[CourseSession], int]:
-    where = []
+def set_course_listing(db: Session, identity: Identity, course_id: int, visibility: str, published: bool) -> int:
+    """Keep the course snapshot of every session of a course in step with the
+    catalogue (the gateway calls this after saving a course)."""
+    if not identity.is_admin:
+        raise Forbidden("Only Lighthouse Learning admins can change a course's listing.")
+    result = db.execute(sa.update(CourseSession).where(CourseSession.course_id == course_id)
+                        .values(course_visibility=visibility, course_published=published)
+                        .execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def list_sessions(db: Session, identity: Identity, q: SessionQuery, offset: int) -> tuple[list[CourseSession], int]:
+    where = [_visible_to(identity)]
     if q.ids:
         where.append(CourseSession.id.in_([int(i) for i in q.ids.split(",")]))
     if q.course_id:
@@ -144,7 +168,7 @@ def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
     existing = _live_booking(db, session_id, attendee.person_id)
     if existing is not None:
         return existing, False
-    session = get_session(db, session_id)
+    session = get_session(db, session_id, identity)
     now = utcnow()
     if session.status != SessionStatus.SCHEDULED:
         raise Conflict("This session has been cancelled, so it cannot be booked.")

@@ -159,3 +159,24 @@ def test_my_bookings_and_the_batch_by_session(service_call, new_session):
     assert [x["session_id"] for x in batch] == [a["id"]]
     by_course = service_call("bookings", "GET", "/sessions", person(1), params={"course_ids": "1,2"}).json()
     assert by_course["total"] == 3
+
+
+def test_sessions_follow_their_course_listing(service_call, new_session):
+    public = new_session(course_id=7, course_visibility="PUBLIC")
+    trust = new_session(course_id=8, course_visibility="TRUST")
+    visitor = tokens.ANONYMOUS_IDENTITY
+
+    def listed(who):
+        return [s["id"] for s in service_call("bookings", "GET", "/sessions", who).json()["items"]]
+
+    assert listed(visitor) == [public["id"]]
+    assert sorted(listed(person(1))) == sorted([public["id"], trust["id"]])
+    assert service_call("bookings", "GET", f"/sessions/{trust['id']}", visitor).status_code == 404
+    # the course is unpublished: its sessions go with it, except for admins
+    assert service_call("bookings", "PUT", "/courses/8/listing", person(1),
+                        json={"visibility": "TRUST", "published": False}).status_code == 403
+    assert service_call("bookings", "PUT", "/courses/8/listing",
+                        json={"visibility": "TRUST", "published": False}).json() == {"sessions": 1}
+    assert listed(person(1)) == [public["id"]]
+    assert book(service_call, trust["id"], person(1)).status_code == 404
+    assert sorted(listed(ADMIN)) == sorted([public["id"], trust["id"]])
