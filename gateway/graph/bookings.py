@@ -1,0 +1,363 @@
+"""Sessions and bookings in the GraphQL API: types, queries and mutations.
+
+Everything that hangs off a list (a session's course, my booking on each session, a
+booking's session and attendee) is fetched for the whole list at once through
+per-request caches: one call per kind of thing, however long the list.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import graphene
+from graphql import GraphQLError
+from sqlmodel import col, select
+
+from gateway.backends import BackendError, BackendUnavailable
+from gateway.graph.errors import as_graphql_error, user_errors
+from gateway.graph.types import Course, PageInfo, Person, UserError, _connection, _page_args
+from gateway.identity.models import Person as PersonRow
+
+SessionStatus = graphene.Enum("SessionStatus", [(n, n) for n in ("SCHEDULED", "CANCELLED", "COMPLETED")])
+BookingStatus = graphene.Enum("BookingStatus", [(n, n) for n in (
+    "PENDING_APPROVAL", "HELD", "CONFIRMED", "WAITLISTED", "OFFERED", "CANCELLED", "DECLINED", "ATTENDED", "NO_SHOW")])
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _call(ctx, service: str, method: str, path: str, **kwargs):
+    try:
+        return ctx.call(service, method, path, **kwargs)
+    except (BackendUnavailable, BackendError) as exc:
+        raise as_graphql_error(exc) from exc
+
+
+def remember(ctx, kind: str, items: list[dict]) -> list[dict]:
+    """Note what a resolver returned, so that fields below it can batch over all of it."""
+    ctx.cache.setdefault(kind, {}).update({item["id"]: item for item in items})
+    return items
+
+
+def _chunks(ids: list[int], size: int = 100):
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
+
+
+def courses_by_id(ctx) -> dict:
+    """Every course the sessions in view belong to, in one call per 100."""
+    loaded = ctx.cache.setdefault("course_by_id", {})
+    wanted = {s["course_id"] for s in ctx.cache.get("sessions", {}).values()} - loaded.keys()
+    for chunk in _chunks(sorted(wanted)):
+        page = _call(ctx, "catalogue", "GET", "/courses", params={"ids": ",".join(map(str, chunk))})
+        loaded.update({c["id"]: c for c in page["items"]})
+        loaded.update({i: None for i in chunk if i not in loaded})
+    return loaded
+
+
+def my_bookings_by_session(ctx) -> dict:
+    loaded = ctx.cache.setdefault("my_booking_by_session", {})
+    if ctx.identity.person_id is None:
+        return loaded
+    asked = ctx.cache.setdefault("my_booking_asked", set())
+    wanted = sorted(set(ctx.cache.get("sessions", {})) - asked)
+    for chunk in _chunks(wanted):
+        items = _call(ctx, "bookings", "GET", "/bookings/mine", params={"session_ids": ",".join(map(str, chunk))})
+        loaded.update({b["session_id"]: b for b in remember(ctx, "bookings", items["items"])})
+        asked.update(chunk)
+    return loaded
+
+
+def sessions_by_id(ctx) -> dict:
+    """The sessions of every booking in view."""
+    sessions = ctx.cache.setdefault("sessions", {})
+    wanted = sorted({b["session_id"] for b in ctx.cache.get("bookings", {}).values()} - sessions.keys())
+    for chunk in _chunks(wanted):
+        page = _call(ctx, "bookings", "GET", "/sessions", params={"ids": ",".join(map(str, chunk))})
+        remember(ctx, "sessions", page["items"])
+    return sessions
+
+
+def sessions_for_course(ctx, course_id: int, upcoming: bool) -> list[dict]:
+    """Course.sessions, for every course in view in one call."""
+    key = f"sessions_by_course:{upcoming}"
+    by_course = ctx.cache.setdefault(key, {})
+    if course_id not in by_course:
+        wanted = sorted(set(ctx.cache.get("courses_in_view", ())) | {course_id})
+        for i in wanted:
+            by_course.setdefault(i, [])
+        for chunk in _chunks(wanted):
+            params = {"course_ids": ",".join(map(str, chunk)), "upcoming": str(upcoming).lower()}
+            page = _call(ctx, "bookings", "GET", "/sessions", params=params)
+            for s in remember(ctx, "sessions", page["items"]):
+                by_course[s["course_id"]].append(s)
+    return by_course[course_id]
+
+
+class Session(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    course = graphene.Field(Course, required=True)
+    starts_at = graphene.DateTime(required=True)
+    ends_at = graphene.DateTime(required=True)
+    venue = graphene.String()
+    online_url = graphene.String(description="Only for people with a confirmed place.")
+    capacity = graphene.Int(required=True)
+    places_left = graphene.Int(required=True)
+    external_places = graphene.Int(required=True)
+    external_places_left = graphene.Int(required=True)
+    requires_approval = graphene.Boolean(required=True)
+    booking_closes_at = graphene.DateTime(required=True)
+    cancellation_deadline = graphene.DateTime(required=True)
+    status = graphene.Field(SessionStatus, required=True)
+    waiting_list_length = graphene.Int(required=True)
+    my_booking = graphene.Field(lambda: Booking)
+
+    @staticmethod
+    def resolve_course(session, info):
+        course = courses_by_id(info.context).get(session["course_id"])
+        if course is None:
+            raise GraphQLError("The course of this session is not open to you.")
+        return course
+
+    @staticmethod
+    def resolve_external_places_left(session, info):
+        return session["external_places"]  # places sold to other schools arrive with orders
+
+    @staticmethod
+    def resolve_my_booking(session, info):
+        return my_bookings_by_session(info.context).get(session["id"])
+
+
+for _field in ("starts_at", "ends_at", "booking_closes_at", "cancellation_deadline"):
+    setattr(Session, f"resolve_{_field}", staticmethod(lambda s, info, _f=_field: _dt(s[_f])))
+
+
+class Booking(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    session = graphene.Field(Session, required=True)
+    attendee = graphene.Field(Person)
+    attendee_name = graphene.String(required=True)
+    status = graphene.Field(BookingStatus, required=True)
+    waiting_list_position = graphene.Int()
+    offer_expires_at = graphene.DateTime()
+    created_at = graphene.DateTime(required=True)
+
+    @staticmethod
+    def resolve_session(booking, info):
+        return sessions_by_id(info.context)[booking["session_id"]]
+
+    @staticmethod
+    def resolve_attendee(booking, info):
+        ctx = info.context
+        people = ctx.cache.setdefault("people_by_id", {})
+        if booking["person_id"] not in people:
+            ids = {b["person_id"] for b in ctx.cache.get("bookings", {}).values()} | {booking["person_id"]}
+            for person in ctx.db.exec(select(PersonRow).where(col(PersonRow.id).in_(ids))).all():
+                people[person.id] = person
+            for i in ids:
+                people.setdefault(i, None)
+        return people[booking["person_id"]]
+
+    @staticmethod
+    def resolve_offer_expires_at(booking, info):
+        return _dt(booking["offer_expires_at"])
+
+    @staticmethod
+    def resolve_created_at(booking, info):
+        return _dt(booking["created_at"])
+
+
+class SessionEdge(graphene.ObjectType):
+    node = graphene.Field(Session, required=True)
+    cursor = graphene.String(required=True)
+
+
+class SessionConnection(graphene.ObjectType):
+    edges = graphene.List(graphene.NonNull(SessionEdge), required=True)
+    page_info = graphene.Field(PageInfo, required=True)
+    total_count = graphene.Int(required=True)
+
+
+class SessionInput(graphene.InputObjectType):
+    id = graphene.ID()
+    course_id = graphene.ID(required=True)
+    starts_at = graphene.DateTime(required=True)
+    ends_at = graphene.DateTime(required=True)
+    venue = graphene.String()
+    online_url = graphene.String()
+    capacity = graphene.Int(required=True)
+    external_places = graphene.Int(required=True)
+    requires_approval = graphene.Boolean(required=True)
+    booking_closes_at = graphene.DateTime()
+    cancellation_deadline = graphene.DateTime()
+
+
+class SessionPayload(graphene.ObjectType):
+    session = graphene.Field(Session)
+    user_errors = graphene.List(graphene.NonNull(UserError), required=True)
+
+
+class BookingPayload(graphene.ObjectType):
+    booking = graphene.Field(Booking)
+    user_errors = graphene.List(graphene.NonNull(UserError), required=True)
+
+
+def _refusal(exc: Exception) -> list[dict]:
+    if isinstance(exc, BackendError):
+        return user_errors(exc)
+    return [{"field": None, "message": str(exc)}]
+
+
+def _id(value) -> int | None:
+    return int(value) if str(value).isdigit() and 0 < int(value) < 2**31 else None
+
+
+class BookingsQuery(graphene.ObjectType):
+    sessions = graphene.Field(
+        SessionConnection, required=True,
+        from_=graphene.Argument(graphene.DateTime, name="from"), to=graphene.DateTime(),
+        course_slug=graphene.String(), first=graphene.Int(default_value=20), after=graphene.String(),
+    )
+    session = graphene.Field(Session, id=graphene.ID(required=True))
+    my_bookings = graphene.List(graphene.NonNull(Booking), required=True,
+                                upcoming=graphene.Boolean(default_value=True))
+
+    @staticmethod
+    def resolve_sessions(root, info, first=20, after=None, from_=None, to=None, course_slug=None):
+        ctx = info.context
+        params = _page_args(first, after)
+        if from_:
+            params["from"] = from_.isoformat()
+        if to:
+            params["to"] = to.isoformat()
+        if course_slug:
+            try:
+                params["course_id"] = ctx.call("catalogue", "GET", f"/courses/by-slug/{course_slug}")["id"]
+            except BackendError:
+                return {"edges": [], "page_info": {"has_next_page": False, "end_cursor": None}, "total_count": 0}
+            except BackendUnavailable as exc:
+                raise as_graphql_error(exc) from exc
+        page = _call(ctx, "bookings", "GET", "/sessions", params=params)
+        remember(ctx, "sessions", page["items"])
+        return _connection(page)
+
+    @staticmethod
+    def resolve_session(root, info, id):
+        if _id(id) is None:
+            return None
+        try:
+            session = info.context.call("bookings", "GET", f"/sessions/{_id(id)}")
+        except BackendError:
+            return None
+        except BackendUnavailable as exc:
+            raise as_graphql_error(exc) from exc
+        return remember(info.context, "sessions", [session])[0]
+
+    @staticmethod
+    def resolve_my_bookings(root, info, upcoming=True):
+        ctx = info.context
+        if ctx.identity.person_id is None:
+            return []
+        items = _call(ctx, "bookings", "GET", "/bookings/mine", params={"upcoming": str(upcoming).lower()})["items"]
+        return remember(ctx, "bookings", items)
+
+
+class ScheduleSession(graphene.Mutation):
+    class Arguments:
+        input = SessionInput(required=True)
+
+    Output = SessionPayload
+
+    @staticmethod
+    def mutate(root, info, input):
+        ctx = info.context
+        if not ctx.identity.is_admin:
+            return {"session": None, "user_errors": [{"field": None,
+                                                      "message": "Only Lighthouse Learning admins can schedule sessions."}]}
+        course_id = _id(input["course_id"])
+        try:
+            course = ctx.call("catalogue", "GET", f"/courses/{course_id}") if course_id else None
+        except BackendError:
+            course = None
+        except BackendUnavailable as exc:
+            return {"session": None, "user_errors": _refusal(exc)}
+        if course is None:
+            return {"session": None, "user_errors": [{"field": ["courseId"], "message": "There is no such course."}]}
+        body = {k: v for k, v in dict(input).items() if k not in ("id", "course_id")}
+        body = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in body.items()}
+        body.update(course_id=course_id, course_visibility=course["visibility"],
+                    course_published=course["status"] == "PUBLISHED")
+        try:
+            if input.get("id"):
+                if _id(input["id"]) is None:
+                    return {"session": None, "user_errors": [{"field": ["id"], "message": "There is no such session."}]}
+                session = ctx.call("bookings", "PUT", f"/sessions/{_id(input['id'])}", json=body)
+            else:
+                session = ctx.call("bookings", "POST", "/sessions", json=body)
+        except (BackendError, BackendUnavailable) as exc:
+            return {"session": None, "user_errors": _refusal(exc)}
+        return {"session": remember(ctx, "sessions", [session])[0], "user_errors": []}
+
+
+class BookSession(graphene.Mutation):
+    """Book yourself, or (school leaders) a member of your school's staff."""
+
+    class Arguments:
+        session_id = graphene.ID(required=True)
+        attendee_id = graphene.ID()
+        idempotency_key = graphene.String()
+
+    Output = BookingPayload
+
+    @staticmethod
+    def mutate(root, info, session_id, attendee_id=None, idempotency_key=None):
+        ctx = info.context
+        if ctx.person is None:
+            return {"booking": None, "user_errors": [{"field": None, "message": "Sign in to book a place."}]}
+        if _id(session_id) is None:
+            return {"booking": None, "user_errors": [{"field": ["sessionId"], "message": "There is no such session."}]}
+        body: dict = {"idempotency_key": idempotency_key} if idempotency_key else {}
+        if attendee_id is not None and str(attendee_id) != str(ctx.person.id):
+            attendee = ctx.db.get(PersonRow, _id(attendee_id)) if _id(attendee_id) else None
+            if attendee is None:
+                return {"booking": None, "user_errors": [{"field": ["attendeeId"], "message": "There is no such person."}]}
+            body["attendee"] = {"person_id": attendee.id, "name": attendee.name, "email": attendee.email,
+                                "school_id": attendee.school_id}
+        try:
+            booking = ctx.call("bookings", "POST", f"/sessions/{_id(session_id)}/bookings", json=body)
+        except (BackendError, BackendUnavailable) as exc:
+            return {"booking": None, "user_errors": _refusal(exc)}
+        return {"booking": remember(ctx, "bookings", [booking])[0], "user_errors": []}
+
+
+def _booking_action(action: str):
+    class Action(graphene.Mutation):
+        class Arguments:
+            booking_id = graphene.ID(required=True)
+
+        Output = BookingPayload
+
+        @staticmethod
+        def mutate(root, info, booking_id):
+            ctx = info.context
+            if _id(booking_id) is None:
+                return {"booking": None, "user_errors": [{"field": ["bookingId"], "message": "There is no such booking."}]}
+            try:
+                booking = ctx.call("bookings", "POST", f"/bookings/{_id(booking_id)}/{action}")
+            except (BackendError, BackendUnavailable) as exc:
+                return {"booking": None, "user_errors": _refusal(exc)}
+            return {"booking": remember(ctx, "bookings", [booking])[0], "user_errors": []}
+
+    Action.__name__ = {"cancel": "CancelBooking", "accept": "AcceptWaitingListOffer"}[action]
+    return Action
+
+
+CancelBooking = _booking_action("cancel")
+AcceptWaitingListOffer = _booking_action("accept")
+
+
+class BookingsMutation(graphene.ObjectType):
+    schedule_session = ScheduleSession.Field(required=True)
+    book_session = BookSession.Field(required=True)
+    cancel_booking = CancelBooking.Field(required=True)
+    accept_waiting_list_offer = AcceptWaitingListOffer.Field(required=True)

@@ -1,0 +1,151 @@
+"""Sessions and bookings through the GraphQL API: scheduling, booking and the waiting
+list, what each person sees, and batching over lists."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from gateway.app import create_app
+from gateway.backends import Backends
+from gateway.tests.test_graphql_catalogue import CountingTransport
+from tests.support.fixtures import gql, sign_in
+
+SOON = (datetime.now(timezone.utc) + timedelta(days=10)).replace(microsecond=0)
+SCHEDULE = """mutation($input: SessionInput!) { scheduleSession(input: $input) {
+  session { id placesLeft capacity course { title } startsAt } userErrors { field message } } }"""
+BOOK = """mutation($s: ID!, $a: ID, $k: String) { bookSession(sessionId: $s, attendeeId: $a, idempotencyKey: $k) {
+  booking { id status waitingListPosition attendeeName session { placesLeft } } userErrors { field message } } }"""
+
+
+def session_input(course_id, **overrides) -> dict:
+    data = {"courseId": str(course_id), "startsAt": SOON.isoformat(), "endsAt": (SOON + timedelta(hours=2)).isoformat(),
+            "venue": "Saltmarsh Primary School", "capacity": 2, "externalPlaces": 0, "requiresApproval": False}
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def people(make_school, make_person):
+    a, b = make_school(name="Ashby Primary"), make_school(name="Brook Academy")
+    return {
+        "school": a,
+        "admin": make_person("admin@trust.test", "Alex Admin", roles=[("ll_admin",)]),
+        "head": make_person("head@a.test", "Hannah Head", roles=[("staff", a), ("school_leader", a)], school_id=a),
+        "t1": make_person("t1@a.test", "Tara One", roles=[("staff", a)], school_id=a),
+        "t2": make_person("t2@a.test", "Theo Two", roles=[("staff", a)], school_id=a),
+        "t3": make_person("t3@a.test", "Tess Three", roles=[("staff", a)], school_id=a),
+        "other": make_person("o@b.test", "Ola Other", roles=[("staff", b)], school_id=b),
+    }
+
+
+@pytest.fixture
+def scheduled(gateway_app, people, make_course):
+    course = make_course(title="White Rose fractions", visibility="TRUST")
+    admin = gateway_app.test_client()
+    sign_in(admin, "admin@trust.test")
+    result = gql(admin, SCHEDULE, {"input": session_input(course["id"])})["data"]["scheduleSession"]
+    assert result["userErrors"] == []
+    return {"course": course, "session": result["session"]}
+
+
+def test_admin_schedules_a_session_of_a_course(scheduled):
+    assert scheduled["session"]["course"]["title"] == "White Rose fractions"
+    assert scheduled["session"]["placesLeft"] == 2
+
+
+def test_scheduling_refusals_say_why(client, people, make_course):
+    course = make_course()
+    sign_in(client, "admin@trust.test")
+    backwards = gql(client, SCHEDULE, {"input": session_input(course["id"], endsAt=(SOON - timedelta(hours=1)).isoformat())})
+    assert "end after it starts" in backwards["data"]["scheduleSession"]["userErrors"][0]["message"]
+    unknown = gql(client, SCHEDULE, {"input": session_input(99999)})["data"]["scheduleSession"]
+    assert unknown["userErrors"] == [{"field": ["courseId"], "message": "There is no such course."}]
+    sign_in(client, "t1@a.test")
+    refused = gql(client, SCHEDULE, {"input": session_input(course["id"])})["data"]["scheduleSession"]
+    assert "Only Lighthouse Learning admins" in refused["userErrors"][0]["message"]
+    assert gql(client, "{ sessions { totalCount } }")["data"]["sessions"]["totalCount"] == 0
+
+
+def test_staff_book_until_full_then_join_the_waiting_list(gateway_app, scheduled):
+    sid = scheduled["session"]["id"]
+    results = []
+    for email in ("t1@a.test", "t2@a.test", "t3@a.test"):
+        client = gateway_app.test_client()
+        sign_in(client, email)
+        results.append(gql(client, BOOK, {"s": sid})["data"]["bookSession"])
+    assert [r["booking"]["status"] for r in results] == ["CONFIRMED", "CONFIRMED", "WAITLISTED"]
+    assert results[2]["booking"]["waitingListPosition"] == 1
+    assert results[2]["booking"]["session"]["placesLeft"] == 0
+    mine = gql(client, "{ myBookings { status waitingListPosition session { course { title } } } }")
+    assert mine["data"]["myBookings"] == [
+        {"status": "WAITLISTED", "waitingListPosition": 1, "session": {"course": {"title": "White Rose fractions"}}}]
+
+
+def test_a_school_leader_books_for_their_own_staff_only(client, scheduled, people):
+    sign_in(client, "head@a.test")
+    sid = scheduled["session"]["id"]
+    own = gql(client, BOOK, {"s": sid, "a": str(people["t1"])})["data"]["bookSession"]
+    assert own["booking"]["attendeeName"] == "Tara One"
+    other = gql(client, BOOK, {"s": sid, "a": str(people["other"])})["data"]["bookSession"]
+    assert other["booking"] is None and "your own school" in other["userErrors"][0]["message"]
+    ghost = gql(client, BOOK, {"s": sid, "a": "424242"})["data"]["bookSession"]
+    assert ghost["userErrors"] == [{"field": ["attendeeId"], "message": "There is no such person."}]
+
+
+def test_a_visitor_cannot_book_and_sees_no_trust_sessions(anon_client, scheduled):
+    assert gql(anon_client, "{ sessions { totalCount } }")["data"]["sessions"]["totalCount"] == 0
+    refused = gql(anon_client, BOOK, {"s": scheduled["session"]["id"]})["data"]["bookSession"]
+    assert refused["userErrors"][0]["message"] == "Sign in to book a place."
+
+
+def test_cancel_and_the_offer_to_the_next_person(gateway_app, scheduled):
+    sid = scheduled["session"]["id"]
+    clients = {}
+    for email in ("t1@a.test", "t2@a.test", "t3@a.test"):
+        clients[email] = gateway_app.test_client()
+        sign_in(clients[email], email)
+    ids = [gql(clients[e], BOOK, {"s": sid})["data"]["bookSession"]["booking"]["id"] for e in clients]
+    cancel = "mutation($b: ID!) { cancelBooking(bookingId: $b) { booking { status } userErrors { message } } }"
+    assert gql(clients["t1@a.test"], cancel, {"b": ids[0]})["data"]["cancelBooking"]["booking"]["status"] == "CANCELLED"
+    mine = gql(clients["t3@a.test"], "{ myBookings { id status offerExpiresAt } }")["data"]["myBookings"][0]
+    assert mine["status"] == "OFFERED" and mine["offerExpiresAt"]
+    accept = "mutation($b: ID!) { acceptWaitingListOffer(bookingId: $b) { booking { status } userErrors { message } } }"
+    stranger = gql(clients["t2@a.test"], accept, {"b": ids[2]})["data"]["acceptWaitingListOffer"]
+    assert stranger["booking"] is None and stranger["userErrors"]
+    taken = gql(clients["t3@a.test"], accept, {"b": ids[2]})["data"]["acceptWaitingListOffer"]
+    assert taken["booking"]["status"] == "CONFIRMED"
+
+
+def test_course_sessions_and_my_booking_cost_one_call_each_however_many(stack, people, make_course, service_call):
+    transport = CountingTransport()
+    client = create_app(stack.settings, backends=Backends(stack.settings, transport=transport)).test_client()
+    sign_in(client, "t1@a.test")
+    for i in range(12):
+        course = make_course(title=f"Course {i:02d}")
+        body = {"course_id": course["id"], "starts_at": SOON.isoformat(),
+                "ends_at": (SOON + timedelta(hours=1)).isoformat(), "venue": "Hall", "capacity": 5}
+        assert service_call("bookings", "POST", "/sessions", json=body).status_code == 201
+    query = """{ courses(first: 50) { edges { node { title sessions { placesLeft course { title }
+                 myBooking { status } } } } } }"""
+    transport.requests.clear()
+    result = gql(client, query)
+    assert len(result["data"]["courses"]["edges"]) == 12
+    assert all(len(e["node"]["sessions"]) == 1 for e in result["data"]["courses"]["edges"])
+    assert sorted(transport.requests) == sorted([
+        "GET /courses", "GET /sessions", "GET /courses", "GET /bookings/mine"])
+
+
+def test_unpublishing_a_course_takes_its_sessions_with_it(gateway_app, scheduled):
+    staff = gateway_app.test_client()
+    sign_in(staff, "t1@a.test")
+    assert gql(staff, "{ sessions { totalCount } }")["data"]["sessions"]["totalCount"] == 1
+    admin = gateway_app.test_client()
+    sign_in(admin, "admin@trust.test")
+    save = """mutation($input: CourseInput!) { saveCourse(input: $input) { userErrors { message } } }"""
+    data = {"id": str(scheduled["course"]["id"]), "title": "White Rose fractions", "summary": "s", "description": "d",
+            "subject": "Maths", "phases": ["KS2"], "audiences": ["TEACHER"], "provider": "White Rose Maths",
+            "deliveryMode": "IN_PERSON", "durationMinutes": 90, "visibility": "TRUST", "status": "DRAFT"}
+    assert gql(admin, save, {"input": data})["data"]["saveCourse"]["userErrors"] == []
+    assert gql(staff, "{ sessions { totalCount } }")["data"]["sessions"]["totalCount"] == 0
+    assert gql(admin, "{ sessions { totalCount } }")["data"]["sessions"]["totalCount"] == 1
