@@ -114,7 +114,12 @@ def course_page(slug: str):
     course = (result.get("data") or {}).get("course")
     if course is None:
         abort(404)
-    return render_template("course.html", course=course)
+    # Dates come from the bookings service; if it is down the course still shows.
+    dates = execute_here("""query($slug: String!) { course(slug: $slug) {
+                              sessions { id startsAt venue placesLeft } } }""", {"slug": slug[:120]})
+    sessions = ((dates.get("data") or {}).get("course") or {}).get("sessions")
+    sessions_error = dates["errors"][0]["message"] if dates.get("errors") else None
+    return render_template("course.html", course=course, sessions=sessions or [], sessions_error=sessions_error)
 
 
 def _require_admin():
@@ -247,3 +252,163 @@ def people():
     schools = {s["id"]: s["name"] for s in data.get("schools") or []}
     return render_template("admin/people.html", people=data.get("people") or [], schools=schools, roles=ROLES,
                            q=search, message=message, error=error), status
+
+
+# ---------- sessions and bookings ----------
+
+SESSION_FIELDS = """id startsAt endsAt venue onlineUrl capacity placesLeft requiresApproval bookingClosesAt
+  cancellationDeadline status waitingListLength course { title slug subject durationMinutes }
+  myBooking { id status waitingListPosition offerExpiresAt }"""
+
+
+@bp.app_template_filter("when")
+def when(value: str | None) -> str:
+    """An ISO time shown in Europe/London, as people in the trust read it."""
+    from datetime import datetime
+
+    from shared.clock import LONDON
+
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value).astimezone(LONDON)
+    return moment.strftime("%a %-d %b %Y, %H:%M")
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+bp.add_app_template_filter(ordinal, "ordinal")
+
+
+@bp.get("/sessions")
+def sessions_list():
+    result = execute_here(f"""query($after: String) {{ sessions(first: 50, after: $after) {{
+        totalCount pageInfo {{ hasNextPage endCursor }} edges {{ node {{ {SESSION_FIELDS} }} }} }} }}""",
+                          {"after": request.args.get("after", "")[:200] or None})
+    data = result.get("data") or {}
+    return render_template("sessions.html", sessions=data.get("sessions"),
+                           errors=[e["message"] for e in result.get("errors", [])])
+
+
+def _session(session_id: str):
+    result = execute_here(f"query($id: ID!) {{ session(id: $id) {{ {SESSION_FIELDS} }} }}", {"id": session_id[:12]})
+    if result.get("errors"):
+        return None, result["errors"][0]["message"]
+    return (result.get("data") or {}).get("session"), None
+
+
+@bp.route("/sessions/<session_id>", methods=["GET", "POST"])
+def session_page(session_id: str):
+    message, error, status = request.args.get("message"), None, 200
+    if request.method == "POST":
+        if g.get("person") is None:
+            return redirect(url_for("auth.sign_in", next=request.path))
+        action = request.form.get("action")
+        if action == "book":
+            result = execute_here("""mutation($s: ID!, $k: String) { bookSession(sessionId: $s, idempotencyKey: $k) {
+                booking { status waitingListPosition } userErrors { message } } }""",
+                                  {"s": session_id[:12], "k": request.form.get("key", "")[:100] or None})
+            payload = (result.get("data") or {}).get("bookSession") or {}
+        elif action in ("cancel", "accept"):
+            name = "cancelBooking" if action == "cancel" else "acceptWaitingListOffer"
+            result = execute_here(f"""mutation($b: ID!) {{ {name}(bookingId: $b) {{
+                booking {{ status waitingListPosition }} userErrors {{ message }} }} }}""",
+                                  {"b": request.form.get("bookingId", "")[:12]})
+            payload = (result.get("data") or {}).get(name) or {}
+        else:
+            abort(400)
+        errors = payload.get("userErrors") or result.get("errors") or []
+        if errors:
+            error, status = errors[0]["message"], 409
+        else:
+            booking = payload["booking"]
+            message = {
+                "CONFIRMED": "You are booked. A confirmation is on its way.",
+                "PENDING_APPROVAL": "Your place is held until your school leader approves it.",
+                "WAITLISTED": f"This session is full — you are {ordinal(booking['waitingListPosition'] or 1)} "
+                              "on the waiting list. We will email you if a place comes up.",
+                "CANCELLED": "Your booking is cancelled.",
+            }.get(booking["status"], "Done.")
+            return redirect(url_for("web.session_page", session_id=session_id, message=message))
+    session, problem = _session(session_id)
+    if session is None:
+        if problem:
+            return render_template("error.html", title="Sessions unavailable", message=problem), 503
+        abort(404)
+    import uuid
+
+    return render_template("session.html", session=session, message=message, error=error,
+                           key=uuid.uuid4().hex), status
+
+
+@bp.route("/admin/courses/<slug>/sessions/new", methods=["GET", "POST"])
+def new_session(slug: str):
+    """Admins schedule a date for a course; times are typed in UK time."""
+    if (refused := _require_admin()) is not None:
+        return refused
+    result = execute_here("query($slug: String!) { course(slug: $slug) { id title slug } }", {"slug": slug[:120]})
+    course = (result.get("data") or {}).get("course")
+    if course is None:
+        abort(404)
+    form, errors = request.form, {}
+    if request.method == "POST":
+        values, errors = _session_from_form(form, course["id"])
+        if not errors:
+            saved = execute_here("""mutation($input: SessionInput!) { scheduleSession(input: $input) {
+                session { id } userErrors { field message } } }""", {"input": values})
+            payload = (saved.get("data") or {}).get("scheduleSession") or {}
+            problems = payload.get("userErrors") or saved.get("errors") or []
+            if not problems:
+                return redirect(url_for("web.session_page", session_id=payload["session"]["id"],
+                                        message="Session scheduled."))
+            for p in problems:
+                errors.setdefault((p.get("field") or ["_"])[0] if p.get("field") else "_", p["message"])
+    return render_template("admin/session_form.html", course=course, form=form, errors=errors), 422 if errors else 200
+
+
+def _session_from_form(form, course_id: str) -> tuple[dict, dict]:
+    from datetime import datetime
+
+    from shared.clock import LONDON
+
+    errors: dict[str, str] = {}
+
+    def moment(name: str, label: str, required: bool = True):
+        text = form.get(name, "").strip()
+        if not text:
+            if required:
+                errors[name] = f"Enter the {label}."
+            return None
+        try:
+            return datetime.fromisoformat(text).replace(tzinfo=LONDON).isoformat()
+        except ValueError:
+            errors[name] = f"Enter the {label} as a date and time, for example 2027-01-14T15:45."
+            return None
+
+    def number(name: str, label: str):
+        try:
+            return int(form.get(name, ""))
+        except ValueError:
+            errors[name] = f"Enter the {label} as a whole number."
+            return 0
+
+    values = {"courseId": course_id, "startsAt": moment("startsAt", "start"), "endsAt": moment("endsAt", "end"),
+              "venue": form.get("venue", "").strip() or None, "onlineUrl": form.get("onlineUrl", "").strip() or None,
+              "capacity": number("capacity", "number of places"),
+              "externalPlaces": number("externalPlaces", "places for other schools"),
+              "requiresApproval": form.get("requiresApproval") == "yes",
+              "bookingClosesAt": moment("bookingClosesAt", "booking close", required=False),
+              "cancellationDeadline": moment("cancellationDeadline", "cancellation deadline", required=False)}
+    return values, errors
+
+
+@bp.get("/my-cpd")
+def my_cpd():
+    if g.get("person") is None:
+        return redirect(url_for("auth.sign_in", next=request.path))
+    result = execute_here("""{ myBookings(upcoming: true) { id status waitingListPosition offerExpiresAt
+        session { id startsAt venue course { title } } } }""")
+    return render_template("my_cpd.html", bookings=(result.get("data") or {}).get("myBookings") or [],
+                           errors=[e["message"] for e in result.get("errors", [])])

@@ -156,3 +156,60 @@ def test_admin_grants_a_role_and_the_person_sees_it(page: Page, browser, gateway
     sign_in_with_provider(other, "newhead@lighthouse.test")
     expect(other.get_by_text("School leader · Saltmarsh Primary")).to_be_visible()
     other.context.close()
+
+
+def test_booking_a_session_and_the_waiting_list(page: Page, browser, gateway_server, make_school, make_person,
+                                                make_course):
+    school = make_school(name="Saltmarsh Primary")
+    make_person("ll.admin@lighthouse.test", "Alex Admin", roles=[("ll_admin",)])
+    make_person("teacher@lighthouse.test", "Tara Teacher", roles=[("staff", school)], school_id=school)
+    make_person("second@lighthouse.test", "Sid Second", roles=[("staff", school)], school_id=school)
+    make_course(title="Team Teach Level 1")
+
+    # the admin schedules one place
+    page.goto("/courses/team-teach-level-1")
+    sign_in_with_provider(page, "ll.admin@lighthouse.test")
+    page.goto("/courses/team-teach-level-1")
+    page.get_by_role("link", name="Schedule a session").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Starts").fill("2031-03-12T15:45")
+    page.get_by_label("Ends").fill("2031-03-12T17:15")
+    page.get_by_label("Venue").fill("Saltmarsh Primary School hall")
+    page.get_by_label("Places", exact=True).fill("one")
+    page.get_by_role("button", name="Schedule").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the number of places as a whole number.")
+    page.get_by_label("Places", exact=True).fill("1")
+    page.get_by_role("button", name="Schedule").click()
+    expect(page.get_by_role("status")).to_have_text("Session scheduled.")
+    # 15:45 UK time in March is still GMT; shown as typed
+    expect(page.locator("dt:text-is('Starts') + dd")).to_have_text("Wed 12 Mar 2031, 15:45")
+
+    teacher = browser.new_context(base_url=gateway_server.url, bypass_csp=True).new_page()
+    teacher.goto("/sessions")
+    sign_in_with_provider(teacher, "teacher@lighthouse.test")
+    teacher.goto("/sessions")
+    assert axe_violations(teacher) == []
+    teacher.get_by_role("link", name="Team Teach Level 1").click()
+    teacher.get_by_role("button", name="Book a place").click()
+    expect(teacher.get_by_role("status")).to_have_text("You are booked. A confirmation is on its way.")
+    assert axe_violations(teacher) == []
+
+    second = browser.new_context(base_url=gateway_server.url, bypass_csp=True).new_page()
+    second.goto("/")
+    sign_in_with_provider(second, "second@lighthouse.test")
+    second.goto("/sessions")
+    second.get_by_role("link", name="Team Teach Level 1").click()
+    second.get_by_role("button", name="Join the waiting list").click()
+    expect(second.get_by_role("status")).to_contain_text("This session is full — you are 1st on the waiting list")
+    second.get_by_role("link", name="My CPD").click()
+    expect(second.get_by_text("1st on the waiting list")).to_be_visible()
+    assert axe_violations(second) == []
+
+    # the first cancels: the place is offered to the second, who accepts
+    teacher.get_by_role("button", name="Cancel my booking").click()
+    expect(teacher.get_by_role("status")).to_have_text("Your booking is cancelled.")
+    second.get_by_role("link", name="Team Teach Level 1").click()
+    second.get_by_role("button", name="Accept the place").click()
+    expect(second.get_by_role("status")).to_have_text("You are booked. A confirmation is on its way.")
+    for p in (teacher, second):
+        p.context.close()
