@@ -11,14 +11,14 @@ from tests.support.fixtures import gql, sign_in
 @pytest.fixture
 def seeded(stack):
     from gateway import seed as gateway_seed
+    from services.bookings import seed as bookings_seed
     from services.catalogue import seed as catalogue_seed
     from services.networks import seed as networks_seed
 
-    assert gateway_seed.seed() is True
-    assert catalogue_seed.seed() is True
-    assert networks_seed.seed() is True
+    seeds = (gateway_seed, catalogue_seed, networks_seed, bookings_seed)
+    assert [s.seed() for s in seeds] == [True] * 4
     # a second start changes nothing
-    assert (gateway_seed.seed(), catalogue_seed.seed(), networks_seed.seed()) == (False, False, False)
+    assert [s.seed() for s in seeds] == [False] * 4
 
 
 def test_the_trust_has_its_thirty_schools(seeded):
@@ -99,3 +99,16 @@ def _token(client) -> str:
     from tests.support.fixtures import csrf_token
 
     return csrf_token(client)
+
+
+def test_demo_sessions_belong_to_the_courses_they_name(seeded, client):
+    sign_in(client, "teacher@lighthouse.test")
+    sessions = gql(client, "{ sessions(first: 50) { totalCount edges { node { course { title visibility } } } } }")
+    assert "errors" not in sessions
+    titles = [e["node"]["course"]["title"] for e in sessions["data"]["sessions"]["edges"]]
+    assert len(titles) >= 10
+    assert any("Unlocking Letters and Sounds" in t for t in titles)
+    assert any("Team Teach" in t for t in titles)
+    client.post("/sign-out", data={"csrf_token": _token(client)})
+    public = gql(client, "{ sessions(first: 50) { edges { node { course { visibility } } } } }")
+    assert {e["node"]["course"]["visibility"] for e in public["data"]["sessions"]["edges"]} == {"PUBLIC"}

@@ -4,6 +4,12 @@ from services.bookings.db import MIGRATIONS, UNMODELLED, VERSION_TABLE, metadata
 from shared.cli import Component, main
 
 
+def _seed() -> None:
+    from services.bookings.seed import seed
+
+    seed()
+
+
 def _jobs():
     from services.bookings.scheduler import jobs
 
@@ -17,5 +23,6 @@ sys.exit(main(Component(
     version_table=VERSION_TABLE,
     metadata=metadata,
     unmodelled=UNMODELLED,
+    seed=_seed,
     jobs=_jobs,
 )))
