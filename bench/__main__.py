@@ -4,12 +4,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import catalogue_search, startup
+from bench import booking_rush, catalogue_search, startup
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("which", nargs="*", default=["search", "startup"], choices=["search", "startup"])
+    parser.add_argument("which", nargs="*", default=["search", "rush", "startup"],
+                        choices=["search", "rush", "startup"])
     parser.add_argument("--courses", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--database-url", default=None,
@@ -17,6 +18,8 @@ def main() -> int:
     args = parser.parse_args()
     if "search" in args.which:
         catalogue_search.run(args.courses, args.requests, args.database_url)
+    if "rush" in args.which:
+        booking_rush.run(database_url=args.database_url)
     if "startup" in args.which:
         startup.run()
     return 0
