@@ -221,6 +221,8 @@ class BookingsQuery(graphene.ObjectType):
     session = graphene.Field(Session, id=graphene.ID(required=True))
     my_bookings = graphene.List(graphene.NonNull(Booking), required=True,
                                 upcoming=graphene.Boolean(default_value=True))
+    bookings_awaiting_approval = graphene.List(graphene.NonNull(Booking), required=True,
+                                               description="For school leaders: their staff's bookings to decide.")
 
     @staticmethod
     def resolve_sessions(root, info, first=20, after=None, from_=None, to=None, course_slug=None):
@@ -260,6 +262,14 @@ class BookingsQuery(graphene.ObjectType):
             return []
         items = _call(ctx, "bookings", "GET", "/bookings/mine", params={"upcoming": str(upcoming).lower()})["items"]
         return remember(ctx, "bookings", items)
+
+
+    @staticmethod
+    def resolve_bookings_awaiting_approval(root, info):
+        ctx = info.context
+        if ctx.identity.person_id is None:
+            return []
+        return remember(ctx, "bookings", _call(ctx, "bookings", "GET", "/bookings/awaiting-approval")["items"])
 
 
 class ScheduleSession(graphene.Mutation):
@@ -356,8 +366,32 @@ CancelBooking = _booking_action("cancel")
 AcceptWaitingListOffer = _booking_action("accept")
 
 
+class DecideBooking(graphene.Mutation):
+    """A school leader approves or declines a booking that needs cover."""
+
+    class Arguments:
+        booking_id = graphene.ID(required=True)
+        approve = graphene.Boolean(required=True)
+        note = graphene.String()
+
+    Output = BookingPayload
+
+    @staticmethod
+    def mutate(root, info, booking_id, approve, note=None):
+        ctx = info.context
+        if _id(booking_id) is None:
+            return {"booking": None, "user_errors": [{"field": ["bookingId"], "message": "There is no such booking."}]}
+        try:
+            booking = ctx.call("bookings", "POST", f"/bookings/{_id(booking_id)}/decide",
+                               json={"approve": approve, "note": note})
+        except (BackendError, BackendUnavailable) as exc:
+            return {"booking": None, "user_errors": _refusal(exc)}
+        return {"booking": remember(ctx, "bookings", [booking])[0], "user_errors": []}
+
+
 class BookingsMutation(graphene.ObjectType):
     schedule_session = ScheduleSession.Field(required=True)
     book_session = BookSession.Field(required=True)
     cancel_booking = CancelBooking.Field(required=True)
     accept_waiting_list_offer = AcceptWaitingListOffer.Field(required=True)
+    decide_booking = DecideBooking.Field(required=True)

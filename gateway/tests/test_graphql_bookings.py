@@ -149,3 +149,31 @@ def test_unpublishing_a_course_takes_its_sessions_with_it(gateway_app, scheduled
     assert gql(admin, save, {"input": data})["data"]["saveCourse"]["userErrors"] == []
     assert gql(staff, "{ sessions { totalCount } }")["data"]["sessions"]["totalCount"] == 0
     assert gql(admin, "{ sessions { totalCount } }")["data"]["sessions"]["totalCount"] == 1
+
+
+def test_a_leader_approves_their_staffs_bookings(gateway_app, people, make_course):
+    course = make_course(title="Day course needing cover")
+    admin = gateway_app.test_client()
+    sign_in(admin, "admin@trust.test")
+    sid = gql(admin, SCHEDULE, {"input": session_input(course["id"], requiresApproval=True)})[
+        "data"]["scheduleSession"]["session"]["id"]
+    teacher = gateway_app.test_client()
+    sign_in(teacher, "t1@a.test")
+    booked = gql(teacher, BOOK, {"s": sid})["data"]["bookSession"]["booking"]
+    assert booked["status"] == "PENDING_APPROVAL"
+    queue = "{ bookingsAwaitingApproval { id attendeeName attendee { name } session { course { title } } } }"
+    other = gateway_app.test_client()
+    sign_in(other, "o@b.test")
+    assert gql(other, queue)["data"]["bookingsAwaitingApproval"] == []
+    head = gateway_app.test_client()
+    sign_in(head, "head@a.test")
+    waiting = gql(head, queue)["data"]["bookingsAwaitingApproval"]
+    assert waiting == [{"id": booked["id"], "attendeeName": "Tara One", "attendee": {"name": "Tara One"},
+                        "session": {"course": {"title": "Day course needing cover"}}}]
+    decide = """mutation($b: ID!, $ok: Boolean!, $n: String) { decideBooking(bookingId: $b, approve: $ok, note: $n) {
+      booking { status } userErrors { message } } }"""
+    refused = gql(other, decide, {"b": booked["id"], "ok": True})["data"]["decideBooking"]
+    assert refused["booking"] is None and refused["userErrors"]
+    approved = gql(head, decide, {"b": booked["id"], "ok": True, "n": "Cover arranged"})["data"]["decideBooking"]
+    assert approved["booking"]["status"] == "CONFIRMED"
+    assert gql(head, queue)["data"]["bookingsAwaitingApproval"] == []

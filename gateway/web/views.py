@@ -46,7 +46,8 @@ def duration(minutes: int) -> str:
 @bp.app_context_processor
 def _viewer():
     identity = g.get("identity")
-    return {"viewer": g.get("person"), "is_admin": bool(identity and identity.is_admin)}
+    return {"viewer": g.get("person"), "is_admin": bool(identity and identity.is_admin),
+            "is_leader": bool(identity and (identity.has_role("school_leader") or identity.is_admin))}
 
 
 @bp.get("/healthz")
@@ -412,3 +413,28 @@ def my_cpd():
         session { id startsAt venue course { title } } } }""")
     return render_template("my_cpd.html", bookings=(result.get("data") or {}).get("myBookings") or [],
                            errors=[e["message"] for e in result.get("errors", [])])
+
+
+@bp.route("/approvals", methods=["GET", "POST"])
+def approvals():
+    """School leaders approve or decline their staff's bookings that need cover."""
+    if g.get("person") is None:
+        return redirect(url_for("auth.sign_in", next=request.path))
+    message, error, status = None, None, 200
+    if request.method == "POST":
+        approve = request.form.get("decision") == "approve"
+        result = execute_here("""mutation($b: ID!, $ok: Boolean!, $n: String) {
+            decideBooking(bookingId: $b, approve: $ok, note: $n) { booking { attendeeName status }
+            userErrors { message } } }""", {"b": request.form.get("bookingId", "")[:12], "ok": approve,
+                                              "n": request.form.get("note", "").strip()[:500] or None})
+        payload = (result.get("data") or {}).get("decideBooking") or {}
+        problems = payload.get("userErrors") or result.get("errors") or []
+        if problems:
+            error, status = problems[0]["message"], 409
+        else:
+            b = payload["booking"]
+            message = f"{b['attendeeName']}: {'approved' if approve else 'declined'}."
+    result = execute_here("""{ bookingsAwaitingApproval { id attendeeName
+        session { id startsAt venue course { title } } } }""")
+    return render_template("approvals.html", bookings=(result.get("data") or {}).get("bookingsAwaitingApproval") or [],
+                           message=message, error=error), status

@@ -213,3 +213,33 @@ def test_booking_a_session_and_the_waiting_list(page: Page, browser, gateway_ser
     expect(second.get_by_role("status")).to_have_text("You are booked. A confirmation is on its way.")
     for p in (teacher, second):
         p.context.close()
+
+
+def test_a_head_approves_a_booking_from_the_approvals_page(page: Page, make_school, make_person, make_course,
+                                                           service_call):
+    from datetime import datetime, timedelta, timezone
+
+    from shared import tokens
+
+    school = make_school(name="Saltmarsh Primary")
+    make_person("head@lighthouse.test", "Hannah Head", roles=[("staff", school), ("school_leader", school)],
+                school_id=school)
+    tara = make_person("teacher@lighthouse.test", "Tara Teacher", roles=[("staff", school)], school_id=school)
+    course = make_course(title="NPQ SEND day")["id"]
+    start = datetime.now(timezone.utc) + timedelta(days=20)
+    sid = service_call("bookings", "POST", "/sessions", json={
+        "course_id": course, "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=6)).isoformat(),
+        "venue": "Hall", "capacity": 5, "requires_approval": True}).json()["id"]
+    teacher = tokens.Identity(subject=str(tara), name="Tara Teacher", email="teacher@lighthouse.test",
+                              school_id=school, grants=(tokens.Grant("staff", school_id=school),))
+    assert service_call("bookings", "POST", f"/sessions/{sid}/bookings", teacher, json={}).status_code == 201
+
+    page.goto("/")
+    sign_in_with_provider(page, "head@lighthouse.test")
+    page.get_by_role("link", name="Approvals").click()
+    expect(page.get_by_role("heading", name="Tara Teacher — NPQ SEND day")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Note for Tara Teacher (optional)").fill("Cover booked with Mrs Patel")
+    page.get_by_role("button", name="Approve Tara Teacher").click()
+    expect(page.get_by_role("status")).to_have_text("Tara Teacher: approved.")
+    expect(page.get_by_text("Nothing is waiting for your decision.")).to_be_visible()

@@ -11,6 +11,7 @@ from services.bookings.sessions.schemas import (
     BookingList,
     CourseIdPath,
     CourseListingIn,
+    DecisionIn,
     ListingResult,
     BookingOut,
     MyBookingsQuery,
@@ -50,7 +51,7 @@ def session_out(row: CourseSession, waiting: int, show_link: bool) -> dict:
 def booking_out(db, booking: Booking) -> dict:
     return BookingOut(
         **{k: getattr(booking, k) for k in ("id", "session_id", "person_id", "attendee_name", "school_id", "status",
-                                             "offer_expires_at", "created_at")},
+                                             "offer_expires_at", "decision_note", "created_at")},
         waiting_list_position=service.waiting_list_position(db, booking),
     ).model_dump(mode="json")
 
@@ -119,6 +120,20 @@ def my_bookings(query: MyBookingsQuery):
     db = request_session()
     ids = [int(i) for i in query.session_ids.split(",")] if query.session_ids else None
     return {"items": [booking_out(db, b) for b in service.my_bookings(db, current_identity(), ids, query.upcoming)]}
+
+
+@bp.get("/bookings/awaiting-approval", responses={200: BookingList})
+def awaiting_approval():
+    """For school leaders: their staff's bookings that need a decision."""
+    db = request_session()
+    return {"items": [booking_out(db, b) for b in service.awaiting_approval(db, current_identity())]}
+
+
+@bp.post("/bookings/<int:booking_id>/decide", responses={200: BookingOut})
+def decide(path: BookingIdPath, body: DecisionIn):
+    db = request_session()
+    begin_write(db)
+    return booking_out(db, service.decide(db, current_identity(), path.booking_id, body.approve, body.note))
 
 
 @bp.get("/bookings/<int:booking_id>", responses={200: BookingOut})

@@ -101,5 +101,8 @@ class Booking(BookingsModel, table=True):
     idempotency_key: str | None = Field(default=None, sa_column=sa.Column(sa.String(100)))
     status: BookingStatus = Field(sa_column=sa.Column(text_enum(BookingStatus, "status"), nullable=False))
     offer_expires_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    decided_by_id: int | None = None
+    decided_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    decision_note: str | None = Field(default=None, sa_column=sa.Column(sa.String(500)))
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())

@@ -125,6 +125,12 @@ class MyBookingsQuery(BaseModel):
     upcoming: bool = False
 
 
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    approve: bool
+    note: Text(0, 500) | None = None
+
+
 class BookingOut(BaseModel):
     id: int
     session_id: int
@@ -134,6 +140,7 @@ class BookingOut(BaseModel):
     status: BookingStatus
     waiting_list_position: int | None
     offer_expires_at: datetime | None
+    decision_note: str | None = None
     created_at: datetime
 
 

@@ -337,3 +337,37 @@ def expire_offers(db: Session) -> int:
     for booking in lapsed:
         _release(db, booking, BookingStatus.CANCELLED)
     return len(lapsed)
+
+
+def awaiting_approval(db: Session, identity: Identity) -> list[Booking]:
+    """Bookings waiting for this school leader's decision (admins: every school's),
+    soonest session first."""
+    stmt = (select(Booking).join(CourseSession, CourseSession.id == Booking.session_id)
+            .where(Booking.status == BookingStatus.PENDING_APPROVAL).order_by(CourseSession.starts_at, Booking.id))
+    if not identity.is_admin:
+        schools = identity.schools_for("school_leader")
+        if not schools:
+            return []
+        stmt = stmt.where(Booking.school_id.in_(schools))
+    return list(db.exec(stmt).all())
+
+
+def decide(db: Session, identity: Identity, booking_id: int, approve: bool, note: str | None) -> Booking:
+    """The attendee's school leader approves (the held place is confirmed) or declines
+    (the place goes to the next person waiting)."""
+    booking = get_booking(db, identity, booking_id)
+    if not identity.is_admin and booking.school_id not in identity.schools_for("school_leader"):
+        raise Forbidden("Only the attendee's school leader can decide on this booking.")
+    if booking.status != BookingStatus.PENDING_APPROVAL:
+        raise Conflict("This booking is not waiting for a decision.")
+    _session_for_update(db, booking.session_id)
+    booking.decided_by_id = identity.person_id
+    booking.decided_at = utcnow()
+    booking.decision_note = note or None
+    if approve:
+        booking.status = BookingStatus.CONFIRMED
+        booking.updated_at = utcnow()
+    else:
+        _release(db, booking, BookingStatus.DECLINED)
+    db.flush()
+    return booking
