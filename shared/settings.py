@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     graphql_max_depth: int = Field(10, alias="LL_GRAPHQL_MAX_DEPTH", ge=3, le=30)
     backend_timeout_seconds: float = Field(5.0, alias="LL_BACKEND_TIMEOUT", gt=0, le=60)
     seed_demo_data: bool = Field(True, alias="LL_SEED_DEMO_DATA")
+    # smtp://host:port (or smtp+starttls://user:pass@host:587); unset: the local mailbox
+    smtp_url: str | None = Field(None, alias="SMTP_URL")
+    waitlist_offer_hours: int = Field(24, alias="LL_WAITLIST_OFFER_HOURS", ge=1, le=168)
+
+    @property
+    def mailbox_dir(self) -> Path:
+        return self.var_dir / "mailbox"
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":

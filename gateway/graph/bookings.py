@@ -296,7 +296,7 @@ class ScheduleSession(graphene.Mutation):
         body = {k: v for k, v in dict(input).items() if k not in ("id", "course_id")}
         body = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in body.items()}
         body.update(course_id=course_id, course_visibility=course["visibility"],
-                    course_published=course["status"] == "PUBLISHED")
+                    course_published=course["status"] == "PUBLISHED", course_title=course["title"])
         try:
             if input.get("id"):
                 if _id(input["id"]) is None:

@@ -119,7 +119,8 @@ def _sync_listing(ctx, course: dict) -> None:
     copy is logged (a reconciliation job is on the bookings issue's list)."""
     try:
         ctx.call("bookings", "PUT", f"/courses/{course['id']}/listing",
-                 json={"visibility": course["visibility"], "published": course["status"] == "PUBLISHED"})
+                 json={"visibility": course["visibility"], "published": course["status"] == "PUBLISHED",
+                       "title": course["title"]})
     except (BackendError, BackendUnavailable):
         log.warning("sessions of course %s keep their old listing", course["id"], exc_info=True)
 

@@ -17,6 +17,7 @@ def database(settings: Settings | None = None) -> Database:
 
 
 def metadata():
+    import services.bookings.messages  # noqa: F401  (the outbox table)
     import services.bookings.sessions.models  # noqa: F401  (registers the tables)
 
     return BookingsModel.metadata

@@ -21,5 +21,19 @@ def expire_offers() -> int:
     return count
 
 
+def deliver_messages() -> int:
+    """Send what the outbox holds (SMTP_URL, or the local mailbox)."""
+    from services.bookings.messages import OutboxMessage
+    from shared.mail import transport_for
+    from shared.outbox import deliver
+    from shared.settings import get_settings
+
+    settings = get_settings()
+    with database().session() as db:
+        begin_write(db)
+        return deliver(db, OutboxMessage, transport_for(settings.smtp_url, settings.mailbox_dir))
+
+
 def jobs() -> list:
-    return [(expire_offers, {"trigger": "interval", "minutes": 1})]
+    return [(expire_offers, {"trigger": "interval", "minutes": 1}),
+            (deliver_messages, {"trigger": "interval", "seconds": 10})]

@@ -217,3 +217,36 @@ def service_call(stack):
         headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
         return httpx.request(method, getattr(stack, service).url + path, headers=headers, **kwargs)
     return _call
+
+
+# ---------- mail ----------
+
+
+class _Collect:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; `.messages` holds what it received."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = _Collect()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    handler.url = f"smtp://127.0.0.1:{port}"
+    yield handler
+    controller.stop()

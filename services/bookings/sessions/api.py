@@ -92,7 +92,8 @@ def set_course_listing(path: CourseIdPath, body: CourseListingIn):
     whether it is published, copied onto its sessions."""
     db = request_session()
     begin_write(db)
-    count = service.set_course_listing(db, current_identity(), path.course_id, body.visibility, body.published)
+    count = service.set_course_listing(db, current_identity(), path.course_id, body.visibility, body.published,
+                                       body.title)
     return {"sessions": count}
 
 

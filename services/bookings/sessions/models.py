@@ -54,6 +54,7 @@ class CourseSession(BookingsModel, table=True):
         sa.String(10), nullable=False, server_default="TRUST"))
     course_published: bool = Field(default=True, sa_column=sa.Column(
         sa.Boolean, nullable=False, server_default=sa.true()))
+    course_title: str | None = Field(default=None, sa_column=sa.Column(sa.String(200)))
     starts_at: datetime = Field(sa_column=utc_column(index=True))
     ends_at: datetime = Field(sa_column=utc_column())
     venue: str | None = Field(default=None, sa_column=sa.Column(sa.String(200)))

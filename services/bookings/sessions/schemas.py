@@ -18,6 +18,7 @@ class SessionIn(BaseModel):
     course_id: int = Field(ge=1, le=2**31 - 1)
     course_visibility: Literal["TRUST", "PUBLIC"] = "TRUST"
     course_published: bool = True
+    course_title: Text(1, 200) | None = None
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     venue: Text(1, 200) | None = None
@@ -46,6 +47,7 @@ class CourseListingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     visibility: Literal["TRUST", "PUBLIC"]
     published: bool
+    title: Text(1, 200) | None = None
 
 
 class ListingResult(BaseModel):

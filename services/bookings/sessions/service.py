@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from services.bookings import messages
 from services.bookings.sessions.models import (
     HOLDS_PLACE,
     LIVE,
@@ -22,7 +23,6 @@ from shared.errors import Conflict, Forbidden, NotFound
 from shared.tokens import Identity
 
 DEFAULT_CANCELLATION_NOTICE = timedelta(hours=48)
-OFFER_WINDOW = timedelta(hours=24)
 
 
 def _ordinal(n: int) -> str:
@@ -88,13 +88,15 @@ def get_session(db: Session, session_id: int, identity: Identity | None = None) 
     return row
 
 
-def set_course_listing(db: Session, identity: Identity, course_id: int, visibility: str, published: bool) -> int:
+def set_course_listing(db: Session, identity: Identity, course_id: int, visibility: str, published: bool,
+                       title: str | None = None) -> int:
     """Keep the course snapshot of every session of a course in step with the
     catalogue (the gateway calls this after saving a course)."""
     if not identity.is_admin:
         raise Forbidden("Only Lighthouse Learning admins can change a course's listing.")
     result = db.execute(sa.update(CourseSession).where(CourseSession.course_id == course_id)
-                        .values(course_visibility=visibility, course_published=published)
+                        .values(course_visibility=visibility, course_published=published,
+                                **({"course_title": title} if title else {}))
                         .execution_options(synchronize_session=False))
     return result.rowcount
 
@@ -192,6 +194,7 @@ def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
                               booked_by_id=identity.person_id or 0, idempotency_key=idempotency_key, status=status)
             db.add(booking)
             db.flush()
+            messages.booking_changed(db, session, booking, waiting_list_position(db, booking))
     except IntegrityError:
         # A concurrent request booked the same person (or used the same key) first;
         # the savepoint undid our place, and theirs stands.
@@ -290,15 +293,21 @@ def _release(db: Session, booking: Booking, new_status: BookingStatus) -> None:
     booking.updated_at = utcnow()
     booking.offer_expires_at = None
     db.flush()
+    messages.booking_changed(db, get_session(db, booking.session_id), booking)
     if held:
         db.execute(sa.update(CourseSession).where(CourseSession.id == booking.session_id, CourseSession.trust_taken > 0)
                    .values(trust_taken=CourseSession.trust_taken - 1).execution_options(synchronize_session=False))
         offer_free_places(db, booking.session_id)
 
 
-def offer_free_places(db: Session, session_id: int, window: timedelta = OFFER_WINDOW) -> list[Booking]:
+def offer_free_places(db: Session, session_id: int, window: timedelta | None = None) -> list[Booking]:
     """Offer each free trust place to the next person waiting, in queue order, for
-    `window`.  An offer holds its place until it is accepted or lapses."""
+    `window` (LL_WAITLIST_OFFER_HOURS, 24 by default).  An offer holds its place until
+    it is accepted or lapses."""
+    if window is None:
+        from shared.settings import get_settings
+
+        window = timedelta(hours=get_settings().waitlist_offer_hours)
     offered = []
     while True:
         first = db.exec(select(Booking).where(Booking.session_id == session_id,
@@ -310,6 +319,7 @@ def offer_free_places(db: Session, session_id: int, window: timedelta = OFFER_WI
         first.offer_expires_at = utcnow() + window
         first.updated_at = utcnow()
         db.flush()
+        messages.booking_changed(db, get_session(db, session_id), first)
         offered.append(first)
 
 
@@ -325,6 +335,7 @@ def accept_offer(db: Session, identity: Identity, booking_id: int) -> Booking:
     booking.offer_expires_at = None
     booking.updated_at = utcnow()
     db.flush()
+    messages.booking_changed(db, session, booking)
     return booking
 
 
@@ -367,6 +378,8 @@ def decide(db: Session, identity: Identity, booking_id: int, approve: bool, note
     if approve:
         booking.status = BookingStatus.CONFIRMED
         booking.updated_at = utcnow()
+        db.flush()
+        messages.booking_changed(db, get_session(db, booking.session_id), booking)
     else:
         _release(db, booking, BookingStatus.DECLINED)
     db.flush()

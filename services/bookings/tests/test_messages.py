@@ -1,0 +1,104 @@
+"""Messages: written to the outbox with the change, delivered by SMTP (a real
+aiosmtpd server) or to the local mailbox, each exactly once, with a usable .ics."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from icalendar import Calendar
+
+from services.bookings import scheduler
+from services.bookings.db import database
+from services.bookings.messages import OutboxMessage
+from services.bookings.tests.test_bookings import book, person, session_body
+from shared.mail import MailboxTransport, SmtpTransport, build
+
+
+@pytest.fixture
+def smtp(monkeypatch, smtp_server):
+    monkeypatch.setenv("SMTP_URL", smtp_server.url)
+    return smtp_server
+
+
+def invite(message):
+    part = next(p for p in message.iter_attachments() if p.get_content_type() == "text/calendar")
+    return Calendar.from_ical(part.get_content()), part
+
+
+def test_a_booking_sends_one_confirmation_with_an_invitation(service_call, smtp):
+    s = service_call("bookings", "POST", "/sessions", json=session_body(course_title="Team Teach Level 1")).json()
+    book(service_call, s["id"], person(1))
+    assert smtp.messages == []  # nothing leaves until the scheduler delivers
+    assert scheduler.deliver_messages() == 1
+    assert scheduler.deliver_messages() == 0  # run twice, sent once
+    [message] = smtp.messages
+    assert message["To"] == "p1@trust.test"
+    assert message["Subject"].startswith("Booked: Team Teach Level 1")
+    cal, part = invite(message)
+    assert cal["METHOD"] == "REQUEST" and part.get_param("method") == "REQUEST"
+    event = cal.walk("VEVENT")[0]
+    assert str(event["UID"]) == f"session-{s['id']}@lighthouse.test" and int(event["SEQUENCE"]) == 0
+    assert event.decoded("DTSTART") == __import__("datetime").datetime.fromisoformat(s["starts_at"])
+
+
+def test_cancelling_sends_a_cancel_for_the_same_event(service_call, smtp):
+    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=1)).json()
+    mine = book(service_call, s["id"], person(1)).json()
+    book(service_call, s["id"], person(2))
+    service_call("bookings", "POST", f"/bookings/{mine['id']}/cancel", person(1))
+    scheduler.deliver_messages()
+    subjects = [m["Subject"].split(":")[0] for m in smtp.messages]
+    assert subjects == ["Booked", "Waiting list", "Cancelled", "A place is free"]
+    cal, _ = invite(smtp.messages[2])
+    assert cal["METHOD"] == "CANCEL" and cal.walk("VEVENT")[0]["STATUS"] == "CANCELLED"
+    assert str(cal.walk("VEVENT")[0]["UID"]) == f"session-{s['id']}@lighthouse.test"
+
+
+def test_a_refused_request_sends_nothing(service_call, smtp):
+    s = service_call("bookings", "POST", "/sessions", json=session_body()).json()
+    outsider = person(5, 2)
+    attendee = {"person_id": 3, "name": "Tara", "email": "tara@trust.test", "school_id": 1}
+    assert book(service_call, s["id"], outsider, attendee=attendee).status_code == 403
+    assert scheduler.deliver_messages() == 0 and smtp.messages == []
+
+
+def test_a_down_server_means_later_not_never(service_call, monkeypatch, smtp):
+    s = service_call("bookings", "POST", "/sessions", json=session_body()).json()
+    book(service_call, s["id"], person(1))
+    monkeypatch.setenv("SMTP_URL", "smtp://127.0.0.1:9")
+    assert scheduler.deliver_messages() == 0
+    with database().session() as db:
+        row = db.exec(__import__("sqlmodel").select(OutboxMessage)).one()
+        assert row.attempts == 1 and row.sent_at is None and row.last_error
+    monkeypatch.setenv("SMTP_URL", smtp.url)
+    assert scheduler.deliver_messages() == 1 and len(smtp.messages) == 1
+
+
+@pytest.mark.parametrize("kind", ["smtp", "mailbox"])
+def test_both_transports_deliver_the_same_message(kind, smtp_server, tmp_path):
+    """The contract every MailTransport keeps: the message arrives whole."""
+    transport = SmtpTransport(smtp_server.url) if kind == "smtp" else MailboxTransport(tmp_path)
+    transport.send(build("a@trust.test", "Hello", "Body text", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"))
+    if kind == "smtp":
+        [message] = smtp_server.messages
+    else:
+        import email
+        from email import policy
+
+        [path] = list(tmp_path.glob("*.eml"))
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert message["Subject"] == "Hello" and message.get_body(("plain",)).get_content().strip() == "Body text"
+    assert [p.get_content_type() for p in message.iter_attachments()] == ["text/calendar"]
+
+
+def test_offers_last_as_long_as_the_setting_says(service_call, monkeypatch):
+    monkeypatch.setenv("LL_WAITLIST_OFFER_HOURS", "48")
+    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=1)).json()
+    mine = book(service_call, s["id"], person(1)).json()
+    nxt = book(service_call, s["id"], person(2)).json()
+    service_call("bookings", "POST", f"/bookings/{mine['id']}/cancel", person(1))
+    offer = service_call("bookings", "GET", f"/bookings/{nxt['id']}", person(2)).json()
+    from datetime import datetime, timezone
+
+    left = datetime.fromisoformat(offer["offer_expires_at"]) - datetime.now(timezone.utc)
+    assert timedelta(hours=47) < left <= timedelta(hours=48)

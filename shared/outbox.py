@@ -1,0 +1,58 @@
+"""The outbox: messages written in the same transaction as the change they report,
+then delivered by the service's scheduler.  A change that rolls back sends nothing;
+a delivery that fails is tried again; a message is never sent twice once marked."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, Session, SQLModel, select
+
+from shared.clock import utcnow
+from shared.db import utc_column
+from shared.mail import MailTransport, build
+
+MAX_ATTEMPTS = 8
+
+
+def outbox_model(base: type[SQLModel]):
+    """An `outbox_message` table on a component's own base (its own database)."""
+
+    class OutboxMessage(base, table=True):  # type: ignore[misc, valid-type]
+        __tablename__ = "outbox_message"
+        id: int | None = Field(default=None, primary_key=True)
+        recipient: str = Field(sa_column=sa.Column(sa.String(254), nullable=False))
+        subject: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+        body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+        ics: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+        ics_method: str | None = Field(default=None, sa_column=sa.Column(sa.String(10)))
+        created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+        sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True, index=True))
+        attempts: int = 0
+        last_error: str | None = Field(default=None, sa_column=sa.Column(sa.String(500)))
+
+    return OutboxMessage
+
+
+def enqueue(db: Session, model, to: str, subject: str, body: str, ics: str | None = None,
+            ics_method: str = "REQUEST") -> None:
+    db.add(model(recipient=to, subject=subject, body=body, ics=ics, ics_method=ics_method if ics else None))
+
+
+def deliver(db: Session, model, transport: MailTransport, limit: int = 100) -> int:
+    """Send what is waiting (rows locked, so two schedulers never send the same one);
+    returns how many went."""
+    rows = db.exec(select(model).where(model.sent_at.is_(None), model.attempts < MAX_ATTEMPTS)
+                   .order_by(model.id).limit(limit).with_for_update(skip_locked=True)).all()
+    sent = 0
+    for row in rows:
+        try:
+            transport.send(build(row.recipient, row.subject, row.body, row.ics, row.ics_method or "REQUEST"))
+        except Exception as exc:  # noqa: BLE001 - a bad address or a down server: try again later
+            row.attempts += 1
+            row.last_error = str(exc)[:500]
+            continue
+        row.sent_at = utcnow()
+        sent += 1
+    db.flush()
+    return sent
