@@ -366,6 +366,27 @@ CancelBooking = _booking_action("cancel")
 AcceptWaitingListOffer = _booking_action("accept")
 
 
+class CancelSession(graphene.Mutation):
+    """Admins cancel a session; its attendees are told."""
+
+    class Arguments:
+        session_id = graphene.ID(required=True)
+        reason = graphene.String(required=True)
+
+    Output = SessionPayload
+
+    @staticmethod
+    def mutate(root, info, session_id, reason):
+        ctx = info.context
+        if _id(session_id) is None:
+            return {"session": None, "user_errors": [{"field": ["sessionId"], "message": "There is no such session."}]}
+        try:
+            session = ctx.call("bookings", "POST", f"/sessions/{_id(session_id)}/cancel", json={"reason": reason})
+        except (BackendError, BackendUnavailable) as exc:
+            return {"session": None, "user_errors": _refusal(exc)}
+        return {"session": remember(ctx, "sessions", [session])[0], "user_errors": []}
+
+
 class DecideBooking(graphene.Mutation):
     """A school leader approves or declines a booking that needs cover."""
 
@@ -395,3 +416,4 @@ class BookingsMutation(graphene.ObjectType):
     cancel_booking = CancelBooking.Field(required=True)
     accept_waiting_list_offer = AcceptWaitingListOffer.Field(required=True)
     decide_booking = DecideBooking.Field(required=True)
+    cancel_session = CancelSession.Field(required=True)

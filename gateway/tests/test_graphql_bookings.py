@@ -177,3 +177,24 @@ def test_a_leader_approves_their_staffs_bookings(gateway_app, people, make_cours
     approved = gql(head, decide, {"b": booked["id"], "ok": True, "n": "Cover arranged"})["data"]["decideBooking"]
     assert approved["booking"]["status"] == "CONFIRMED"
     assert gql(head, queue)["data"]["bookingsAwaitingApproval"] == []
+
+
+def test_the_local_mailbox_is_for_development_only(stack, client, tmp_path):
+    from shared.mail import MailboxTransport, build
+
+    assert client.get("/dev/mailbox").status_code == 404
+    dev = stack.settings.model_copy(update={"env": "development", "var_dir": tmp_path})
+    MailboxTransport(dev.mailbox_dir).send(build("t1@a.test", "Booked: Phonics", "You have a place.", "BEGIN:VCALENDAR"))
+    page = create_app(dev).test_client().get("/dev/mailbox").get_data(as_text=True)
+    assert "Booked: Phonics" in page and "You have a place." in page and "invite.ics" in page
+
+
+def test_an_admin_cancels_a_session_from_its_page(gateway_app, scheduled):
+    admin = gateway_app.test_client()
+    sign_in(admin, "admin@trust.test")
+    sid = scheduled["session"]["id"]
+    token = admin.get(f"/sessions/{sid}").get_data(as_text=True).split('name="csrf-token" content="')[1].split('"')[0]
+    done = admin.post(f"/sessions/{sid}", data={"csrf_token": token, "action": "cancel-session", "reason": "Snow"})
+    assert done.status_code == 302
+    page = admin.get(done.headers["Location"]).get_data(as_text=True)
+    assert "every attendee has been told" in page and "Cancelled" in page

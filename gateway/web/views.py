@@ -312,6 +312,16 @@ def session_page(session_id: str):
                 booking { status waitingListPosition } userErrors { message } } }""",
                                   {"s": session_id[:12], "k": request.form.get("key", "")[:100] or None})
             payload = (result.get("data") or {}).get("bookSession") or {}
+        elif action == "cancel-session":
+            result = execute_here("""mutation($s: ID!, $r: String!) { cancelSession(sessionId: $s, reason: $r) {
+                session { status } userErrors { message } } }""",
+                                  {"s": session_id[:12], "r": request.form.get("reason", "").strip()[:500]})
+            payload = (result.get("data") or {}).get("cancelSession") or {}
+            problems = payload.get("userErrors") or result.get("errors") or []
+            if not problems:
+                return redirect(url_for("web.session_page", session_id=session_id,
+                                        message="The session is cancelled and every attendee has been told."))
+            payload = {"userErrors": problems}
         elif action in ("cancel", "accept"):
             name = "cancelBooking" if action == "cancel" else "acceptWaitingListOffer"
             result = execute_here(f"""mutation($b: ID!) {{ {name}(bookingId: $b) {{
@@ -438,3 +448,24 @@ def approvals():
         session { id startsAt venue course { title } } } }""")
     return render_template("approvals.html", bookings=(result.get("data") or {}).get("bookingsAwaitingApproval") or [],
                            message=message, error=error), status
+
+
+@bp.get("/dev/mailbox")
+def mailbox():
+    """Development only: the messages the embedded default 'sent', newest first."""
+    import email
+    from email import policy
+
+    settings = current_app.extensions["lighthouse_settings"]
+    if not settings.is_development:
+        abort(404)
+    folder = settings.mailbox_dir
+    files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)[:100] if folder.exists() else []
+    messages = []
+    for path in files:
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        body = message.get_body(("plain",))
+        messages.append({"to": message["To"], "subject": message["Subject"], "date": message["Date"],
+                         "body": body.get_content() if body else "",
+                         "attachments": [p.get_filename() for p in message.iter_attachments()]})
+    return render_template("mailbox.html", messages=messages)

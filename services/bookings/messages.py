@@ -64,3 +64,11 @@ def booking_changed(db: Session, session: CourseSession, booking: Booking, posit
                 f"Dear {booking.attendee_name},\n\nYour booking for {title} on {when} {reason}.\n"
                 + (f"\nNote: {booking.decision_note}\n" if booking.decision_note else ""),
                 ics(session, "CANCEL"), "CANCEL")
+
+
+def session_cancelled(db: Session, session: CourseSession, booking: Booking) -> None:
+    title, when = session.course_title or "your CPD session", _when(session)
+    enqueue(db, OutboxMessage, booking.attendee_email, f"Session cancelled: {title}, {when}",
+            f"Dear {booking.attendee_name},\n\nWe are sorry: {title} on {when} has been cancelled.\n\n"
+            f"Reason: {session.cancel_reason}\n\nYour booking is cancelled and the event removed from your "
+            "calendar.\n", ics(session, "CANCEL"), "CANCEL")

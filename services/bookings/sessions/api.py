@@ -9,6 +9,7 @@ from services.bookings.sessions.schemas import (
     BookingIdPath,
     BookingIn,
     BookingList,
+    CancelSessionIn,
     CourseIdPath,
     CourseListingIn,
     DecisionIn,
@@ -84,6 +85,14 @@ def update_session(path: SessionIdPath, body: SessionIn):
     db = request_session()
     begin_write(db)
     return sessions_out(db, [service.schedule_session(db, current_identity(), body, path.session_id)])[0]
+
+
+@bp.post("/sessions/<int:session_id>/cancel", responses={200: SessionOut})
+def cancel_session(path: SessionIdPath, body: CancelSessionIn):
+    """Admins only: cancels every booking on it and tells each attendee."""
+    db = request_session()
+    begin_write(db)
+    return sessions_out(db, [service.cancel_session(db, current_identity(), path.session_id, body.reason)])[0]
 
 
 @bp.put("/courses/<int:course_id>/listing", responses={200: ListingResult})

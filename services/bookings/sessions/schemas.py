@@ -127,6 +127,11 @@ class MyBookingsQuery(BaseModel):
     upcoming: bool = False
 
 
+class CancelSessionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: Text(3, 500)
+
+
 class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     approve: bool

@@ -384,3 +384,26 @@ def decide(db: Session, identity: Identity, booking_id: int, approve: bool, note
         _release(db, booking, BookingStatus.DECLINED)
     db.flush()
     return booking
+
+
+def cancel_session(db: Session, identity: Identity, session_id: int, reason: str) -> CourseSession:
+    """Admins cancel a session: every live booking is cancelled and its attendee told
+    (with a calendar cancellation); nobody is offered a place on it again."""
+    if not identity.is_admin:
+        raise Forbidden("Only Lighthouse Learning admins can cancel sessions.")
+    session = _session_for_update(db, session_id)
+    if session.status != SessionStatus.SCHEDULED:
+        raise Conflict("This session is already cancelled or has finished.")
+    session.status = SessionStatus.CANCELLED
+    session.cancel_reason = reason
+    session.sequence += 1
+    session.trust_taken = 0
+    session.updated_at = utcnow()
+    live = db.exec(select(Booking).where(Booking.session_id == session_id, Booking.status.in_(LIVE))).all()
+    for booking in live:
+        booking.status = BookingStatus.CANCELLED
+        booking.offer_expires_at = None
+        booking.updated_at = utcnow()
+        messages.session_cancelled(db, session, booking)
+    db.flush()
+    return session

@@ -102,3 +102,23 @@ def test_offers_last_as_long_as_the_setting_says(service_call, monkeypatch):
 
     left = datetime.fromisoformat(offer["offer_expires_at"]) - datetime.now(timezone.utc)
     assert timedelta(hours=47) < left <= timedelta(hours=48)
+
+
+def test_cancelling_a_session_tells_every_attendee(service_call, smtp):
+    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=1, course_title="Phonics")).json()
+    ids = [book(service_call, s["id"], person(n)).json()["id"] for n in (1, 2)]
+    scheduler.deliver_messages()
+    smtp.messages.clear()
+    assert service_call("bookings", "POST", f"/sessions/{s['id']}/cancel", person(1),
+                        json={"reason": "Trainer ill"}).status_code == 403
+    assert service_call("bookings", "POST", f"/sessions/{s['id']}/cancel", json={"reason": ""}).status_code == 422
+    cancelled = service_call("bookings", "POST", f"/sessions/{s['id']}/cancel", json={"reason": "Trainer ill"})
+    assert cancelled.json()["status"] == "CANCELLED" and cancelled.json()["sequence"] == 1
+    assert [service_call("bookings", "GET", f"/bookings/{i}").json()["status"] for i in ids] == ["CANCELLED"] * 2
+    scheduler.deliver_messages()
+    assert sorted(m["To"] for m in smtp.messages) == ["p1@trust.test", "p2@trust.test"]
+    assert all("Trainer ill" in m.get_body(("plain",)).get_content() for m in smtp.messages)
+    cal, _ = invite(smtp.messages[0])
+    assert cal["METHOD"] == "CANCEL" and int(cal.walk("VEVENT")[0]["SEQUENCE"]) == 1
+    again = book(service_call, s["id"], person(3))
+    assert again.status_code == 409 and "cancelled" in again.json()["message"]
