@@ -56,6 +56,20 @@ class Backends:
 
     def call(self, service: str, method: str, path: str, *, identity: tokens.Identity,
              request_id: str | None = None, counter: list | None = None, **kwargs: Any) -> Any:
+        response = self.fetch(service, method, path, identity=identity, request_id=request_id, counter=counter,
+                              **kwargs)
+        try:
+            body = response.json()
+        except ValueError:
+            raise BackendUnavailable(service) from None
+        if response.status_code >= 400:
+            raise BackendError(response.status_code, body)
+        return body
+
+    def fetch(self, service: str, method: str, path: str, *, identity: tokens.Identity,
+              request_id: str | None = None, counter: list | None = None, **kwargs: Any) -> httpx.Response:
+        """The service's response as it came (a PDF, a calendar), 5xx and network
+        failures raised as BackendUnavailable."""
         token = tokens.sign(identity, audience=service, private_key_pem=self._private_key,
                             ttl_seconds=self.settings.service_token_ttl_seconds)
         headers = {"Authorization": f"Bearer {token}"}
@@ -69,13 +83,7 @@ class Backends:
             raise BackendUnavailable(service) from None
         if response.status_code >= 500:
             raise BackendUnavailable(service)
-        try:
-            body = response.json()
-        except ValueError:
-            raise BackendUnavailable(service) from None
-        if response.status_code >= 400:
-            raise BackendError(response.status_code, body)
-        return body
+        return response
 
     def close(self) -> None:
         for client in self._clients.values():

@@ -79,6 +79,9 @@ def run_scheduler(component: Component) -> int:
     from shared.logs import configure_logging
 
     configure_logging(f"{component.name}-scheduler")
+    # Two lines per run of a ten-second job drown everything else; the jobs log what
+    # they did themselves, and failures still come through at WARNING and above.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     scheduler = BlockingScheduler(timezone="Europe/London", job_defaults={"coalesce": True, "max_instances": 1,
                                                                            "misfire_grace_time": 300})
     for func, trigger in component.jobs():

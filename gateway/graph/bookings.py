@@ -17,6 +17,12 @@ from gateway.graph.errors import as_graphql_error, user_errors
 from gateway.graph.types import Course, PageInfo, Person, UserError, _connection, _page_args
 from gateway.identity.models import Person as PersonRow
 
+def _phase():
+    from gateway.graph.types import Phase
+
+    return Phase
+
+
 SessionStatus = graphene.Enum("SessionStatus", [(n, n) for n in ("SCHEDULED", "CANCELLED", "COMPLETED")])
 BookingStatus = graphene.Enum("BookingStatus", [(n, n) for n in (
     "PENDING_APPROVAL", "HELD", "CONFIRMED", "WAITLISTED", "OFFERED", "CANCELLED", "DECLINED", "ATTENDED", "NO_SHOW")])
@@ -78,6 +84,33 @@ def sessions_by_id(ctx) -> dict:
     return sessions
 
 
+def _public(path: str) -> str:
+    """An absolute address on the gateway (LL_PUBLIC_URL), for links that leave the
+    page: calendar subscriptions, certificates saved for later."""
+    from flask import current_app, has_app_context
+
+    from shared.settings import get_settings
+
+    settings = current_app.extensions["lighthouse_settings"] if has_app_context() else get_settings()
+    return settings.public_url.rstrip("/") + path
+
+
+def bookings_on_session(ctx, session_id: int) -> list[dict]:
+    """Session.bookings for every session in view in one call per 100; the service
+    answers only what the caller may see (nothing for most people)."""
+    by_session = ctx.cache.setdefault("bookings_by_session", {})
+    if session_id not in by_session:
+        wanted = sorted(set(ctx.cache.get("sessions", {})) - by_session.keys() | {session_id})
+        for i in wanted:
+            by_session[i] = []
+        for chunk in _chunks(wanted):
+            items = _call(ctx, "bookings", "GET", "/bookings/by-session",
+                          params={"session_ids": ",".join(map(str, chunk))})["items"]
+            for b in remember(ctx, "bookings", items):
+                by_session[b["session_id"]].append(b)
+    return by_session[session_id]
+
+
 def sessions_for_course(ctx, course_id: int, upcoming: bool) -> list[dict]:
     """Course.sessions, for every course in view in one call."""
     key = f"sessions_by_course:{upcoming}"
@@ -111,6 +144,17 @@ class Session(graphene.ObjectType):
     status = graphene.Field(SessionStatus, required=True)
     waiting_list_length = graphene.Int(required=True)
     my_booking = graphene.Field(lambda: Booking)
+    bookings = graphene.List(graphene.NonNull(lambda: Booking), required=True,
+                             description="Admins: everyone; school leaders: their own staff; others: none.")
+    ics_url = graphene.String(required=True)
+
+    @staticmethod
+    def resolve_bookings(session, info):
+        return bookings_on_session(info.context, session["id"])
+
+    @staticmethod
+    def resolve_ics_url(session, info):
+        return _public(f"/sessions/{session['id']}.ics")
 
     @staticmethod
     def resolve_course(session, info):
@@ -141,6 +185,26 @@ class Booking(graphene.ObjectType):
     waiting_list_position = graphene.Int()
     offer_expires_at = graphene.DateTime()
     created_at = graphene.DateTime(required=True)
+    certificate_url = graphene.String(description="Once the register shows the session attended.")
+    ics_url = graphene.String(required=True)
+    feedback_rating = graphene.Int(description="What the attendee rated the session, 1–5.")
+    feedback_comment = graphene.String()
+
+    @staticmethod
+    def resolve_certificate_url(booking, info):
+        return _public(f"/certificates/{booking['id']}.pdf") if booking["status"] == "ATTENDED" else None
+
+    @staticmethod
+    def resolve_ics_url(booking, info):
+        return _public(f"/bookings/{booking['id']}.ics")
+
+    @staticmethod
+    def resolve_feedback_rating(booking, info):
+        return booking.get("feedback_rating")
+
+    @staticmethod
+    def resolve_feedback_comment(booking, info):
+        return booking.get("feedback_comment")
 
     @staticmethod
     def resolve_session(booking, info):
@@ -202,6 +266,61 @@ class BookingPayload(graphene.ObjectType):
     user_errors = graphene.List(graphene.NonNull(UserError), required=True)
 
 
+class CpdEntry(graphene.ObjectType):
+    title = graphene.String(required=True)
+    date = graphene.Date(required=True)
+    minutes = graphene.Int(required=True)
+    kind = graphene.String(required=True)
+    certificate_url = graphene.String()
+
+
+class CpdRecord(graphene.ObjectType):
+    academic_year = graphene.String(required=True, description="For example 2026-27 (September to August).")
+    hours = graphene.Float(required=True)
+    sessions_attended = graphene.Int(required=True)
+    entries = graphene.List(graphene.NonNull(CpdEntry), required=True)
+
+
+def cpd_record(ctx, person_id: int, academic_year: str | None) -> dict:
+    from shared.clock import LONDON
+
+    params = {"person_id": person_id}
+    if academic_year:
+        params["academic_year"] = academic_year[:10]
+    record = _call(ctx, "bookings", "GET", "/cpd-record", params=params)
+    entries = [{"title": e["title"], "date": datetime.fromisoformat(e["starts_at"]).astimezone(LONDON).date(),
+                "minutes": e["minutes"], "kind": "Trust CPD session",
+                "certificate_url": _public(f"/certificates/{e['booking_id']}.pdf")} for e in record["entries"]]
+    return {"academic_year": record["academic_year"], "hours": round(record["minutes"] / 60, 2),
+            "sessions_attended": record["sessions_attended"], "entries": entries}
+
+
+class FeedbackComment(graphene.ObjectType):
+    rating = graphene.Int(required=True)
+    comment = graphene.String()
+    session_starts_at = graphene.DateTime(required=True)
+
+    @staticmethod
+    def resolve_session_starts_at(item, info):
+        return _dt(item["session_starts_at"])
+
+
+class CourseFeedback(graphene.ObjectType):
+    count = graphene.Int(required=True)
+    average = graphene.Float()
+    comments = graphene.List(graphene.NonNull(FeedbackComment), required=True)
+
+    @staticmethod
+    def resolve_comments(feedback, info):
+        return feedback["items"]
+
+
+def course_feedback(ctx, course_id: int) -> dict | None:
+    if not ctx.identity.is_admin:
+        return None
+    return _call(ctx, "bookings", "GET", f"/courses/{course_id}/feedback")
+
+
 def _refusal(exc: Exception) -> list[dict]:
     if isinstance(exc, BackendError):
         return user_errors(exc)
@@ -217,7 +336,11 @@ class BookingsQuery(graphene.ObjectType):
         SessionConnection, required=True,
         from_=graphene.Argument(graphene.DateTime, name="from"), to=graphene.DateTime(),
         course_slug=graphene.String(), first=graphene.Int(default_value=20), after=graphene.String(),
+        subject=graphene.String(), phase=graphene.Argument(lambda: _phase()),
     )
+    school_bookings = graphene.List(graphene.NonNull(Booking), required=True, school_id=graphene.ID(required=True),
+                                    upcoming=graphene.Boolean(default_value=True),
+                                    description="A school's bookings, for its leaders and admins.")
     session = graphene.Field(Session, id=graphene.ID(required=True))
     my_bookings = graphene.List(graphene.NonNull(Booking), required=True,
                                 upcoming=graphene.Boolean(default_value=True))
@@ -225,9 +348,14 @@ class BookingsQuery(graphene.ObjectType):
                                                description="For school leaders: their staff's bookings to decide.")
 
     @staticmethod
-    def resolve_sessions(root, info, first=20, after=None, from_=None, to=None, course_slug=None):
+    def resolve_sessions(root, info, first=20, after=None, from_=None, to=None, course_slug=None, subject=None,
+                         phase=None):
         ctx = info.context
         params = _page_args(first, after)
+        if subject:
+            params["subject"] = subject[:80]
+        if phase:
+            params["phase"] = getattr(phase, "value", phase)
         if from_:
             params["from"] = from_.isoformat()
         if to:
@@ -265,6 +393,15 @@ class BookingsQuery(graphene.ObjectType):
 
 
     @staticmethod
+    def resolve_school_bookings(root, info, school_id, upcoming=True):
+        ctx = info.context
+        if _id(school_id) is None or ctx.identity.person_id is None:
+            return []
+        items = _call(ctx, "bookings", "GET", "/bookings/school",
+                      params={"school_id": _id(school_id), "upcoming": str(upcoming).lower()})["items"]
+        return remember(ctx, "bookings", items)
+
+    @staticmethod
     def resolve_bookings_awaiting_approval(root, info):
         ctx = info.context
         if ctx.identity.person_id is None:
@@ -296,7 +433,8 @@ class ScheduleSession(graphene.Mutation):
         body = {k: v for k, v in dict(input).items() if k not in ("id", "course_id")}
         body = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in body.items()}
         body.update(course_id=course_id, course_visibility=course["visibility"],
-                    course_published=course["status"] == "PUBLISHED", course_title=course["title"])
+                    course_published=course["status"] == "PUBLISHED", course_title=course["title"],
+                    course_subject=course["subject"], course_phases=course["phases"])
         try:
             if input.get("id"):
                 if _id(input["id"]) is None:
@@ -333,11 +471,24 @@ class BookSession(graphene.Mutation):
                 return {"booking": None, "user_errors": [{"field": ["attendeeId"], "message": "There is no such person."}]}
             body["attendee"] = {"person_id": attendee.id, "name": attendee.name, "email": attendee.email,
                                 "school_id": attendee.school_id}
+        school_id = body["attendee"]["school_id"] if "attendee" in body else ctx.person.school_id
+        if school_id is not None:
+            body["approvers"] = _leaders_of(ctx, school_id)
         try:
             booking = ctx.call("bookings", "POST", f"/sessions/{_id(session_id)}/bookings", json=body)
         except (BackendError, BackendUnavailable) as exc:
             return {"booking": None, "user_errors": _refusal(exc)}
         return {"booking": remember(ctx, "bookings", [booking])[0], "user_errors": []}
+
+
+def _leaders_of(ctx, school_id: int) -> list[str]:
+    """Who approves for a school: its school leaders, told when a booking needs cover."""
+    from gateway.identity.models import Role, RoleGrant
+
+    rows = ctx.db.exec(select(PersonRow.email).join(RoleGrant, RoleGrant.person_id == PersonRow.id)
+                       .where(RoleGrant.role == Role.SCHOOL_LEADER, RoleGrant.school_id == school_id)
+                       .order_by(PersonRow.id).limit(10)).all()
+    return list(rows)
 
 
 def _booking_action(action: str):
@@ -410,6 +561,73 @@ class DecideBooking(graphene.Mutation):
         return {"booking": remember(ctx, "bookings", [booking])[0], "user_errors": []}
 
 
+class RecordAttendance(graphene.Mutation):
+    """Admins take the register: the listed bookings attended, the rest did not show."""
+
+    class Arguments:
+        session_id = graphene.ID(required=True)
+        attended_booking_ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
+
+    Output = SessionPayload
+
+    @staticmethod
+    def mutate(root, info, session_id, attended_booking_ids):
+        ctx = info.context
+        if _id(session_id) is None:
+            return {"session": None, "user_errors": [{"field": ["sessionId"], "message": "There is no such session."}]}
+        ids = [_id(i) for i in attended_booking_ids]
+        if None in ids:
+            return {"session": None, "user_errors": [{"field": ["attendedBookingIds"],
+                                                      "message": "Every attendee must be one of the session's bookings."}]}
+        try:
+            session = ctx.call("bookings", "POST", f"/sessions/{_id(session_id)}/attendance",
+                               json={"attended_booking_ids": ids})
+        except (BackendError, BackendUnavailable) as exc:
+            return {"session": None, "user_errors": _refusal(exc)}
+        return {"session": remember(ctx, "sessions", [session])[0], "user_errors": []}
+
+
+class LeaveFeedback(graphene.Mutation):
+    """An attendee rates a session they attended, 1 to 5, with an optional comment."""
+
+    class Arguments:
+        booking_id = graphene.ID(required=True)
+        rating = graphene.Int(required=True)
+        comment = graphene.String()
+
+    Output = BookingPayload
+
+    @staticmethod
+    def mutate(root, info, booking_id, rating, comment=None):
+        ctx = info.context
+        if _id(booking_id) is None:
+            return {"booking": None, "user_errors": [{"field": ["bookingId"], "message": "There is no such booking."}]}
+        if not 1 <= rating <= 5:
+            return {"booking": None, "user_errors": [{"field": ["rating"], "message": "Rate it from 1 to 5."}]}
+        try:
+            booking = ctx.call("bookings", "POST", f"/bookings/{_id(booking_id)}/feedback",
+                               json={"rating": rating, "comment": comment})
+        except (BackendError, BackendUnavailable) as exc:
+            return {"booking": None, "user_errors": _refusal(exc)}
+        return {"booking": remember(ctx, "bookings", [booking])[0], "user_errors": []}
+
+
+class ResetCalendarFeed(graphene.Mutation):
+    """A new private calendar address for the signed-in person; the old one stops
+    working at once (for a link shared by mistake)."""
+
+    Output = graphene.String
+
+    @staticmethod
+    def mutate(root, info):
+        from gateway.identity.service import reset_calendar_token
+
+        ctx = info.context
+        if ctx.person is None:
+            raise GraphQLError("Sign in to manage your calendar feed.")
+        return _public(f"/calendar/{reset_calendar_token(ctx.db, ctx.person)}.ics")
+
+
 class BookingsMutation(graphene.ObjectType):
     schedule_session = ScheduleSession.Field(required=True)
     book_session = BookSession.Field(required=True)
@@ -417,3 +635,6 @@ class BookingsMutation(graphene.ObjectType):
     accept_waiting_list_offer = AcceptWaitingListOffer.Field(required=True)
     decide_booking = DecideBooking.Field(required=True)
     cancel_session = CancelSession.Field(required=True)
+    record_attendance = RecordAttendance.Field(required=True)
+    leave_feedback = LeaveFeedback.Field(required=True)
+    reset_calendar_feed = ResetCalendarFeed.Field(required=True)

@@ -120,7 +120,7 @@ def _sync_listing(ctx, course: dict) -> None:
     try:
         ctx.call("bookings", "PUT", f"/courses/{course['id']}/listing",
                  json={"visibility": course["visibility"], "published": course["status"] == "PUBLISHED",
-                       "title": course["title"]})
+                       "title": course["title"], "subject": course["subject"], "phases": course["phases"]})
     except (BackendError, BackendUnavailable):
         log.warning("sessions of course %s keep their old listing", course["id"], exc_info=True)
 

@@ -135,6 +135,28 @@ class Person(graphene.ObjectType):
     school = graphene.Field(School)
     organisation = graphene.Field(Organisation)
     roles = graphene.List(graphene.NonNull(RoleGrant), required=True)
+    cpd_record = graphene.Field(lambda: _bookings_type("CpdRecord"), required=True,
+                                academic_year=graphene.String(description="For example 2026-27; now when left out."))
+    calendar_feed_url = graphene.String(required=True, description="Only for yourself: a private address of "
+                                                                     "your bookings that calendars can subscribe to.")
+
+    @staticmethod
+    def resolve_cpd_record(person, info, academic_year=None):
+        """The service shows the person themselves, their school's leaders and admins
+        the record; anyone else gets an empty one."""
+        from gateway.graph.bookings import cpd_record
+
+        return cpd_record(info.context, person.id, academic_year)
+
+    @staticmethod
+    def resolve_calendar_feed_url(person, info):
+        from gateway.graph.bookings import _public
+        from gateway.identity.service import calendar_token
+
+        ctx = info.context
+        if ctx.identity.person_id != person.id:
+            raise GraphQLError("Only the person themselves can see their calendar feed address.")
+        return _public(f"/calendar/{calendar_token(ctx.db, person)}.ics")
 
     @staticmethod
     def resolve_email(person, info):
@@ -193,6 +215,14 @@ class Course(graphene.ObjectType):
     updated_at = graphene.DateTime(required=True)
     sessions = graphene.List(graphene.NonNull(lambda: _session_type()), required=True,
                              upcoming=graphene.Boolean(default_value=True))
+    feedback = graphene.Field(lambda: _bookings_type("CourseFeedback"),
+                              description="Admins: attendees' ratings and comments; null for everyone else.")
+
+    @staticmethod
+    def resolve_feedback(course, info):
+        from gateway.graph.bookings import course_feedback
+
+        return course_feedback(info.context, course["id"])
 
     @staticmethod
     def resolve_sessions(course, info, upcoming=True):
@@ -205,6 +235,12 @@ class Course(graphene.ObjectType):
         from datetime import datetime
 
         return datetime.fromisoformat(course["updated_at"])
+
+
+def _bookings_type(name: str):
+    from gateway.graph import bookings
+
+    return getattr(bookings, name)
 
 
 def _session_type():

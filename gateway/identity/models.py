@@ -65,6 +65,10 @@ class Person(GatewayModel, table=True):
         sa.ForeignKey("organisation.id", ondelete="SET NULL"), nullable=True, index=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     last_login_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # The secret in the person's calendar feed address.  Kept as it is (not hashed) so
+    # My CPD can show the address again; it only ever reads the feed, and a new one
+    # replaces it the moment the person resets it.
+    calendar_token: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True, unique=True))
 
     grants: list["RoleGrant"] = Relationship(
         back_populates="person",

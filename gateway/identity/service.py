@@ -147,3 +147,23 @@ def revoke_role(db: Session, actor: tokens.Identity, grant_id: int) -> Person:
     person.grants.remove(grant)
     db.flush()
     return person
+
+
+def calendar_token(db: Session, person: Person) -> str:
+    """The person's calendar feed secret, made the first time they look for it."""
+    if person.calendar_token is None:
+        return reset_calendar_token(db, person)
+    return person.calendar_token
+
+
+def reset_calendar_token(db: Session, person: Person) -> str:
+    person.calendar_token = secrets.token_urlsafe(24)
+    db.add(person)
+    db.flush()
+    return person.calendar_token
+
+
+def person_for_calendar(db: Session, token: str) -> Person | None:
+    if not token or len(token) > 64:
+        return None
+    return db.exec(select(Person).where(Person.calendar_token == token)).first()

@@ -120,7 +120,13 @@ def course_page(slug: str):
                               sessions { id startsAt venue placesLeft } } }""", {"slug": slug[:120]})
     sessions = ((dates.get("data") or {}).get("course") or {}).get("sessions")
     sessions_error = dates["errors"][0]["message"] if dates.get("errors") else None
-    return render_template("course.html", course=course, sessions=sessions or [], sessions_error=sessions_error)
+    feedback = None
+    if g.identity.is_admin:
+        answer = execute_here("""query($slug: String!) { course(slug: $slug) { feedback { count average
+                                   comments { rating comment sessionStartsAt } } } }""", {"slug": slug[:120]})
+        feedback = ((answer.get("data") or {}).get("course") or {}).get("feedback")
+    return render_template("course.html", course=course, sessions=sessions or [], sessions_error=sessions_error,
+                           feedback=feedback)
 
 
 def _require_admin():
@@ -258,8 +264,9 @@ def people():
 # ---------- sessions and bookings ----------
 
 SESSION_FIELDS = """id startsAt endsAt venue onlineUrl capacity placesLeft requiresApproval bookingClosesAt
-  cancellationDeadline status waitingListLength course { title slug subject durationMinutes }
-  myBooking { id status waitingListPosition offerExpiresAt }"""
+  cancellationDeadline status waitingListLength icsUrl course { title slug subject durationMinutes }
+  myBooking { id status waitingListPosition offerExpiresAt icsUrl }"""
+LIST_FIELDS = """id startsAt endsAt venue placesLeft waitingListLength status course { title subject phases }"""
 
 
 @bp.app_template_filter("when")
@@ -275,6 +282,22 @@ def when(value: str | None) -> str:
     return moment.strftime("%a %-d %b %Y, %H:%M")
 
 
+@bp.app_template_filter("when_time")
+def when_time(value: str | None) -> str:
+    from datetime import datetime
+
+    from shared.clock import LONDON
+
+    return datetime.fromisoformat(value).astimezone(LONDON).strftime("%H:%M") if value else ""
+
+
+@bp.app_template_global("timedelta")
+def _timedelta(**kwargs):
+    from datetime import timedelta
+
+    return timedelta(**kwargs)
+
+
 def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
@@ -285,16 +308,67 @@ bp.add_app_template_filter(ordinal, "ordinal")
 
 @bp.get("/sessions")
 def sessions_list():
-    result = execute_here(f"""query($after: String) {{ sessions(first: 50, after: $after) {{
-        totalCount pageInfo {{ hasNextPage endCursor }} edges {{ node {{ {SESSION_FIELDS} }} }} }} }}""",
-                          {"after": request.args.get("after", "")[:200] or None})
+    """Upcoming sessions as a list or a month calendar, filtered by subject, phase and
+    date.  Filters are plain GET parameters so a filtered view can be bookmarked."""
+    from datetime import date, datetime, time, timedelta
+
+    from shared.clock import LONDON, utcnow
+
+    args = request.args
+    view = "month" if args.get("view") == "month" else "list"
+    subject = args.get("subject", "").strip()[:80] or None
+    phase = args.get("phase") if args.get("phase") in PHASES else None
+    today = utcnow().astimezone(LONDON).date()
+    problems = []
+    try:
+        start_day = date.fromisoformat(args["from"]) if args.get("from") else today
+    except ValueError:
+        problems.append("Enter the date as, for example, 2027-01-14.")
+        start_day = today
+    month = None
+    if view == "month":
+        try:
+            month = date.fromisoformat(args["month"] + "-01") if args.get("month") else today.replace(day=1)
+        except ValueError:
+            problems.append("Choose the month as, for example, 2027-01.")
+            month = today.replace(day=1)
+        start_day = month
+        end_day = (month + timedelta(days=32)).replace(day=1)
+    variables = {"from": datetime.combine(start_day, time(), LONDON).isoformat(), "subject": subject, "phase": phase,
+                 "to": datetime.combine(end_day, time(), LONDON).isoformat() if month else None,
+                 "first": 100 if month else 50, "after": None if month else args.get("after", "")[:200] or None}
+    result = execute_here(f"""query($from: DateTime, $to: DateTime, $subject: String, $phase: Phase, $first: Int,
+        $after: String) {{ sessions(from: $from, to: $to, subject: $subject, phase: $phase, first: $first,
+        after: $after) {{ totalCount pageInfo {{ hasNextPage endCursor }} edges {{ node {{ {LIST_FIELDS} }} }} }} }}""",
+                          variables)
     data = result.get("data") or {}
-    return render_template("sessions.html", sessions=data.get("sessions"),
-                           errors=[e["message"] for e in result.get("errors", [])])
+    sessions = data.get("sessions")
+    weeks = _month_grid(month, [e["node"] for e in sessions["edges"]]) if month and sessions else None
+    filters = {"subject": subject or "", "phase": phase or "", "from": args.get("from", "")}
+    return render_template("sessions.html", sessions=sessions, view=view, weeks=weeks, month=month,
+                           filters=filters, phases=PHASES, today=today,
+                           errors=problems + [e["message"] for e in result.get("errors", [])]), 422 if problems else 200
 
 
-def _session(session_id: str):
-    result = execute_here(f"query($id: ID!) {{ session(id: $id) {{ {SESSION_FIELDS} }} }}", {"id": session_id[:12]})
+def _month_grid(month, sessions: list[dict]) -> list[list[dict]]:
+    """Weeks (Monday first) of a month, each day with the sessions starting on it in
+    UK time; days of the neighbouring months are blanks."""
+    import calendar
+    from datetime import datetime
+
+    from shared.clock import LONDON
+
+    by_day: dict = {}
+    for s in sessions:
+        by_day.setdefault(datetime.fromisoformat(s["startsAt"]).astimezone(LONDON).date(), []).append(s)
+    return [[{"day": d, "in_month": d.month == month.month, "sessions": by_day.get(d, [])} for d in week]
+            for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)]
+
+
+def _session(session_id: str, with_bookings: bool = False):
+    extra = "bookings { id attendeeName status attendee { school { name } } }" if with_bookings else ""
+    result = execute_here(f"query($id: ID!) {{ session(id: $id) {{ {SESSION_FIELDS} {extra} }} }}",
+                          {"id": session_id[:12]})
     if result.get("errors"):
         return None, result["errors"][0]["message"]
     return (result.get("data") or {}).get("session"), None
@@ -343,7 +417,8 @@ def session_page(session_id: str):
                 "CANCELLED": "Your booking is cancelled.",
             }.get(booking["status"], "Done.")
             return redirect(url_for("web.session_page", session_id=session_id, message=message))
-    session, problem = _session(session_id)
+    identity = g.identity
+    session, problem = _session(session_id, with_bookings=identity.is_admin or identity.has_role("school_leader"))
     if session is None:
         if problem:
             return render_template("error.html", title="Sessions unavailable", message=problem), 503
@@ -415,14 +490,95 @@ def _session_from_form(form, course_id: str) -> tuple[dict, dict]:
     return values, errors
 
 
-@bp.get("/my-cpd")
+@bp.route("/my-cpd", methods=["GET", "POST"])
 def my_cpd():
+    """What I have booked, what I have done this year (with certificates), feedback
+    to give, and the private address of my calendar feed."""
+    from shared.clock import LONDON, utcnow
+
     if g.get("person") is None:
         return redirect(url_for("auth.sign_in", next=request.path))
-    result = execute_here("""{ myBookings(upcoming: true) { id status waitingListPosition offerExpiresAt
-        session { id startsAt venue course { title } } } }""")
-    return render_template("my_cpd.html", bookings=(result.get("data") or {}).get("myBookings") or [],
-                           errors=[e["message"] for e in result.get("errors", [])])
+    message, error, status = None, None, 200
+    if request.method == "POST":
+        if request.form.get("action") == "reset-feed":
+            execute_here("mutation { resetCalendarFeed }")
+            message = "Your calendar feed has a new address; the old one no longer works."
+        else:
+            try:
+                rating = int(request.form.get("rating", ""))
+            except ValueError:
+                rating = 0
+            result = execute_here("""mutation($b: ID!, $r: Int!, $c: String) { leaveFeedback(bookingId: $b,
+                rating: $r, comment: $c) { booking { id } userErrors { message } } }""",
+                                  {"b": request.form.get("bookingId", "")[:12], "r": rating,
+                                   "c": request.form.get("comment", "").strip()[:2000] or None})
+            payload = (result.get("data") or {}).get("leaveFeedback") or {}
+            problems = payload.get("userErrors") or result.get("errors") or []
+            if problems:
+                error, status = problems[0]["message"], 422
+            else:
+                message = "Thank you — your feedback has been recorded."
+    from shared.clock import academic_years_around
+
+    years = academic_years_around(utcnow().astimezone(LONDON).date())
+    year = request.args.get("year") if request.args.get("year") in years else None
+    result = execute_here("""query($y: String) { me { calendarFeedUrl
+          cpdRecord(academicYear: $y) { academicYear hours sessionsAttended
+            entries { title date minutes kind certificateUrl } } }
+        upcoming: myBookings(upcoming: true) { id status waitingListPosition offerExpiresAt icsUrl
+          session { id startsAt venue course { title } } }
+        past: myBookings(upcoming: false) { id status feedbackRating feedbackComment certificateUrl
+          session { id startsAt course { title } } } }""", {"y": year})
+    data = result.get("data") or {}
+    attended = [b for b in data.get("past") or [] if b["status"] == "ATTENDED"]
+    return render_template("my_cpd.html", bookings=data.get("upcoming") or [], me=data.get("me"),
+                           to_rate=[b for b in attended if b["feedbackRating"] is None], years=years,
+                           message=message, error=error,
+                           errors=[e["message"] for e in result.get("errors", [])]), status
+
+
+@bp.route("/sessions/<int:session_id>/register", methods=["GET", "POST"])
+def register(session_id: int):
+    """The register, for admins and facilitators: a tick for everyone who came.  Made
+    for a tablet at the door — big targets, one button."""
+    if (refused := _require_admin()) is not None:
+        return refused
+    message, error, status = None, None, 200
+    if request.method == "POST":
+        result = execute_here("""mutation($s: ID!, $ids: [ID!]!) { recordAttendance(sessionId: $s,
+            attendedBookingIds: $ids) { session { id } userErrors { message } } }""",
+                              {"s": str(session_id), "ids": request.form.getlist("attended")[:5000]})
+        payload = (result.get("data") or {}).get("recordAttendance") or {}
+        problems = payload.get("userErrors") or result.get("errors") or []
+        if problems:
+            error, status = problems[0]["message"], 409
+        else:
+            came = len(request.form.getlist("attended"))
+            message = f"Register saved: {came} attended. Certificates and feedback requests are on their way."
+    session, problem = _session(str(session_id), with_bookings=True)
+    if session is None:
+        abort(404 if not problem else 503)
+    places = [b for b in session["bookings"] if b["status"] in ("CONFIRMED", "ATTENDED", "NO_SHOW")]
+    return render_template("register.html", session=session, places=places, message=message, error=error), status
+
+
+@bp.get("/school-bookings")
+def school_bookings():
+    """For school leaders: every upcoming booking made by or for their staff."""
+    if g.get("person") is None:
+        return redirect(url_for("auth.sign_in", next=request.path))
+    schools = sorted(g.identity.schools_for("school_leader"))
+    if not schools:
+        return render_template("error.html", title="For school leaders",
+                               message="This page lists a school's bookings for its school leaders."), 403
+    query = "query($id: ID!) { school(id: $id) { id name } schoolBookings(schoolId: $id) { id attendeeName status " \
+            "waitingListPosition session { id startsAt venue course { title } } } }"
+    listed = []
+    for school_id in schools[:10]:
+        data = execute_here(query, {"id": str(school_id)}).get("data") or {}
+        if data.get("school"):
+            listed.append({"school": data["school"], "bookings": data.get("schoolBookings") or []})
+    return render_template("school_bookings.html", listed=listed)
 
 
 @bp.route("/approvals", methods=["GET", "POST"])
@@ -469,3 +625,61 @@ def mailbox():
                          "body": body.get_content() if body else "",
                          "attachments": [p.get_filename() for p in message.iter_attachments()]})
     return render_template("mailbox.html", messages=messages)
+
+
+# ---------- files: calendars and certificates ----------
+
+
+def _passed_through(service: str, path: str, identity, filename: str | None = None):
+    """A file a service makes (a PDF, a calendar), fetched as `identity` and handed on;
+    the service decides whether this person may have it."""
+    from flask import Response
+
+    from gateway.backends import BackendUnavailable
+    from shared.logs import current_request_id
+
+    backends = current_app.extensions["lighthouse_backends"]
+    try:
+        response = backends.fetch(service, "GET", path, identity=identity, request_id=current_request_id())
+    except BackendUnavailable:
+        return render_template("error.html", title="Not available just now",
+                               message="That file could not be made just now; try again in a minute."), 503
+    if response.status_code >= 400:
+        abort(404)
+    headers = {"Cache-Control": "private, no-store"}
+    if filename:
+        headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return Response(response.content, mimetype=response.headers.get("content-type", "application/octet-stream")
+                    .split(";")[0], headers=headers)
+
+
+@bp.get("/sessions/<int:session_id>.ics")
+def session_ics(session_id: int):
+    return _passed_through("bookings", f"/sessions/{session_id}/calendar", g.identity, f"session-{session_id}.ics")
+
+
+@bp.get("/bookings/<int:booking_id>.ics")
+def booking_ics(booking_id: int):
+    return _passed_through("bookings", f"/bookings/{booking_id}/calendar", g.identity, f"booking-{booking_id}.ics")
+
+
+@bp.get("/certificates/<int:booking_id>.pdf")
+def certificate(booking_id: int):
+    if g.get("person") is None:
+        return redirect(url_for("auth.sign_in", next=request.path))
+    return _passed_through("bookings", f"/bookings/{booking_id}/certificate", g.identity,
+                           f"certificate-{booking_id}.pdf")
+
+
+@bp.get("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    """A person's bookings for Outlook or Google Calendar to subscribe to.  The token
+    in the address is the only credential (calendars send no cookie), so it is long,
+    random and replaceable from My CPD."""
+    from gateway.identity.service import identity_for, person_for_calendar
+    from shared.db import request_session
+
+    person = person_for_calendar(request_session(), token)
+    if person is None:
+        abort(404)
+    return _passed_through("bookings", "/bookings/mine/calendar", identity_for(person))

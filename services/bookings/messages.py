@@ -13,24 +13,38 @@ from shared.outbox import enqueue, outbox_model
 OutboxMessage = outbox_model(BookingsModel)
 
 
-def ics(session: CourseSession, method: str = "REQUEST") -> str:
-    """A calendar entry for the session: stable UID, SEQUENCE from the session, and
-    METHOD:CANCEL (STATUS:CANCELLED) to take it out of a calendar again."""
+def event(session: CourseSession, cancelled: bool = False) -> Event:
+    """The session as one calendar event: its UID never changes, so a calendar
+    updates (or removes) the entry it already has rather than adding another."""
+    ev = Event()
+    ev.add("uid", f"session-{session.id}@lighthouse.test")
+    ev.add("sequence", session.sequence)
+    ev.add("dtstamp", utcnow())
+    ev.add("dtstart", as_utc(session.starts_at))
+    ev.add("dtend", as_utc(session.ends_at))
+    ev.add("summary", session.course_title or "CPD session")
+    ev.add("location", session.venue or "Online")
+    ev.add("status", "CANCELLED" if cancelled or session.status == "CANCELLED" else "CONFIRMED")
+    return ev
+
+
+def calendar(events: list[Event], method: str | None = None, name: str | None = None) -> str:
     cal = Calendar()
     cal.add("prodid", "-//Lighthouse Learning//CPD//EN")
     cal.add("version", "2.0")
-    cal.add("method", method)
-    event = Event()
-    event.add("uid", f"session-{session.id}@lighthouse.test")
-    event.add("sequence", session.sequence)
-    event.add("dtstamp", utcnow())
-    event.add("dtstart", as_utc(session.starts_at))
-    event.add("dtend", as_utc(session.ends_at))
-    event.add("summary", session.course_title or "CPD session")
-    event.add("location", session.venue or "Online")
-    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
-    cal.add_component(event)
+    if method:
+        cal.add("method", method)
+    if name:
+        cal.add("x-wr-calname", name)
+    for ev in events:
+        cal.add_component(ev)
     return cal.to_ical().decode()
+
+
+def ics(session: CourseSession, method: str = "REQUEST") -> str:
+    """An invitation for the session: SEQUENCE from the session, and METHOD:CANCEL
+    (STATUS:CANCELLED) to take it out of a calendar again."""
+    return calendar([event(session, cancelled=method == "CANCEL")], method)
 
 
 def _when(session: CourseSession) -> str:
@@ -53,6 +67,10 @@ def booking_changed(db: Session, session: CourseSession, booking: Booking, posit
         enqueue(db, OutboxMessage, booking.attendee_email, f"Awaiting approval: {title}, {when}",
                 f"Dear {booking.attendee_name},\n\nYour place on {title} on {when} is held until your school "
                 "leader approves it.\n")
+        for approver in _approvers(booking):
+            enqueue(db, OutboxMessage, approver, f"Approval needed: {booking.attendee_name}, {title}",
+                    f"{booking.attendee_name} has asked to attend {title} on {when}, which needs cover. "
+                    f"Approve or decline it at {_link('/approvals')}.\n")
     elif status == "OFFERED":
         expires = as_utc(booking.offer_expires_at).astimezone(LONDON).strftime("%A %-d %B at %H:%M")
         enqueue(db, OutboxMessage, booking.attendee_email, f"A place is free: {title}, {when}",
@@ -72,3 +90,38 @@ def session_cancelled(db: Session, session: CourseSession, booking: Booking) -> 
             f"Dear {booking.attendee_name},\n\nWe are sorry: {title} on {when} has been cancelled.\n\n"
             f"Reason: {session.cancel_reason}\n\nYour booking is cancelled and the event removed from your "
             "calendar.\n", ics(session, "CANCEL"), "CANCEL")
+
+
+def _link(path: str) -> str:
+    from shared.settings import get_settings
+
+    return get_settings().public_url.rstrip("/") + path
+
+
+def _approvers(booking: Booking) -> list[str]:
+    return [e for e in (booking.approver_emails or "").split(",") if e]
+
+
+def approval_reminder(db: Session, session: CourseSession, booking: Booking) -> None:
+    title, when = session.course_title or "a CPD session", _when(session)
+    for approver in _approvers(booking):
+        enqueue(db, OutboxMessage, approver, f"Reminder — approval still needed: {booking.attendee_name}, {title}",
+                f"{booking.attendee_name}'s place on {title} on {when} has waited three school days for a "
+                f"decision and is holding a place others could use. Approve or decline it at "
+                f"{_link('/approvals')}.\n")
+
+
+def session_reminder(db: Session, session: CourseSession, booking: Booking, in_words: str) -> None:
+    title, when = session.course_title or "your CPD session", _when(session)
+    enqueue(db, OutboxMessage, booking.attendee_email, f"{in_words.capitalize()}: {title}, {when}",
+            f"Dear {booking.attendee_name},\n\nA reminder that {title} is {in_words}, on {when} "
+            f"({session.venue or 'online'}). If you can no longer come, cancel at "
+            f"{_link(f'/sessions/{session.id}')} so the place goes to someone waiting.\n")
+
+
+def feedback_request(db: Session, session: CourseSession, booking: Booking) -> None:
+    title = session.course_title or "your CPD session"
+    enqueue(db, OutboxMessage, booking.attendee_email, f"How was {title}?",
+            f"Dear {booking.attendee_name},\n\nThank you for coming to {title}. It is now in your CPD record, "
+            f"with a certificate of attendance. Please rate it from 1 to 5 and tell us what would make it better: "
+            f"{_link('/my-cpd')}#feedback-{booking.id}\n")

@@ -21,6 +21,19 @@ def expire_offers() -> int:
     return count
 
 
+def send_reminders() -> int:
+    """Reminders a week and a day before; school leaders reminded of undecided
+    bookings after three school days."""
+    from services.bookings import reminders
+
+    with database().session() as db:
+        begin_write(db)
+        count = reminders.remind_attendees(db) + reminders.remind_approvers(db)
+    if count:
+        log.info("wrote %d reminders", count)
+    return count
+
+
 def deliver_messages() -> int:
     """Send what the outbox holds (SMTP_URL, or the local mailbox)."""
     from services.bookings.messages import OutboxMessage
@@ -36,4 +49,5 @@ def deliver_messages() -> int:
 
 def jobs() -> list:
     return [(expire_offers, {"trigger": "interval", "minutes": 1}),
+            (send_reminders, {"trigger": "interval", "minutes": 5}),
             (deliver_messages, {"trigger": "interval", "seconds": 10})]

@@ -208,7 +208,7 @@ def test_booking_a_session_and_the_waiting_list(page: Page, browser, gateway_ser
     # the first cancels: the place is offered to the second, who accepts
     teacher.get_by_role("button", name="Cancel my booking").click()
     expect(teacher.get_by_role("status")).to_have_text("Your booking is cancelled.")
-    second.get_by_role("link", name="Team Teach Level 1").click()
+    second.get_by_role("link", name="Team Teach Level 1", exact=True).click()
     second.get_by_role("button", name="Accept the place").click()
     expect(second.get_by_role("status")).to_have_text("You are booked. A confirmation is on its way.")
     for p in (teacher, second):
@@ -243,3 +243,69 @@ def test_a_head_approves_a_booking_from_the_approvals_page(page: Page, make_scho
     page.get_by_role("button", name="Approve Tara Teacher").click()
     expect(page.get_by_role("status")).to_have_text("Tara Teacher: approved.")
     expect(page.get_by_text("Nothing is waiting for your decision.")).to_be_visible()
+
+
+def test_the_register_then_the_record_a_certificate_and_feedback(page: Page, browser, gateway_server, make_school,
+                                                                 make_person, make_course, service_call):
+    from datetime import datetime, timedelta, timezone
+
+    from shared import tokens
+
+    school = make_school(name="Saltmarsh Primary")
+    make_person("ll.admin@lighthouse.test", "Alex Admin", roles=[("ll_admin",)])
+    people = {name: make_person(f"{name.split()[0].lower()}@lighthouse.test", name, roles=[("staff", school)],
+                                school_id=school) for name in ("Tara Teacher", "Sid Second")}
+    course = make_course(title="Writing moderation: Year 6")["id"]
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=3)
+    body = {"course_id": course, "course_title": "Writing moderation: Year 6", "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(minutes=90)).isoformat(), "venue": "Saltmarsh Primary hall", "capacity": 5}
+    sid = service_call("bookings", "POST", "/sessions", json=body).json()["id"]
+    for name, pid in people.items():
+        who = tokens.Identity(subject=str(pid), name=name, email=f"{name.split()[0].lower()}@lighthouse.test",
+                              school_id=school, grants=(tokens.Grant("staff", school_id=school),))
+        assert service_call("bookings", "POST", f"/sessions/{sid}/bookings", who, json={}).status_code == 201
+
+    # before it starts: the month calendar shows it, with the places left
+    teacher = browser.new_context(base_url=gateway_server.url, bypass_csp=True).new_page()
+    teacher.goto("/")
+    sign_in_with_provider(teacher, "tara@lighthouse.test")
+    local = start.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London"))
+    teacher.goto(f"/sessions?view=month&month={local:%Y-%m}")
+    expect(teacher.get_by_role("table").get_by_role("link", name="Writing moderation: Year 6")).to_contain_text(
+        "3 places left")
+    assert axe_violations(teacher) == []
+
+    # it took place yesterday; the admin takes the register from the keyboard
+    body.update(starts_at=(start - timedelta(days=4)).isoformat(),
+                ends_at=(start - timedelta(days=4) + timedelta(minutes=90)).isoformat())
+    assert service_call("bookings", "PUT", f"/sessions/{sid}", json=body).status_code == 200
+    page.goto("/")
+    sign_in_with_provider(page, "ll.admin@lighthouse.test")
+    page.goto(f"/sessions/{sid}")
+    page.get_by_role("link", name="Take the register").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Tara Teacher").focus()
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Tara Teacher")).to_be_checked()
+    expect(page.get_by_label("Sid Second")).not_to_be_checked()
+    page.get_by_role("button", name="Save the register").click()
+    expect(page.get_by_role("status")).to_contain_text("Register saved: 1 attended.")
+
+    # the teacher sees it in their record, opens the certificate, and rates the session
+    teacher.get_by_role("link", name="My CPD").click()
+    expect(teacher.locator(".record-total")).to_contain_text("1.5 hours of CPD from 1 session")
+    certificate = teacher.get_by_role("link", name="Certificate (PDF) for Writing moderation: Year 6")
+    response = teacher.request.get(certificate.get_attribute("href"))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert axe_violations(teacher) == []
+    teacher.get_by_label("5").check()
+    teacher.get_by_label("What would make it better? (optional)").fill("More moderated samples, please.")
+    teacher.get_by_role("button", name="Send feedback").click()
+    expect(teacher.get_by_role("status")).to_have_text("Thank you — your feedback has been recorded.")
+    expect(teacher.get_by_role("button", name="Send feedback")).to_have_count(0)
+
+    # the admin sees the average on the course page
+    page.goto(f"/courses/writing-moderation-year-6")
+    expect(page.locator(".record-total")).to_contain_text("Average 5.0 out of 5 from 1 rating")
+    expect(page.get_by_text("More moderated samples, please.")).to_be_visible()
+    teacher.context.close()

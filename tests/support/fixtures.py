@@ -96,6 +96,9 @@ def anon_client(gateway_app):
 @pytest.fixture(scope="session")
 def gateway_server(gateway_app):
     server = LiveServer(gateway_app)
+    # Links the gateway writes out (certificates, calendars) point at this server.
+    settings = gateway_app.extensions["lighthouse_settings"]
+    gateway_app.extensions["lighthouse_settings"] = settings.model_copy(update={"public_url": server.url})
     yield server
     server.stop()
 

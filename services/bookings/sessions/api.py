@@ -1,11 +1,19 @@
 """HTTP for sessions and bookings: thin — parse, call the domain operation, shape."""
 from __future__ import annotations
 
+from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
-from services.bookings.sessions import service
+from services.bookings import messages
+from services.bookings.sessions import attendance, service
 from services.bookings.sessions.models import Booking, CourseSession
 from services.bookings.sessions.schemas import (
+    AttendanceIn,
+    CourseFeedback,
+    CpdRecordOut,
+    FeedbackIn,
+    RecordQuery,
+    SchoolBookingsQuery,
     BookingIdPath,
     BookingIn,
     BookingList,
@@ -52,7 +60,8 @@ def session_out(row: CourseSession, waiting: int, show_link: bool) -> dict:
 def booking_out(db, booking: Booking) -> dict:
     return BookingOut(
         **{k: getattr(booking, k) for k in ("id", "session_id", "person_id", "attendee_name", "school_id", "status",
-                                             "offer_expires_at", "decision_note", "created_at")},
+                                             "offer_expires_at", "decision_note", "feedback_rating",
+                                             "feedback_comment", "created_at")},
         waiting_list_position=service.waiting_list_position(db, booking),
     ).model_dump(mode="json")
 
@@ -102,7 +111,7 @@ def set_course_listing(path: CourseIdPath, body: CourseListingIn):
     db = request_session()
     begin_write(db)
     count = service.set_course_listing(db, current_identity(), path.course_id, body.visibility, body.published,
-                                       body.title)
+                                       body.title, body.subject, body.phases)
     return {"sessions": count}
 
 
@@ -120,7 +129,7 @@ def book(path: SessionIdPath, body: BookingIn):
     else:
         a = body.attendee
         attendee = service.Attendee(a.person_id, a.name, str(a.email), a.school_id)
-    booking, created = service.book(db, identity, path.session_id, attendee, body.idempotency_key)
+    booking, created = service.book(db, identity, path.session_id, attendee, body.idempotency_key, body.approvers)
     return booking_out(db, booking), 201 if created else 200
 
 
@@ -165,3 +174,101 @@ def cancel_booking(path: BookingIdPath):
     db = request_session()
     begin_write(db)
     return booking_out(db, service.cancel_booking(db, current_identity(), path.booking_id))
+
+
+def _calendar(text: str, name: str) -> Response:
+    return Response(text, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.ics"'})
+
+
+@bp.get("/sessions/<int:session_id>/bookings", responses={200: BookingList})
+def session_bookings(path: SessionIdPath):
+    """Admins: everyone booked; school leaders: their own school's staff; anyone
+    else: an empty list."""
+    db = request_session()
+    return {"items": [booking_out(db, b) for b in service.session_bookings(db, current_identity(), [path.session_id])]}
+
+
+@bp.get("/bookings/by-session", responses={200: BookingList})
+def bookings_by_session(query: MyBookingsQuery):
+    """`session_ids`: the bookings on each of these sessions the caller may see (a
+    batch read of the above)."""
+    db = request_session()
+    ids = [int(i) for i in (query.session_ids or "").split(",") if i]
+    return {"items": [booking_out(db, b) for b in service.session_bookings(db, current_identity(), ids)]}
+
+
+@bp.post("/sessions/<int:session_id>/attendance", responses={200: SessionOut})
+def take_register(path: SessionIdPath, body: AttendanceIn):
+    """Admins: the listed bookings attended, the other places did not show."""
+    db = request_session()
+    begin_write(db)
+    session = attendance.take_register(db, current_identity(), path.session_id, body.attended_booking_ids)
+    return sessions_out(db, [session])[0]
+
+
+@bp.get("/sessions/<int:session_id>/calendar")
+def session_calendar(path: SessionIdPath):
+    """The session as an .ics file (text/calendar)."""
+    db = request_session()
+    session = service.get_session(db, path.session_id, current_identity())
+    return _calendar(messages.calendar([messages.event(session)], "PUBLISH"), f"session-{session.id}")
+
+
+@bp.get("/bookings/school", responses={200: BookingList})
+def school_bookings(query: SchoolBookingsQuery):
+    """A school's bookings, for its leaders and admins; empty for anyone else."""
+    db = request_session()
+    rows = service.school_bookings(db, current_identity(), query.school_id, query.upcoming)
+    return {"items": [booking_out(db, b) for b in rows]}
+
+
+@bp.get("/bookings/mine/calendar")
+def my_calendar():
+    """The caller's bookings as one calendar (text/calendar), for a subscribed feed."""
+    db = request_session()
+    rows = service.calendar_bookings(db, current_identity())
+    events = [messages.event(s) for _, s in rows]
+    return _calendar(messages.calendar(events, "PUBLISH", "Lighthouse Learning CPD"), "my-cpd")
+
+
+@bp.get("/bookings/<int:booking_id>/calendar")
+def booking_calendar(path: BookingIdPath):
+    """A booking's session as an .ics file; cancelled bookings cancel the event."""
+    db = request_session()
+    booking = service.get_booking(db, current_identity(), path.booking_id)
+    session = service.get_session(db, booking.session_id)
+    ended = booking.status.value in ("CANCELLED", "DECLINED")
+    return _calendar(messages.ics(session, "CANCEL" if ended else "PUBLISH"), f"booking-{booking.id}")
+
+
+@bp.get("/bookings/<int:booking_id>/certificate")
+def certificate(path: BookingIdPath):
+    """The PDF certificate of attendance of an attended booking."""
+    db = request_session()
+    name, pdf = attendance.certificate(db, current_identity(), path.booking_id)
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@bp.post("/bookings/<int:booking_id>/feedback", responses={200: BookingOut})
+def leave_feedback(path: BookingIdPath, body: FeedbackIn):
+    """The attendee's rating (1–5) and comment, after the register marks them attended."""
+    db = request_session()
+    begin_write(db)
+    booking = attendance.leave_feedback(db, current_identity(), path.booking_id, body.rating, body.comment)
+    return booking_out(db, booking)
+
+
+@bp.get("/courses/<int:course_id>/feedback", responses={200: CourseFeedback})
+def course_feedback(path: CourseIdPath):
+    """Admins: the average rating of a course and its latest comments."""
+    db = request_session()
+    return CourseFeedback(**attendance.course_feedback(db, current_identity(), path.course_id)).model_dump(mode="json")
+
+
+@bp.get("/cpd-record", responses={200: CpdRecordOut})
+def cpd_record(query: RecordQuery):
+    """A person's attended CPD in one academic year, with minutes per session."""
+    db = request_session()
+    record = attendance.cpd_record(db, current_identity(), query.person_id, query.academic_year)
+    return CpdRecordOut(**record).model_dump(mode="json")

@@ -55,6 +55,10 @@ class CourseSession(BookingsModel, table=True):
     course_published: bool = Field(default=True, sa_column=sa.Column(
         sa.Boolean, nullable=False, server_default=sa.true()))
     course_title: str | None = Field(default=None, sa_column=sa.Column(sa.String(200)))
+    # Subject and phases (",KS1,KS2,") copied too, so the session list filters by them
+    # in one query rather than asking the catalogue for every course of a subject.
+    course_subject: str | None = Field(default=None, sa_column=sa.Column(sa.String(80), index=True))
+    course_phases: str | None = Field(default=None, sa_column=sa.Column(sa.String(60)))
     starts_at: datetime = Field(sa_column=utc_column(index=True))
     ends_at: datetime = Field(sa_column=utc_column())
     venue: str | None = Field(default=None, sa_column=sa.Column(sa.String(200)))
@@ -68,6 +72,7 @@ class CourseSession(BookingsModel, table=True):
     status: SessionStatus = Field(default=SessionStatus.SCHEDULED,
                                   sa_column=sa.Column(text_enum(SessionStatus, "status"), nullable=False))
     cancel_reason: str | None = Field(default=None, sa_column=sa.Column(sa.String(500)))
+    register_taken_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     # Bumped on every change people were told about (the SEQUENCE of its .ics).
     sequence: int = 0
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
@@ -88,6 +93,7 @@ class Booking(BookingsModel, table=True):
                  sqlite_where=sa.text("status IN ('PENDING_APPROVAL','HELD','CONFIRMED','OFFERED','WAITLISTED')"),
                  postgresql_where=sa.text("status IN ('PENDING_APPROVAL','HELD','CONFIRMED','OFFERED','WAITLISTED')")),
         sa.UniqueConstraint("booked_by_id", "idempotency_key"),
+        sa.CheckConstraint("feedback_rating BETWEEN 1 AND 5", name="feedback_rating_1_to_5"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -105,5 +111,16 @@ class Booking(BookingsModel, table=True):
     decided_by_id: int | None = None
     decided_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     decision_note: str | None = Field(default=None, sa_column=sa.Column(sa.String(500)))
+    # The attendee's school leaders when the booking was made (comma-separated): who
+    # to remind about a decision, without this service asking the gateway later.
+    approver_emails: str | None = Field(default=None, sa_column=sa.Column(sa.String(1000)))
+    # Each timed message is sent once: the scheduler stamps these as it writes them.
+    approval_reminded_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    reminded_week_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    reminded_day_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    feedback_requested_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    feedback_rating: int | None = None
+    feedback_comment: str | None = Field(default=None, sa_column=sa.Column(sa.String(2000)))
+    feedback_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())

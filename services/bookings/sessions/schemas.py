@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 from services.bookings.sessions.models import BookingStatus, SessionStatus
 from shared.paging import PageQuery
 
+Phase = Literal["EYFS", "KS1", "KS2", "KS3", "KS4", "KS5"]
 Text = lambda lo, hi: Annotated[str, StringConstraints(strip_whitespace=True, min_length=lo, max_length=hi)]  # noqa: E731
 
 
@@ -19,6 +20,8 @@ class SessionIn(BaseModel):
     course_visibility: Literal["TRUST", "PUBLIC"] = "TRUST"
     course_published: bool = True
     course_title: Text(1, 200) | None = None
+    course_subject: Text(1, 80) | None = None
+    course_phases: list[Phase] = Field(default_factory=list, max_length=6)
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     venue: Text(1, 200) | None = None
@@ -48,6 +51,8 @@ class CourseListingIn(BaseModel):
     visibility: Literal["TRUST", "PUBLIC"]
     published: bool
     title: Text(1, 200) | None = None
+    subject: Text(1, 80) | None = None
+    phases: list[Phase] | None = Field(None, max_length=6)
 
 
 class ListingResult(BaseModel):
@@ -83,6 +88,8 @@ class SessionQuery(PageQuery):
     course_ids: str | None = Field(None, max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$",
                                    description="Sessions of any of these courses (up to 100), unpaged.")
     upcoming: bool = Field(False, description="Only sessions that have not started.")
+    subject: Text(1, 80) | None = Field(None, description="Only sessions of courses in this subject.")
+    phase: Phase | None = Field(None, description="Only sessions of courses for this phase.")
     ids: str | None = Field(None, max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$")
 
 
@@ -114,10 +121,68 @@ class AttendeeIn(BaseModel):
     school_id: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
+Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")]
+
+
 class BookingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     attendee: AttendeeIn | None = None
     idempotency_key: Text(1, 100) | None = None
+    approvers: list[Email] = Field(default_factory=list, max_length=10,
+                                   description="The attendee's school leaders, told when a booking needs approval.")
+
+
+class AttendanceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    attended_booking_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(max_length=5000)
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rating: int = Field(ge=1, le=5, description="1 (poor) to 5 (excellent).")
+    comment: Text(0, 2000) | None = None
+
+
+class FeedbackItem(BaseModel):
+    rating: int
+    comment: str | None
+    session_id: int
+    session_starts_at: datetime
+    left_at: datetime | None
+
+
+class CourseFeedback(BaseModel):
+    count: int
+    average: float | None
+    items: list[FeedbackItem]
+
+
+class RecordQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    person_id: int = Field(ge=1, le=2**31 - 1)
+    academic_year: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}$")] | None = Field(
+        None, description="For example 2026-27; the current one when left out.")
+
+
+class RecordEntry(BaseModel):
+    booking_id: int
+    session_id: int
+    title: str
+    starts_at: datetime
+    minutes: int
+
+
+class CpdRecordOut(BaseModel):
+    academic_year: str
+    minutes: int
+    sessions_attended: int
+    entries: list[RecordEntry]
+
+
+class SchoolBookingsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    school_id: int = Field(ge=1, le=2**31 - 1)
+    upcoming: bool = True
 
 
 class MyBookingsQuery(BaseModel):
@@ -148,6 +213,8 @@ class BookingOut(BaseModel):
     waiting_list_position: int | None
     offer_expires_at: datetime | None
     decision_note: str | None = None
+    feedback_rating: int | None = None
+    feedback_comment: str | None = None
     created_at: datetime
 
 

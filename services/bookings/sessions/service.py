@@ -40,8 +40,9 @@ def schedule_session(db: Session, identity: Identity, data: SessionIn, session_i
         raise Forbidden("Only Lighthouse Learning admins can schedule sessions.")
     closes = data.booking_closes_at or data.starts_at
     deadline = data.cancellation_deadline or min(closes, data.starts_at - DEFAULT_CANCELLATION_NOTICE)
-    values = data.model_dump(exclude={"booking_closes_at", "cancellation_deadline"})
-    values.update(booking_closes_at=closes, cancellation_deadline=deadline)
+    values = data.model_dump(exclude={"booking_closes_at", "cancellation_deadline", "course_phases"})
+    values.update(booking_closes_at=closes, cancellation_deadline=deadline,
+                  course_phases=phases_column(data.course_phases))
     if session_id is None:
         row = CourseSession(**values)
         db.add(row)
@@ -59,6 +60,11 @@ def schedule_session(db: Session, identity: Identity, data: SessionIn, session_i
         offer_free_places(db, row.id)  # capacity may have grown
     db.flush()
     return row
+
+
+def phases_column(phases: list[str] | None) -> str | None:
+    """",KS1,KS2,": the delimiters let one LIKE find a phase without matching part of another."""
+    return f",{','.join(phases)}," if phases else None
 
 
 def _session_for_update(db: Session, session_id: int) -> CourseSession:
@@ -89,14 +95,16 @@ def get_session(db: Session, session_id: int, identity: Identity | None = None) 
 
 
 def set_course_listing(db: Session, identity: Identity, course_id: int, visibility: str, published: bool,
-                       title: str | None = None) -> int:
+                       title: str | None = None, subject: str | None = None, phases: list[str] | None = None) -> int:
     """Keep the course snapshot of every session of a course in step with the
     catalogue (the gateway calls this after saving a course)."""
     if not identity.is_admin:
         raise Forbidden("Only Lighthouse Learning admins can change a course's listing.")
     result = db.execute(sa.update(CourseSession).where(CourseSession.course_id == course_id)
                         .values(course_visibility=visibility, course_published=published,
-                                **({"course_title": title} if title else {}))
+                                **({"course_title": title} if title else {}),
+                                **({"course_subject": subject} if subject else {}),
+                                **({"course_phases": phases_column(phases)} if phases is not None else {}))
                         .execution_options(synchronize_session=False))
     return result.rowcount
 
@@ -115,6 +123,10 @@ def list_sessions(db: Session, identity: Identity, q: SessionQuery, offset: int)
         where.append(CourseSession.starts_at >= q.starts_from)
     if q.starts_to:
         where.append(CourseSession.starts_at < q.starts_to)
+    if q.subject:
+        where.append(func.lower(CourseSession.course_subject) == q.subject.lower())
+    if q.phase:
+        where.append(CourseSession.course_phases.like(f"%,{q.phase},%"))
     total = db.exec(select(func.count()).select_from(CourseSession).where(*where)).one()
     limit = 1000 if q.course_ids else 100 if q.ids else q.first
     rows = db.exec(select(CourseSession).where(*where).order_by(CourseSession.starts_at, CourseSession.id)
@@ -151,7 +163,7 @@ def _may_book_for(identity: Identity, attendee: Attendee) -> bool:
 
 
 def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
-         idempotency_key: str | None = None) -> tuple[Booking, bool]:
+         idempotency_key: str | None = None, approvers: list[str] = ()) -> tuple[Booking, bool]:
     """Book a trust place, or a place on the waiting list when the session is full.
 
     Guarantees: never more trust places held than the session has (one conditional
@@ -191,7 +203,8 @@ def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
                 status = BookingStatus.WAITLISTED
             booking = Booking(session_id=session_id, person_id=attendee.person_id, attendee_name=attendee.name,
                               attendee_email=attendee.email, school_id=attendee.school_id,
-                              booked_by_id=identity.person_id or 0, idempotency_key=idempotency_key, status=status)
+                              booked_by_id=identity.person_id or 0, idempotency_key=idempotency_key, status=status,
+                              approver_emails=",".join(approvers) or None)
             db.add(booking)
             db.flush()
             messages.booking_changed(db, session, booking, waiting_list_position(db, booking))
@@ -384,6 +397,46 @@ def decide(db: Session, identity: Identity, booking_id: int, approve: bool, note
         _release(db, booking, BookingStatus.DECLINED)
     db.flush()
     return booking
+
+
+def _order_for_lists():
+    return (CourseSession.starts_at, Booking.attendee_name, Booking.id)
+
+
+def session_bookings(db: Session, identity: Identity, session_ids: list[int]) -> list[Booking]:
+    """Who is booked on these sessions: every booking for admins, their own school's
+    for school leaders, nothing at all for anyone else."""
+    stmt = (select(Booking).join(CourseSession, CourseSession.id == Booking.session_id)
+            .where(Booking.session_id.in_(session_ids)).order_by(*_order_for_lists()))
+    if not identity.is_admin:
+        schools = identity.schools_for("school_leader")
+        if not schools:
+            return []
+        stmt = stmt.where(Booking.school_id.in_(schools))
+    return list(db.exec(stmt).all())
+
+
+def school_bookings(db: Session, identity: Identity, school_id: int, upcoming: bool) -> list[Booking]:
+    """A school's bookings, for its leaders (and admins)."""
+    if not identity.is_admin and school_id not in identity.schools_for("school_leader"):
+        return []
+    stmt = (select(Booking).join(CourseSession, CourseSession.id == Booking.session_id)
+            .where(Booking.school_id == school_id).order_by(*_order_for_lists()).limit(1000))
+    if upcoming:
+        stmt = stmt.where(CourseSession.starts_at > utcnow(), Booking.status.in_(LIVE))
+    return list(db.exec(stmt).all())
+
+
+def calendar_bookings(db: Session, identity: Identity) -> list[tuple[Booking, CourseSession]]:
+    """The caller's bookings worth a place in their calendar: live ones, and what they
+    attended in the last year."""
+    if identity.person_id is None:
+        return []
+    return list(db.exec(select(Booking, CourseSession).join(CourseSession, CourseSession.id == Booking.session_id)
+                        .where(Booking.person_id == identity.person_id,
+                               Booking.status.in_(LIVE + (BookingStatus.ATTENDED,)),
+                               CourseSession.starts_at > utcnow() - timedelta(days=366))
+                        .order_by(CourseSession.starts_at)).all())
 
 
 def cancel_session(db: Session, identity: Identity, session_id: int, reason: str) -> CourseSession:

@@ -1,0 +1,68 @@
+"""Timed messages: reminders before a session, and to school leaders who have left a
+booking undecided.  Each booking is stamped as its message is written (in the same
+transaction), so running a job twice — or two schedulers by mistake — sends once."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from services.bookings import messages
+from services.bookings.sessions.models import Booking, BookingStatus, CourseSession, SessionStatus
+from shared.clock import LONDON, as_utc, utcnow
+
+WEEK, DAY = timedelta(days=7), timedelta(days=1)
+APPROVAL_SCHOOL_DAYS = 3
+
+
+def school_days_before(moment: datetime, days: int) -> datetime:
+    """`days` school days (Monday to Friday, London) before `moment`.  Term dates and
+    bank holidays belong to the networks service's academic calendar; until bookings
+    reads it, weekends are the only days skipped."""
+    local = moment.astimezone(LONDON)
+    while days:
+        local -= DAY
+        if local.weekday() < 5:
+            days -= 1
+    return local
+
+
+def _due(db: Session, *where):
+    return db.exec(select(Booking, CourseSession).join(CourseSession, CourseSession.id == Booking.session_id)
+                   .where(CourseSession.status == SessionStatus.SCHEDULED, *where)
+                   .order_by(Booking.id).with_for_update(skip_locked=True, of=Booking)).all()
+
+
+def remind_attendees(db: Session, now: datetime | None = None) -> int:
+    """A week before and a day before, to everyone holding a confirmed place.  Somebody
+    who booked inside a window (on the Tuesday for the Thursday) is not reminded of
+    what they have just been told."""
+    now = now or utcnow()
+    sent = 0
+    windows = ((Booking.reminded_week_at, WEEK, DAY, "in a week"), (Booking.reminded_day_at, DAY, None, "tomorrow"))
+    for stamp, ahead, until, words in windows:
+        where = [Booking.status == BookingStatus.CONFIRMED, stamp.is_(None),
+                 CourseSession.starts_at <= now + ahead, CourseSession.starts_at > now + (until or timedelta(0))]
+        for booking, session in _due(db, *where):
+            # Stamped either way: one booked inside the window needs no reminder now
+            # and must not be picked up again on the next run.
+            setattr(booking, stamp.key, now)
+            if as_utc(booking.created_at) <= as_utc(session.starts_at) - ahead:
+                messages.session_reminder(db, session, booking, words)
+                sent += 1
+    db.flush()
+    return sent
+
+
+def remind_approvers(db: Session, now: datetime | None = None) -> int:
+    """Once, to the school leaders of a booking left PENDING_APPROVAL for three school
+    days."""
+    now = now or utcnow()
+    cutoff = school_days_before(now, APPROVAL_SCHOOL_DAYS)
+    due = _due(db, Booking.status == BookingStatus.PENDING_APPROVAL, Booking.approval_reminded_at.is_(None),
+               Booking.approver_emails.is_not(None), Booking.created_at <= cutoff, CourseSession.starts_at > now)
+    for booking, session in due:
+        booking.approval_reminded_at = now
+        messages.approval_reminder(db, session, booking)
+    db.flush()
+    return len(due)

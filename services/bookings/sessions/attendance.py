@@ -1,0 +1,146 @@
+"""After a session: the register, the CPD record it feeds, certificates and feedback."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from sqlmodel import Session, func, select
+
+from services.bookings import messages
+from services.bookings.sessions.models import LIVE, Booking, BookingStatus, CourseSession, SessionStatus
+from services.bookings.sessions.service import _session_for_update, get_booking
+from shared.clock import LONDON, academic_year_of, as_utc, utcnow
+from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
+from shared.tokens import Identity
+
+# The places a register decides between: who had a place, and what the register said.
+ON_REGISTER = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
+
+
+def take_register(db: Session, identity: Identity, session_id: int, attended_ids: list[int]) -> CourseSession:
+    """Mark who came: the listed bookings ATTENDED, every other place NO_SHOW, the
+    session COMPLETED.  Taking it again corrects it; a feedback request goes out once
+    per attendee however often it is taken."""
+    if not identity.is_admin:
+        raise Forbidden("Only Lighthouse Learning admins and facilitators can take the register.")
+    session = _session_for_update(db, session_id)
+    if session.status == SessionStatus.CANCELLED:
+        raise Conflict("This session was cancelled, so it has no register.")
+    if as_utc(session.starts_at) > utcnow():
+        raise Conflict("The register opens when the session starts.")
+    places = db.exec(select(Booking).where(Booking.session_id == session_id,
+                                           Booking.status.in_(ON_REGISTER))).all()
+    unknown = sorted(set(attended_ids) - {b.id for b in places})
+    if unknown:
+        raise Invalid("Only people with a confirmed place can be marked as attending.",
+                      [field_error("attended_booking_ids",
+                                   f"Booking {', '.join(map(str, unknown))} is not a confirmed place on this session.")])
+    now = utcnow()
+    for booking in places:
+        booking.status = BookingStatus.ATTENDED if booking.id in attended_ids else BookingStatus.NO_SHOW
+        booking.updated_at = now
+        if booking.status == BookingStatus.ATTENDED and booking.feedback_requested_at is None:
+            booking.feedback_requested_at = now
+            messages.feedback_request(db, session, booking)
+    # Whoever still waited (or waited on a decision) did not get a place; the session
+    # is over, so there is nothing left to offer them.
+    db.execute(sa.update(Booking).where(Booking.session_id == session_id, Booking.status.in_(LIVE))
+               .values(status=BookingStatus.CANCELLED, offer_expires_at=None, updated_at=now)
+               .execution_options(synchronize_session=False))
+    session.status = SessionStatus.COMPLETED
+    session.register_taken_at = now
+    session.updated_at = now
+    db.flush()
+    return session
+
+
+def leave_feedback(db: Session, identity: Identity, booking_id: int, rating: int, comment: str | None) -> Booking:
+    """The attendee rates the session (1–5) and may comment; a second answer replaces
+    the first."""
+    booking = get_booking(db, identity, booking_id)
+    if booking.person_id != identity.person_id:
+        raise Forbidden("Only the person who attended can leave feedback on it.")
+    if booking.status != BookingStatus.ATTENDED:
+        raise Conflict("Feedback opens once the register shows you attended.")
+    booking.feedback_rating = rating
+    booking.feedback_comment = comment or None
+    booking.feedback_at = utcnow()
+    db.flush()
+    return booking
+
+
+def course_feedback(db: Session, identity: Identity, course_id: int) -> dict:
+    """For admins: how a course's attendees rated it, across all its sessions."""
+    if not identity.is_admin:
+        raise Forbidden("Only Lighthouse Learning admins can read course feedback.")
+    rated = sa.and_(CourseSession.course_id == course_id, Booking.feedback_rating.is_not(None))
+    count, average = db.exec(select(func.count(), func.avg(Booking.feedback_rating))
+                             .select_from(Booking).join(CourseSession, CourseSession.id == Booking.session_id)
+                             .where(rated)).one()
+    rows = db.exec(select(Booking, CourseSession.starts_at).join(CourseSession, CourseSession.id == Booking.session_id)
+                   .where(rated).order_by(Booking.feedback_at.desc(), Booking.id.desc()).limit(100)).all()
+    return {"count": count, "average": round(float(average), 2) if average is not None else None,
+            "items": [{"rating": b.feedback_rating, "comment": b.feedback_comment, "session_id": b.session_id,
+                       "session_starts_at": starts_at, "left_at": b.feedback_at} for b, starts_at in rows]}
+
+
+# ---------- the CPD record ----------
+
+YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def academic_year_bounds(label: str) -> tuple[datetime, datetime]:
+    match = YEAR.match(label)
+    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        raise Invalid("Give the academic year as, for example, 2026-27.",
+                      [field_error("academic_year", "Use the form 2026-27.")])
+    start = int(match[1])
+    return (datetime.combine(date(start, 9, 1), time(), LONDON), datetime.combine(date(start + 1, 9, 1), time(), LONDON))
+
+
+@dataclass(frozen=True)
+class Entry:
+    booking_id: int
+    session_id: int
+    title: str
+    starts_at: datetime
+    minutes: int
+
+
+def cpd_record(db: Session, identity: Identity, person_id: int, academic_year: str | None) -> dict:
+    """A person's attended sessions in one academic year.  They see their own, their
+    school's leaders see those booked through their school, admins see all; anyone else
+    gets an empty record (not an error, which would tell them the person exists)."""
+    label = academic_year or academic_year_of(utcnow().astimezone(LONDON).date())
+    start, end = academic_year_bounds(label)
+    stmt = (select(Booking, CourseSession).join(CourseSession, CourseSession.id == Booking.session_id)
+            .where(Booking.person_id == person_id, Booking.status == BookingStatus.ATTENDED,
+                   CourseSession.starts_at >= start, CourseSession.starts_at < end)
+            .order_by(CourseSession.starts_at, Booking.id))
+    if not (identity.is_admin or identity.person_id == person_id):
+        schools = identity.schools_for("school_leader")
+        if not schools:
+            return {"academic_year": label, "minutes": 0, "sessions_attended": 0, "entries": []}
+        stmt = stmt.where(Booking.school_id.in_(schools))
+    entries = [Entry(b.id, s.id, s.course_title or "CPD session", as_utc(s.starts_at),
+                     int((as_utc(s.ends_at) - as_utc(s.starts_at)).total_seconds() // 60))
+               for b, s in db.exec(stmt).all()]
+    return {"academic_year": label, "minutes": sum(e.minutes for e in entries), "sessions_attended": len(entries),
+            "entries": [e.__dict__ for e in entries]}
+
+
+def certificate(db: Session, identity: Identity, booking_id: int) -> tuple[str, bytes]:
+    """The PDF certificate of an attended booking, with a file name for it."""
+    from services.bookings.certificates import certificate_pdf
+
+    booking = get_booking(db, identity, booking_id)
+    if booking.status != BookingStatus.ATTENDED:
+        raise NotFound("A certificate is issued once the register shows the session was attended.")
+    session = db.get(CourseSession, booking.session_id)
+    starts, ends = as_utc(session.starts_at), as_utc(session.ends_at)
+    pdf = certificate_pdf(attendee_name=booking.attendee_name, course_title=session.course_title or "CPD session",
+                          starts_at=starts, ends_at=ends, venue=session.venue,
+                          minutes=int((ends - starts).total_seconds() // 60), certificate_id=f"LL-{booking.id:06d}")
+    return f"certificate-{booking.id}.pdf", pdf

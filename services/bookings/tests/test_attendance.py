@@ -1,0 +1,234 @@
+"""After the session: the register, the CPD record and certificate it feeds, and
+feedback — each seen only by the people who should see it."""
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta, timezone
+
+import time_machine
+from sqlmodel import func, select
+
+from services.bookings.db import database
+from services.bookings.messages import OutboxMessage
+from services.bookings.tests.test_bookings import SOON, book, person, session_body
+from shared import tokens
+from tests.support.fixtures import ADMIN
+
+AFTER = SOON + timedelta(hours=3)
+LEADER_OF_1 = person(90, 1, tokens.Grant("school_leader", school_id=1))
+LEADER_OF_2 = person(91, 2, tokens.Grant("school_leader", school_id=2))
+
+
+def outbox_subjects(to: str) -> list[str]:
+    with database().session() as db:
+        return list(db.exec(select(OutboxMessage.subject).where(OutboxMessage.recipient == to)
+                            .order_by(OutboxMessage.id)).all())
+
+
+def full_session(service_call, **overrides):
+    """Three places, three confirmed (people 1, 2 of school 1; 3 of school 2), one waiting."""
+    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=3, **overrides)).json()
+    people = [person(1), person(2), person(3, 2), person(4)]
+    ids = [book(service_call, s["id"], p).json()["id"] for p in people]
+    return s, people, ids
+
+
+def register(service_call, session_id, attended, who=None):
+    kwargs = {"identity": who} if who else {}
+    return service_call("bookings", "POST", f"/sessions/{session_id}/attendance",
+                        json={"attended_booking_ids": attended}, **kwargs)
+
+
+def status_of(service_call, booking_id):
+    return service_call("bookings", "GET", f"/bookings/{booking_id}").json()["status"]
+
+
+def test_the_register_marks_who_came_and_who_did_not(service_call):
+    s, people, ids = full_session(service_call, course_title="Team Teach")
+    with time_machine.travel(AFTER):
+        taken = register(service_call, s["id"], ids[:2])
+        assert taken.status_code == 200, taken.text
+        assert taken.json()["status"] == "COMPLETED"
+        assert [status_of(service_call, i) for i in ids] == ["ATTENDED", "ATTENDED", "NO_SHOW", "CANCELLED"]
+        # taken again to correct a mistake: person 3 did come after all
+        register(service_call, s["id"], ids[:3])
+        assert [status_of(service_call, i) for i in ids] == ["ATTENDED"] * 3 + ["CANCELLED"]
+    # one request for feedback each, however often the register was taken
+    assert outbox_subjects("p1@trust.test").count("How was Team Teach?") == 1
+    assert len([t for t in outbox_subjects("p3@trust.test") if t.startswith("How was")]) == 1
+    assert not [t for t in outbox_subjects("p4@trust.test") if t.startswith("How was")]
+
+
+def test_the_register_refuses_what_it_cannot_record_and_changes_nothing(service_call):
+    s, people, ids = full_session(service_call)
+    early = register(service_call, s["id"], ids[:1])
+    assert early.status_code == 409 and "when the session starts" in early.json()["message"]
+    with time_machine.travel(AFTER):
+        waiting = register(service_call, s["id"], [ids[0], ids[3]])
+        assert waiting.status_code == 422
+        assert f"Booking {ids[3]} is not a confirmed place" in waiting.json()["fieldErrors"][0]["message"]
+        assert register(service_call, s["id"], ids[:1], people[0]).status_code == 403
+        assert register(service_call, s["id"], ids[:1], LEADER_OF_1).status_code == 403
+        assert [status_of(service_call, i) for i in ids] == ["CONFIRMED"] * 3 + ["WAITLISTED"]
+        assert service_call("bookings", "GET", f"/sessions/{s['id']}").json()["status"] == "SCHEDULED"
+
+
+def test_the_cpd_record_counts_attended_hours_in_the_academic_year(service_call):
+    s, people, ids = full_session(service_call, course_title="Team Teach Level 1")  # two hours
+    year = f"{SOON.year if SOON.month >= 9 else SOON.year - 1}"
+    label = f"{year}-{(int(year) + 1) % 100:02d}"
+    with time_machine.travel(AFTER):
+        register(service_call, s["id"], ids[:1])
+
+    def record(whose, who, academic_year=label):
+        r = service_call("bookings", "GET", "/cpd-record", who,
+                         params={"person_id": whose, "academic_year": academic_year})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    mine = record(1, people[0])
+    assert (mine["minutes"], mine["sessions_attended"]) == (120, 1)
+    assert mine["entries"][0]["title"] == "Team Teach Level 1"
+    assert record(2, people[1])["sessions_attended"] == 0  # did not show: nothing recorded
+    assert record(1, ADMIN)["minutes"] == 120
+    assert record(1, LEADER_OF_1)["minutes"] == 120
+    # everybody else sees an empty record, not even a count
+    assert record(1, people[1])["sessions_attended"] == 0 and record(1, people[1])["entries"] == []
+    assert record(1, LEADER_OF_2)["entries"] == []
+    next_year = f"{int(year) + 1}-{(int(year) + 2) % 100:02d}"
+    assert record(1, people[0], next_year)["minutes"] == 0
+    bad = service_call("bookings", "GET", "/cpd-record", people[0], params={"person_id": 1, "academic_year": "2026-29"})
+    assert bad.status_code == 422 and "2026-27" in bad.json()["message"]
+
+
+def test_a_certificate_is_a_pdf_for_the_attendee_only(service_call):
+    from pypdf import PdfReader
+
+    s, people, ids = full_session(service_call, course_title="Unlocking Letters and Sounds")
+    assert service_call("bookings", "GET", f"/bookings/{ids[0]}/certificate", people[0]).status_code == 404
+    with time_machine.travel(AFTER):
+        register(service_call, s["id"], ids[:1])
+    pdf = service_call("bookings", "GET", f"/bookings/{ids[0]}/certificate", people[0])
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert "Person 1" in text and "Unlocking Letters and Sounds" in text and "2 hours" in text
+    assert service_call("bookings", "GET", f"/bookings/{ids[0]}/certificate", people[1]).status_code == 404
+    assert service_call("bookings", "GET", f"/bookings/{ids[1]}/certificate", people[1]).status_code == 404  # no show
+
+
+def test_feedback_from_attendees_only_and_its_average_for_admins(service_call):
+    s, people, ids = full_session(service_call, course_id=7)
+    assert service_call("bookings", "POST", f"/bookings/{ids[0]}/feedback", people[0],
+                        json={"rating": 5}).status_code == 409  # not attended yet
+    with time_machine.travel(AFTER):
+        register(service_call, s["id"], ids[:2])
+    ok = service_call("bookings", "POST", f"/bookings/{ids[0]}/feedback", people[0],
+                      json={"rating": 5, "comment": "Practical and calm."})
+    assert ok.status_code == 200 and ok.json()["feedback_rating"] == 5
+    service_call("bookings", "POST", f"/bookings/{ids[1]}/feedback", people[1], json={"rating": 4})
+    assert service_call("bookings", "POST", f"/bookings/{ids[1]}/feedback", people[0],
+                        json={"rating": 1}).status_code == 404  # someone else's
+    assert service_call("bookings", "POST", f"/bookings/{ids[1]}/feedback", LEADER_OF_1,
+                        json={"rating": 1}).status_code == 403  # their leader may see it, not answer it
+    bad = service_call("bookings", "POST", f"/bookings/{ids[0]}/feedback", people[0], json={"rating": 6})
+    assert bad.status_code == 422 and bad.json()["fieldErrors"][0]["field"] == ["rating"]
+    summary = service_call("bookings", "GET", "/courses/7/feedback").json()
+    assert (summary["count"], summary["average"]) == (2, 4.5)
+    assert [i["comment"] for i in summary["items"]].count("Practical and calm.") == 1
+    assert service_call("bookings", "GET", "/courses/7/feedback", people[0]).status_code == 403
+
+
+def test_who_sees_a_sessions_bookings(service_call):
+    s, people, ids = full_session(service_call)
+
+    def seen(who):
+        r = service_call("bookings", "GET", f"/sessions/{s['id']}/bookings", who)
+        assert r.status_code == 200
+        return [b["id"] for b in r.json()["items"]]
+
+    assert sorted(seen(ADMIN)) == sorted(ids)
+    assert sorted(seen(LEADER_OF_1)) == sorted([ids[0], ids[1], ids[3]])
+    assert seen(LEADER_OF_2) == [ids[2]]
+    assert seen(people[0]) == []  # not even their colleagues
+    school = service_call("bookings", "GET", "/bookings/school", LEADER_OF_2, params={"school_id": 1})
+    assert school.status_code == 200 and school.json()["items"] == []
+    own = service_call("bookings", "GET", "/bookings/school", LEADER_OF_2, params={"school_id": 2}).json()
+    assert [b["id"] for b in own["items"]] == [ids[2]]
+
+
+def test_sessions_filter_by_subject_and_phase(service_call):
+    maths = service_call("bookings", "POST", "/sessions", json=session_body(
+        course_subject="Maths", course_phases=["KS1", "KS2"])).json()
+    service_call("bookings", "POST", "/sessions", json=session_body(course_subject="English", course_phases=["KS3"]))
+    found = service_call("bookings", "GET", "/sessions", params={"subject": "maths", "phase": "KS2"}).json()
+    assert [s["id"] for s in found["items"]] == [maths["id"]]
+    assert service_call("bookings", "GET", "/sessions", params={"subject": "Maths", "phase": "KS3"}).json()["total"] == 0
+    # the course's listing, changed in the catalogue, moves its sessions with it
+    service_call("bookings", "PUT", "/courses/1/listing",
+                 json={"visibility": "TRUST", "published": True, "subject": "Science", "phases": ["KS3"]})
+    assert service_call("bookings", "GET", "/sessions", params={"subject": "Science", "phase": "KS3"}).json()["total"] == 2
+
+
+def test_my_calendar_holds_my_live_bookings_only(service_call):
+    from icalendar import Calendar
+
+    s, people, ids = full_session(service_call)
+    other = service_call("bookings", "POST", "/sessions", json=session_body()).json()
+    book(service_call, other["id"], person(2))
+    feed = service_call("bookings", "GET", "/bookings/mine/calendar", people[0])
+    assert feed.headers["content-type"].startswith("text/calendar")
+    uids = [str(e["UID"]) for e in Calendar.from_ical(feed.text).walk("VEVENT")]
+    assert uids == [f"session-{s['id']}@lighthouse.test"]
+    service_call("bookings", "POST", f"/bookings/{ids[0]}/cancel", people[0])
+    feed = service_call("bookings", "GET", "/bookings/mine/calendar", people[0])
+    assert Calendar.from_ical(feed.text).walk("VEVENT") == []
+    one = service_call("bookings", "GET", f"/bookings/{ids[0]}/calendar", people[0])
+    assert Calendar.from_ical(one.text)["METHOD"] == "CANCEL"
+    assert service_call("bookings", "GET", f"/bookings/{ids[0]}/calendar", people[1]).status_code == 404
+
+
+def count_outbox() -> int:
+    with database().session() as db:
+        return db.exec(select(func.count()).select_from(OutboxMessage)).one()
+
+
+def test_reminders_a_week_and_a_day_before_each_once(service_call):
+    from services.bookings import scheduler
+
+    s, people, ids = full_session(service_call, course_title="Writing moderation")
+    late = service_call("bookings", "POST", "/sessions", json=session_body(capacity=5)).json()
+    with time_machine.travel(SOON - timedelta(days=6, hours=12)):
+        book(service_call, late["id"], person(5))  # booked inside the week: no week reminder
+        before = count_outbox()
+        assert scheduler.send_reminders() == 3  # people 1-3 (person 4 is waiting)
+        assert scheduler.send_reminders() == 0  # run twice, one effect
+        assert count_outbox() == before + 3
+    with time_machine.travel(SOON - timedelta(hours=20)):
+        assert scheduler.send_reminders() == 4  # now person 5 too
+        assert scheduler.send_reminders() == 0
+    subjects = outbox_subjects("p1@trust.test")
+    assert sum(t.startswith("In a week: Writing moderation") for t in subjects) == 1
+    assert sum(t.startswith("Tomorrow: Writing moderation") for t in subjects) == 1
+    assert not any(t.startswith("In a week") for t in outbox_subjects("p5@trust.test"))
+    assert not any(t.startswith(("In a week", "Tomorrow")) for t in outbox_subjects("p4@trust.test"))
+
+
+def test_a_leader_is_reminded_once_after_three_school_days(service_call):
+    from services.bookings import scheduler
+
+    # Booked on a Thursday: three school days later is the Tuesday, not the Sunday.
+    thursday = datetime(2027, 1, 14, 10, 0, tzinfo=timezone.utc)
+    starts = thursday + timedelta(days=21)
+    with time_machine.travel(thursday):
+        s = service_call("bookings", "POST", "/sessions", json=session_body(
+            requires_approval=True, starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=6)).isoformat(),
+            course_title="NPQ SEND day 1")).json()
+        booking = book(service_call, s["id"], person(1), approvers=["head@trust.test"]).json()
+        assert booking["status"] == "PENDING_APPROVAL"
+    assert outbox_subjects("head@trust.test") == ["Approval needed: Person 1, NPQ SEND day 1"]
+    with time_machine.travel(thursday + timedelta(days=4, hours=1)):  # Monday: two school days
+        assert scheduler.send_reminders() == 0
+    with time_machine.travel(thursday + timedelta(days=5, hours=1)):  # Tuesday
+        assert scheduler.send_reminders() == 1
+        assert scheduler.send_reminders() == 0
+    assert outbox_subjects("head@trust.test")[1].startswith("Reminder — approval still needed: Person 1")
