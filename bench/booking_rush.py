@@ -82,7 +82,21 @@ def _session(bookings_url: str, token: str, course_id: int, places: int) -> int:
     return response.json()["id"]
 
 
-def _signed_in_client(gateway: str, email: str) -> tuple[httpx.Client, str]:
+def _signed_in_client(gateway: str, email: str, attempts: int = 3) -> tuple[httpx.Client, str]:
+    """A browser-like client signed in through the provider.  Signing 200 in one after
+    another sometimes meets a keep-alive connection the server has just closed; that
+    is the setup's problem, not the rush's, so it is simply tried again."""
+    for attempt in range(attempts):
+        try:
+            return _sign_in_once(gateway, email)
+        except httpx.TransportError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
+    raise AssertionError("unreachable")
+
+
+def _sign_in_once(gateway: str, email: str) -> tuple[httpx.Client, str]:
     client = httpx.Client(base_url=gateway, timeout=120)
     start_resp = client.get("/auth/login/default")
     provider = httpx.post(start_resp.headers["location"], data={"sub": email})

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import threading
+
 import graphene
+from cachetools import TTLCache, cached
 from graphql import GraphQLError
 from sqlmodel import col, select
 
@@ -481,14 +484,25 @@ class BookSession(graphene.Mutation):
         return {"booking": remember(ctx, "bookings", [booking])[0], "user_errors": []}
 
 
+_LEADERS: TTLCache = TTLCache(maxsize=1024, ttl=60)
+
+
+@cached(_LEADERS, key=lambda ctx, school_id: school_id, lock=threading.Lock())
 def _leaders_of(ctx, school_id: int) -> list[str]:
-    """Who approves for a school: its school leaders, told when a booking needs cover."""
+    """Who approves for a school: its school leaders, told when a booking needs cover.
+    Asked on every booking, so kept for a minute: a newly granted leader is missed by
+    at most a minute's bookings, and the three-day reminder goes to whoever it was."""
     from gateway.identity.models import Role, RoleGrant
 
     rows = ctx.db.exec(select(PersonRow.email).join(RoleGrant, RoleGrant.person_id == PersonRow.id)
                        .where(RoleGrant.role == Role.SCHOOL_LEADER, RoleGrant.school_id == school_id)
                        .order_by(PersonRow.id).limit(10)).all()
     return list(rows)
+
+
+def forget_cached_leaders() -> None:
+    """After a role change here, or between tests."""
+    _LEADERS.clear()
 
 
 def _booking_action(action: str):

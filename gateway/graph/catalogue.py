@@ -8,6 +8,7 @@ from graphql import GraphQLError
 from sqlmodel import func, or_, select
 
 from gateway.backends import BackendError, BackendUnavailable
+from gateway.graph.bookings import forget_cached_leaders
 from gateway.graph.errors import as_graphql_error, user_errors
 from gateway.graph.types import (
     Audience,
@@ -182,6 +183,7 @@ class GrantRole(graphene.Mutation):
             return {"person": None, "user_errors": [{"field": None, "message": "Ids must be numbers we gave out."}]}
         try:
             grant = identity_service.grant_role(ctx.db, ctx.identity, ids[0], enum_value(role), ids[1], ids[2])
+            forget_cached_leaders()
         except ApiError as exc:
             return {"person": None, "user_errors": exc.field_errors or [{"field": None, "message": exc.message}]}
         return {"person": grant.person, "user_errors": []}
@@ -200,6 +202,7 @@ class RevokeRole(graphene.Mutation):
             return {"person": None, "user_errors": [{"field": ["grantId"], "message": "There is no such role grant."}]}
         try:
             person = identity_service.revoke_role(ctx.db, ctx.identity, int(grant_id))
+            forget_cached_leaders()
         except ApiError as exc:
             return {"person": None, "user_errors": [{"field": None, "message": exc.message}]}
         return {"person": person, "user_errors": []}

@@ -86,16 +86,19 @@ def resume_session(db: Session, token: str | None) -> Person | None:
     (idle 30 minutes, or 12 hours since sign-in, whichever comes first)."""
     if not token:
         return None
-    row = db.get(LoginSession, _hash(token))
+    # The session and its person in one round trip: this runs before every request.
+    found = db.exec(select(LoginSession, Person).join(Person, Person.id == LoginSession.person_id)
+                    .where(LoginSession.id == _hash(token))).first()
     now = utcnow()
-    if row is None or row.ended_at is not None:
+    if found is None or found[0].ended_at is not None:
         return None
+    row, person = found
     if now - as_utc(row.last_seen_at) > IDLE_TIMEOUT or now - as_utc(row.created_at) > ABSOLUTE_TIMEOUT:
         row.ended_at = now
         return None
     if now - as_utc(row.last_seen_at) > TOUCH_EVERY:
         row.last_seen_at = now
-    return db.get(Person, row.person_id)
+    return person
 
 
 def end_session(db: Session, token: str | None) -> None:

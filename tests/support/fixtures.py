@@ -77,7 +77,9 @@ def _empty_databases():
 @pytest.fixture(scope="session")
 def gateway_app(stack):
     from gateway.app import create_app
+    from gateway.graph.bookings import forget_cached_leaders
 
+    forget_cached_leaders()  # each test has its own schools under the same ids
     app = create_app(stack.settings)
     app.config["SERVER_NAME"] = None
     return app

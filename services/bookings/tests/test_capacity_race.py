@@ -78,3 +78,26 @@ def test_control_read_then_write_overbooks(service_call):
         confirmed = s.execute(sa.select(sa.func.count()).select_from(Booking).where(
             Booking.session_id == session_id, Booking.status == "CONFIRMED")).scalar_one()
     assert confirmed > CAPACITY
+
+
+def test_one_person_booking_many_times_at_once_holds_one_place(stack, service_call):
+    """A double-click, or a retry that overtakes the first try: every request answers the
+    same booking, and only one place is taken."""
+    session_id = _session(service_call)
+    who = tokens.Identity(subject="3001", name="Quick Clicker", email="qc@t.test", school_id=1,
+                          grants=(tokens.Grant("staff", school_id=1),))
+    header = {"Authorization": f"Bearer {tokens.sign(who, 'bookings', stack.settings.private_key_pem())}"}
+    gate = threading.Barrier(12)
+
+    def click(_):
+        with httpx.Client(timeout=60) as http:
+            gate.wait()
+            return http.post(f"{stack.bookings.url}/sessions/{session_id}/bookings", json={}, headers=header)
+
+    with ThreadPoolExecutor(12) as pool:
+        responses = list(pool.map(click, range(12)))
+    assert sorted(r.status_code for r in responses).count(201) == 1
+    assert {r.status_code for r in responses} <= {200, 201}, [r.text for r in responses]
+    assert len({r.json()["id"] for r in responses}) == 1
+    with database().session() as db:
+        assert db.get(CourseSession, session_id).trust_taken == 1
