@@ -263,7 +263,7 @@ def people():
 
 # ---------- sessions and bookings ----------
 
-SESSION_FIELDS = """id startsAt endsAt venue onlineUrl capacity placesLeft requiresApproval bookingClosesAt
+SESSION_FIELDS = """id startsAt endsAt venue onlineUrl capacity externalPlaces placesLeft requiresApproval bookingClosesAt
   cancellationDeadline status waitingListLength icsUrl course { title slug subject durationMinutes }
   myBooking { id status waitingListPosition offerExpiresAt icsUrl }"""
 LIST_FIELDS = """id startsAt endsAt venue placesLeft waitingListLength status course { title subject phases }"""
@@ -381,10 +381,12 @@ def session_page(session_id: str):
         if g.get("person") is None:
             return redirect(url_for("auth.sign_in", next=request.path))
         action = request.form.get("action")
-        if action == "book":
-            result = execute_here("""mutation($s: ID!, $k: String) { bookSession(sessionId: $s, idempotencyKey: $k) {
-                booking { status waitingListPosition } userErrors { message } } }""",
-                                  {"s": session_id[:12], "k": request.form.get("key", "")[:100] or None})
+        if action in ("book", "book-staff"):
+            attendee = request.form.get("attendeeId", "")[:12] or None if action == "book-staff" else None
+            result = execute_here("""mutation($s: ID!, $a: ID, $k: String) { bookSession(sessionId: $s,
+                attendeeId: $a, idempotencyKey: $k) { booking { status waitingListPosition attendeeName }
+                userErrors { message } } }""",
+                                  {"s": session_id[:12], "a": attendee, "k": request.form.get("key", "")[:100] or None})
             payload = (result.get("data") or {}).get("bookSession") or {}
         elif action == "cancel-session":
             result = execute_here("""mutation($s: ID!, $r: String!) { cancelSession(sessionId: $s, reason: $r) {
@@ -409,6 +411,12 @@ def session_page(session_id: str):
             error, status = errors[0]["message"], 409
         else:
             booking = payload["booking"]
+            if action == "book-staff":
+                name, status = booking["attendeeName"], booking["status"]
+                message = (f"{name} is booked." if status == "CONFIRMED" else
+                           f"{name} is {ordinal(booking['waitingListPosition'] or 1)} on the waiting list."
+                           if status == "WAITLISTED" else f"{name}: {label(status).lower()}.")
+                return redirect(url_for("web.session_page", session_id=session_id, message=message))
             message = {
                 "CONFIRMED": "You are booked. A confirmation is on its way.",
                 "PENDING_APPROVAL": "Your place is held until your school leader approves it.",
@@ -425,8 +433,16 @@ def session_page(session_id: str):
         abort(404)
     import uuid
 
-    return render_template("session.html", session=session, message=message, error=error,
-                           key=uuid.uuid4().hex), status
+    staff = []
+    if identity.has_role("school_leader") and session["status"] == "SCHEDULED":
+        me = (execute_here("{ me { id roles { role school { name staff { id name } } } } }").get("data") or {}).get("me")
+        for grant in (me or {}).get("roles", []):
+            if grant["role"] == "SCHOOL_LEADER" and grant["school"]:
+                staff += [{"id": p["id"], "name": p["name"], "school": grant["school"]["name"]}
+                          for p in grant["school"]["staff"] if p["id"] != me["id"]]
+    # One key per form: a retried submit is recognised, two different forms are not confused.
+    return render_template("session.html", session=session, message=message, error=error, staff=staff,
+                           key=uuid.uuid4().hex, staff_key=uuid.uuid4().hex), status
 
 
 @bp.route("/admin/courses/<slug>/sessions/new", methods=["GET", "POST"])
@@ -452,6 +468,54 @@ def new_session(slug: str):
             for p in problems:
                 errors.setdefault((p.get("field") or ["_"])[0] if p.get("field") else "_", p["message"])
     return render_template("admin/session_form.html", course=course, form=form, errors=errors), 422 if errors else 200
+
+
+@bp.route("/admin/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+def edit_session(session_id: int):
+    """Admins change a session: times, place, capacity (never below the places already
+    taken).  Attendees are sent the updated calendar entry."""
+    if (refused := _require_admin()) is not None:
+        return refused
+    session, problem = _session(str(session_id))
+    if session is None:
+        abort(404 if not problem else 503)
+    course = {"id": None, "title": session["course"]["title"], "slug": session["course"]["slug"]}
+    found = execute_here("query($slug: String!) { course(slug: $slug) { id } }", {"slug": course["slug"]})
+    course["id"] = ((found.get("data") or {}).get("course") or {}).get("id")
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = request.form
+        values, errors = _session_from_form(form, course["id"])
+        if not errors:
+            values["id"] = str(session_id)
+            saved = execute_here("""mutation($input: SessionInput!) { scheduleSession(input: $input) {
+                session { id } userErrors { field message } } }""", {"input": values})
+            payload = (saved.get("data") or {}).get("scheduleSession") or {}
+            problems = payload.get("userErrors") or saved.get("errors") or []
+            if not problems:
+                return redirect(url_for("web.session_page", session_id=session_id, message="Session updated."))
+            for p in problems:
+                errors.setdefault((p.get("field") or ["_"])[0] if p.get("field") else "_", p["message"])
+    else:
+        form = _form_from_session(session)
+    return render_template("admin/session_form.html", course=course, form=form, errors=errors,
+                           editing=True), 422 if errors else 200
+
+
+def _form_from_session(session: dict) -> dict:
+    from datetime import datetime
+
+    from shared.clock import LONDON
+
+    def local(value):
+        return datetime.fromisoformat(value).astimezone(LONDON).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+    return {"startsAt": local(session["startsAt"]), "endsAt": local(session["endsAt"]),
+            "venue": session["venue"] or "", "onlineUrl": session["onlineUrl"] or "",
+            "capacity": str(session["capacity"]), "externalPlaces": str(session.get("externalPlaces", 0)),
+            "requiresApproval": "yes" if session["requiresApproval"] else "",
+            "bookingClosesAt": local(session["bookingClosesAt"]),
+            "cancellationDeadline": local(session["cancellationDeadline"])}
 
 
 def _session_from_form(form, course_id: str) -> tuple[dict, dict]:

@@ -84,6 +84,13 @@ def booking_changed(db: Session, session: CourseSession, booking: Booking, posit
                 ics(session, "CANCEL"), "CANCEL")
 
 
+def session_changed(db: Session, session: CourseSession, booking: Booking) -> None:
+    title, when = session.course_title or "your CPD session", _when(session)
+    enqueue(db, OutboxMessage, booking.attendee_email, f"Changed: {title}, now {when}",
+            f"Dear {booking.attendee_name},\n\n{title} has changed: it is now on {when} "
+            f"({session.venue or 'online'}). The updated calendar entry is attached.\n", ics(session))
+
+
 def session_cancelled(db: Session, session: CourseSession, booking: Booking) -> None:
     title, when = session.course_title or "your CPD session", _when(session)
     enqueue(db, OutboxMessage, booking.attendee_email, f"Session cancelled: {title}, {when}",

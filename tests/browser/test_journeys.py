@@ -309,3 +309,49 @@ def test_the_register_then_the_record_a_certificate_and_feedback(page: Page, bro
     expect(page.locator(".record-total")).to_contain_text("Average 5.0 out of 5 from 1 rating")
     expect(page.get_by_text("More moderated samples, please.")).to_be_visible()
     teacher.context.close()
+
+
+def test_admin_changes_a_session_and_a_head_books_for_their_staff(page: Page, browser, gateway_server, make_school,
+                                                                   make_person, make_course, service_call):
+    from datetime import datetime, timedelta, timezone
+
+    school = make_school(name="Saltmarsh Primary")
+    make_person("ll.admin@lighthouse.test", "Alex Admin", roles=[("ll_admin",)])
+    make_person("head@lighthouse.test", "Hannah Head", roles=[("staff", school), ("school_leader", school)],
+                school_id=school)
+    make_person("teacher@lighthouse.test", "Tara Teacher", roles=[("staff", school)], school_id=school)
+    course = make_course(title="Team Teach Level 1")["id"]
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=20)
+    sid = service_call("bookings", "POST", "/sessions", json={
+        "course_id": course, "course_title": "Team Teach Level 1", "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=3)).isoformat(), "venue": "Hall", "capacity": 5}).json()["id"]
+
+    page.goto("/")
+    sign_in_with_provider(page, "ll.admin@lighthouse.test")
+    page.goto(f"/sessions/{sid}")
+    page.get_by_role("link", name="Change this session").click()
+    expect(page.get_by_label("Venue")).to_have_value("Hall")
+    assert axe_violations(page) == []
+    page.get_by_label("Venue").fill("Brook Academy sports hall")
+    page.get_by_label("Places", exact=True).fill("0")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("alert")).to_contain_text("The session was not changed")
+    page.get_by_label("Places", exact=True).fill("6")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status")).to_have_text("Session updated.")
+    expect(page.locator("dt:text-is('Where') + dd")).to_have_text("Brook Academy sports hall")
+    expect(page.locator("dt:text-is('Places left') + dd")).to_contain_text("6 of 6")
+
+    head = browser.new_context(base_url=gateway_server.url, bypass_csp=True).new_page()
+    head.goto("/")
+    sign_in_with_provider(head, "head@lighthouse.test")
+    head.goto(f"/sessions/{sid}")
+    head.get_by_label("Member of staff").select_option(label="Tara Teacher")
+    head.get_by_role("button", name="Book a place for them").click()
+    expect(head.get_by_role("status")).to_have_text("Tara Teacher is booked.")
+    expect(head.get_by_role("table").get_by_role("rowheader", name="Tara Teacher")).to_be_visible()
+    assert axe_violations(head) == []
+    head.get_by_role("link", name="My school").click()
+    expect(head.get_by_role("rowheader", name="Tara Teacher")).to_be_visible()
+    assert axe_violations(head) == []
+    head.context.close()

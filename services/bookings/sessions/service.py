@@ -58,6 +58,10 @@ def schedule_session(db: Session, identity: Identity, data: SessionIn, session_i
         row.sequence += 1
         row.updated_at = utcnow()
         db.flush()
+        # Everyone holding a place gets the changed calendar entry (same UID, higher SEQUENCE).
+        for booking in db.exec(select(Booking).where(Booking.session_id == row.id,
+                                                     Booking.status.in_(HOLDS_PLACE))).all():
+            messages.session_changed(db, row, booking)
         offer_free_places(db, row.id)  # capacity may have grown
     db.flush()
     return row

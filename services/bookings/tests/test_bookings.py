@@ -116,6 +116,16 @@ def test_closed_and_past_sessions_cannot_be_booked(service_call, new_session):
     response = book(service_call, closed["id"], person(1))
     assert response.status_code == 409 and "Booking for this session has closed" in response.json()["message"]
     assert book(service_call, 999999, person(1)).status_code == 404
+    yesterday = datetime.now(timezone.utc) - timedelta(days=1)
+    past = new_session(starts_at=yesterday.isoformat(), ends_at=(yesterday + timedelta(hours=1)).isoformat())
+    started = book(service_call, past["id"], person(1))
+    assert started.status_code == 409 and "already started" in started.json()["message"]
+    cancelled = new_session()
+    service_call("bookings", "POST", f"/sessions/{cancelled['id']}/cancel", json={"reason": "Snow"})
+    refused = book(service_call, cancelled["id"], person(1))
+    assert refused.status_code == 409 and "cancelled" in refused.json()["message"]
+    for s in (closed, past, cancelled):  # nothing was taken by the refusals
+        assert service_call("bookings", "GET", f"/sessions/{s['id']}").json()["places_left"] == 3
 
 
 def test_only_admins_schedule_and_bad_sessions_are_refused(service_call, new_session):

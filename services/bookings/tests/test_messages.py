@@ -122,3 +122,22 @@ def test_cancelling_a_session_tells_every_attendee(service_call, smtp):
     assert cal["METHOD"] == "CANCEL" and int(cal.walk("VEVENT")[0]["SEQUENCE"]) == 1
     again = book(service_call, s["id"], person(3))
     assert again.status_code == 409 and "cancelled" in again.json()["message"]
+
+
+def test_moving_a_session_sends_the_changed_entry_to_those_with_a_place(service_call, smtp):
+    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=1, course_title="Phonics")).json()
+    book(service_call, s["id"], person(1))
+    book(service_call, s["id"], person(2))  # waiting: no calendar entry to change
+    scheduler.deliver_messages()
+    smtp.messages.clear()
+    later = session_body(capacity=1, course_title="Phonics", venue="Brook Academy library")
+    moved = service_call("bookings", "PUT", f"/sessions/{s['id']}", json=later)
+    assert moved.status_code == 200 and moved.json()["sequence"] == 1
+    scheduler.deliver_messages()
+    [message] = smtp.messages
+    assert message["To"] == "p1@trust.test" and message["Subject"].startswith("Changed: Phonics")
+    assert "Brook Academy library" in message.get_body(("plain",)).get_content()
+    cal, _ = invite(message)
+    event = cal.walk("VEVENT")[0]
+    assert cal["METHOD"] == "REQUEST" and int(event["SEQUENCE"]) == 1
+    assert str(event["UID"]) == f"session-{s['id']}@lighthouse.test"
