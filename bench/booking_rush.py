@@ -106,6 +106,12 @@ def _sign_in_once(gateway: str, email: str) -> tuple[httpx.Client, str]:
     return client, token
 
 
+def _fresh(client: httpx.Client) -> httpx.Client:
+    fresh = httpx.Client(base_url=client.base_url, cookies=client.cookies, timeout=120)
+    client.close()
+    return fresh
+
+
 def _rush(calls) -> tuple[list[float], float, list]:
     gate = threading.Barrier(len(calls))
     latencies, results = [0.0] * len(calls), [None] * len(calls)
@@ -153,6 +159,9 @@ def run(clients: int = 200, places: int = 40, database_url: str | None = None) -
         sessions = [_signed_in_client(urls["gateway"], e) for e in emails]
         sign_in_s = time.perf_counter() - t
         sid = _session(urls["bookings"], admin, course_id, places)
+        # Fresh connections for the rush: the server has long closed the idle keep-alive
+        # ones from signing in, and a POST on a closed connection is not retried.
+        sessions = [(_fresh(c), tok) for c, tok in sessions]
         calls = [lambda c=c, tok=tok: c.post("/graphql", json={"query": BOOK, "variables": {"s": str(sid)}},
                                              headers={"X-CSRFToken": tok}).json()
                  for c, tok in sessions]

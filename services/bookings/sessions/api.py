@@ -130,7 +130,11 @@ def book(path: SessionIdPath, body: BookingIn):
         a = body.attendee
         attendee = service.Attendee(a.person_id, a.name, str(a.email), a.school_id)
     booking, created = service.book(db, identity, path.session_id, attendee, body.idempotency_key, body.approvers)
-    return booking_out(db, booking), 201 if created else 200
+    answer = booking_out(db, booking)
+    # Commit before the response is serialised: the session's row lock is held until
+    # commit, and every other booking of the session waits for it.
+    db.commit()
+    return answer, 201 if created else 200
 
 
 @bp.get("/bookings/mine", responses={200: BookingList})
