@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 import sqlalchemy as sa
 
-from bench.harness import ROOT, base_env, free_port, percentile, start, table, wait_ready
+from bench.harness import ROOT, base_env, cpu_seconds, free_port, percentile, start, table, wait_ready
 
 BOOK = """mutation($s: ID!) { bookSession(sessionId: $s) { booking { status } userErrors { message } } }"""
 
@@ -106,6 +106,11 @@ def _sign_in_once(gateway: str, email: str) -> tuple[httpx.Client, str]:
     return client, token
 
 
+def _per_decision(before: dict, after: dict, decisions: int) -> list[float]:
+    used = [(after[k] - before[k]) * 1000 / decisions for k in ("gateway", "bookings", "postgres", "bench clients")]
+    return used + [sum(used)]
+
+
 def _fresh(client: httpx.Client) -> httpx.Client:
     fresh = httpx.Client(base_url=client.base_url, cookies=client.cookies, timeout=120)
     client.close()
@@ -153,7 +158,7 @@ def run(clients: int = 200, places: int = 40, database_url: str | None = None) -
         private = get_settings().private_key_pem()
         admin = tokens.sign(tokens.Identity(subject="service:bench", grants=(tokens.Grant("ll_admin"),)),
                             "bookings", private, ttl_seconds=900)
-        rows = []
+        rows, cpu_rows = [], []
         # through the gateway: every client a signed-in browser session
         t = time.perf_counter()
         sessions = [_signed_in_client(urls["gateway"], e) for e in emails]
@@ -165,7 +170,10 @@ def run(clients: int = 200, places: int = 40, database_url: str | None = None) -
         calls = [lambda c=c, tok=tok: c.post("/graphql", json={"query": BOOK, "variables": {"s": str(sid)}},
                                              headers={"X-CSRFToken": tok}).json()
                  for c, tok in sessions]
+        roots = {"gateway": procs[3].pid, "bookings": procs[2].pid}
+        before = cpu_seconds(roots)
         latencies, wall, results = _rush(calls)
+        cpu_rows.append(["through gateway", *_per_decision(before, cpu_seconds(roots), clients)])
         statuses = [r["data"]["bookSession"]["booking"]["status"] for r in results]
         rows.append(["through gateway", clients, clients / wall, percentile(latencies, 50), percentile(latencies, 95),
                      percentile(latencies, 99), statuses.count("CONFIRMED"), statuses.count("WAITLISTED")])
@@ -177,7 +185,9 @@ def run(clients: int = 200, places: int = 40, database_url: str | None = None) -
                               limits=httpx.Limits(max_connections=clients))
         heads = [{"Authorization": f"Bearer {tokens.sign(p, 'bookings', private, ttl_seconds=900)}"} for p in people]
         calls = [lambda h=h: direct.post(f"/sessions/{sid}/bookings", json={}, headers=h).json() for h in heads]
+        before = cpu_seconds(roots)
         latencies, wall, results = _rush(calls)
+        cpu_rows.append(["direct to bookings", *_per_decision(before, cpu_seconds(roots), clients)])
         statuses = [r["status"] for r in results]
         rows.append(["direct to bookings", clients, clients / wall, percentile(latencies, 50),
                      percentile(latencies, 95), percentile(latencies, 99), statuses.count("CONFIRMED"),
@@ -191,3 +201,5 @@ def run(clients: int = 200, places: int = 40, database_url: str | None = None) -
     print(f"\nBooking rush on {backend}: {clients} clients at once for one session of {places} places "
           f"(signing {clients} browsers in first took {sign_in_s:.1f} s; clients share the 2 cores)\n")
     print(table(["path", "clients", "decisions/s", "p50 ms", "p95 ms", "p99 ms", "confirmed", "waitlisted"], rows))
+    print("\nCPU milliseconds per decision, by process (PostgreSQL counts the whole server):\n")
+    print(table(["path", "gateway", "bookings", "postgres", "bench clients", "total"], cpu_rows))

@@ -64,3 +64,40 @@ def base_env(var_dir: Path, database_url: str | None) -> dict:
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
+
+
+def _proc_table() -> dict[int, tuple[int, str, float]]:
+    """pid -> (parent pid, command name, CPU seconds so far), from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    table_: dict[int, tuple[int, str, float]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                raw = f.read()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1:raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2:].split()
+        # fields[1] is the parent pid; [11], [12] user and system time; [13], [14] those of reaped children
+        table_[int(entry)] = (int(fields[1]), name, sum(int(x) for x in fields[11:15]) / tick)
+    return table_
+
+
+def cpu_seconds(roots: dict[str, int]) -> dict[str, float]:
+    """CPU seconds used so far by each named process and everything it started, plus
+    every PostgreSQL process and this benchmark itself: where a run's CPU went."""
+    procs = _proc_table()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _, _) in procs.items():
+        children.setdefault(ppid, []).append(pid)
+
+    def tree(pid: int) -> float:
+        return procs.get(pid, (0, "", 0.0))[2] + sum(tree(c) for c in children.get(pid, []))
+
+    out = {name: tree(pid) for name, pid in roots.items()}
+    out["postgres"] = sum(cpu for _, name, cpu in procs.values() if name.startswith("postgres"))
+    t = os.times()
+    out["bench clients"] = t.user + t.system
+    return out
