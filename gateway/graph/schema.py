@@ -9,13 +9,14 @@ import graphene
 
 from gateway.graph.bookings import BookingsMutation, BookingsQuery
 from gateway.graph.catalogue import CatalogueMutation, CatalogueQuery
+from gateway.graph.networks import NetworksMutation, NetworksQuery
 
 
-class Query(CatalogueQuery, BookingsQuery):
+class Query(CatalogueQuery, BookingsQuery, NetworksQuery):
     pass
 
 
-class Mutation(CatalogueMutation, BookingsMutation):
+class Mutation(CatalogueMutation, BookingsMutation, NetworksMutation):
     pass
 
 

@@ -747,3 +747,66 @@ def calendar_feed(token: str):
     if person is None:
         abort(404)
     return _passed_through("bookings", "/bookings/mine/calendar", identity_for(person))
+
+
+# ---------- networks ----------
+
+
+@bp.get("/networks")
+def networks_list():
+    result = execute_here("{ networks { id name subject meetingsPerYear leads { name } } myNetworks { id } }")
+    data = result.get("data") or {}
+    mine = {n["id"] for n in data.get("myNetworks") or []}
+    return render_template("networks.html", networks=data.get("networks") or [], mine=mine,
+                           errors=[e["message"] for e in result.get("errors", [])])
+
+
+@bp.route("/networks/<int:network_id>", methods=["GET", "POST"])
+def network_page(network_id: int):
+    """A network: its leads, members and the schools it does not reach yet; its leads
+    (and admins) add and remove members here."""
+    from sqlmodel import func, select
+
+    from gateway.identity.models import Person as PersonRow
+    from shared.db import request_session
+
+    message, error, status = request.args.get("message"), None, 200
+    if request.method == "POST":
+        if g.get("person") is None:
+            return redirect(url_for("auth.sign_in", next=request.path))
+        if request.form.get("action") == "remove":
+            result = execute_here("""mutation($n: ID!, $p: ID!) { removeNetworkMember(networkId: $n, personId: $p) {
+                network { id } userErrors { message } } }""",
+                                  {"n": str(network_id), "p": request.form.get("personId", "")[:12]})
+            payload, done = (result.get("data") or {}).get("removeNetworkMember") or {}, "Member removed."
+        else:
+            email = request.form.get("email", "").strip().lower()[:254]
+            person = request_session().exec(select(PersonRow).where(func.lower(PersonRow.email) == email)).first()
+            role = request.form.get("role") if request.form.get("role") in ("LEAD", "MEMBER", "GUEST") else "MEMBER"
+            if person is None:
+                payload, result = {"userErrors": [{"message": f"Nobody with the email {email or '(blank)'} has "
+                                                              "signed in yet; check the address."}]}, {}
+            else:
+                result = execute_here("""mutation($n: ID!, $p: ID!, $r: MembershipRole!) {
+                    addNetworkMember(networkId: $n, personId: $p, role: $r) { network { id } userErrors { message } } }""",
+                                      {"n": str(network_id), "p": str(person.id), "r": role})
+                payload = (result.get("data") or {}).get("addNetworkMember") or {}
+            done = f"{person.name} added." if person else ""
+        problems = payload.get("userErrors") or result.get("errors") or []
+        if problems:
+            error, status = problems[0]["message"], 409
+        else:
+            return redirect(url_for("web.network_page", network_id=network_id, message=done))
+    result = execute_here("""query($id: ID!) { network(id: $id) { id name subject meetingsPerYear
+        leads { id name school { name } } members { role person { id name } school { name } }
+        schoolsWithoutMember { id name } } }""", {"id": str(network_id)})
+    network = (result.get("data") or {}).get("network")
+    if network is None:
+        if result.get("errors"):
+            return render_template("error.html", title="Networks unavailable",
+                                   message=result["errors"][0]["message"]), 503
+        abort(404)
+    identity = g.identity
+    may_change = identity.is_admin or network_id in identity.networks_for("network_lead")
+    return render_template("network.html", network=network, may_change=may_change, message=message, error=error,
+                           roles=["MEMBER", "LEAD", "GUEST"]), status

@@ -355,3 +355,33 @@ def test_admin_changes_a_session_and_a_head_books_for_their_staff(page: Page, br
     expect(head.get_by_role("rowheader", name="Tara Teacher")).to_be_visible()
     assert axe_violations(head) == []
     head.context.close()
+
+
+def test_a_network_lead_adds_a_member_and_sees_the_schools_missing(page: Page, make_school, make_person):
+    from services.networks.tests.test_networks_api import add
+
+    (maths,) = add("Maths network")
+    a, b = make_school(name="Saltmarsh Primary"), make_school(name="Harbour Infants")
+    make_person("maths.lead@lighthouse.test", "Mo Lead", roles=[("staff", a), ("network_lead", None, maths)],
+                school_id=a)
+    make_person("teacher@lighthouse.test", "Tara Teacher", roles=[("staff", a)], school_id=a)
+
+    page.goto("/")
+    sign_in_with_provider(page, "maths.lead@lighthouse.test")
+    page.get_by_role("link", name="Networks").click()
+    page.get_by_role("link", name="Maths network").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Maths network")
+    assert axe_violations(page) == []
+    page.get_by_label("Their email").fill("nobody@lighthouse.test")
+    page.get_by_role("button", name="Add to the network").click()
+    expect(page.get_by_role("alert")).to_contain_text("Nobody with the email nobody@lighthouse.test")
+    page.get_by_label("Their email").fill("teacher@lighthouse.test")
+    page.get_by_role("button", name="Add to the network").click()
+    expect(page.get_by_role("status")).to_have_text("Tara Teacher added.")
+    expect(page.get_by_role("rowheader", name="Tara Teacher")).to_be_visible()
+    expect(page.get_by_role("heading", name="Schools with nobody in the network (1)")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="Harbour Infants")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Remove Tara Teacher").click()
+    expect(page.get_by_role("status")).to_have_text("Member removed.")
+    expect(page.get_by_text("Nobody has joined yet.")).to_be_visible()

@@ -1,0 +1,76 @@
+"""Who is in a network.  Only a network's leads (the network_lead role for it) and
+admins change it; its members and leads see who else is in it; everyone else sees
+its name only."""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from services.networks.networks.models import Membership, MembershipRole, Network
+from shared.errors import Conflict, Forbidden, NotFound
+from shared.tokens import Identity
+
+
+def network_or_404(db: Session, network_id: int) -> Network:
+    network = db.get(Network, network_id)
+    if network is None:
+        raise NotFound("There is no such network.")
+    return network
+
+
+def may_change(identity: Identity, network_id: int) -> bool:
+    return identity.is_admin or network_id in identity.networks_for("network_lead")
+
+
+def visible_network_ids(db: Session, identity: Identity, network_ids: list[int]) -> set[int]:
+    """Of these networks, those whose members this caller may see."""
+    if identity.is_admin:
+        return set(network_ids)
+    led = identity.networks_for("network_lead")
+    mine = set()
+    if identity.person_id is not None:
+        mine = set(db.exec(select(Membership.network_id).where(Membership.person_id == identity.person_id,
+                                                               Membership.network_id.in_(network_ids))).all())
+    return {n for n in network_ids if n in led or n in mine}
+
+
+def members_of(db: Session, identity: Identity, network_ids: list[int]) -> list[Membership]:
+    visible = visible_network_ids(db, identity, network_ids)
+    if not visible:
+        return []
+    return list(db.exec(select(Membership).where(Membership.network_id.in_(visible))
+                        .order_by(Membership.network_id, Membership.name, Membership.id)).all())
+
+
+def add_member(db: Session, identity: Identity, network_id: int, person_id: int, name: str, email: str,
+               school_id: int | None, role: MembershipRole) -> Membership:
+    network = network_or_404(db, network_id)
+    if not may_change(identity, network_id):
+        raise Forbidden("Only this network's leads and Lighthouse Learning admins can change its members.")
+    existing = db.exec(select(Membership).where(Membership.network_id == network_id,
+                                                Membership.person_id == person_id)).first()
+    if existing is not None:
+        raise Conflict(f"{existing.name} is already a member of the {network.name}.")
+    member = Membership(network_id=network_id, person_id=person_id, name=name, email=email, school_id=school_id,
+                        role=role, added_by_id=identity.person_id)
+    db.add(member)
+    db.flush()
+    return member
+
+
+def remove_member(db: Session, identity: Identity, network_id: int, person_id: int) -> None:
+    network = network_or_404(db, network_id)
+    if not may_change(identity, network_id):
+        raise Forbidden("Only this network's leads and Lighthouse Learning admins can change its members.")
+    member = db.exec(select(Membership).where(Membership.network_id == network_id,
+                                              Membership.person_id == person_id)).first()
+    if member is None:
+        raise NotFound(f"That person is not a member of the {network.name}.")
+    db.delete(member)
+    db.flush()
+
+
+def my_memberships(db: Session, identity: Identity) -> list[Membership]:
+    if identity.person_id is None:
+        return []
+    return list(db.exec(select(Membership).where(Membership.person_id == identity.person_id)
+                        .order_by(Membership.network_id)).all())
