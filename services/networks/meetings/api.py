@@ -1,0 +1,129 @@
+"""Meetings over HTTP: thin — parse, call the domain operation, shape."""
+from __future__ import annotations
+
+from flask_openapi3 import APIBlueprint, Tag
+from sqlmodel import select
+
+from services.networks.meetings import service
+from services.networks.meetings.models import Action, Meeting
+from services.networks.meetings.schemas import (
+    ActionIdPath,
+    ActionList,
+    ActionOut,
+    MeetingIdPath,
+    MeetingIn,
+    MeetingList,
+    MeetingOut,
+    MeetingsQuery,
+    MinutesIn,
+    NetworkIdsQuery,
+    RsvpIn,
+)
+from services.networks.networks.members import visible_network_ids
+from shared.db import request_session
+from shared.web import SECURITY, current_identity
+
+bp = APIBlueprint("meetings", __name__, abp_tags=[Tag(name="meetings")], abp_security=SECURITY)
+
+
+def action_out(a: Action) -> dict:
+    return ActionOut.model_validate(a, from_attributes=True).model_dump(mode="json")
+
+
+def meetings_out(db, rows: list[Meeting]) -> list[dict]:
+    """A page of meetings with their answers, attendance and actions: four queries for
+    the lot, not four per meeting."""
+    ids = [m.id for m in rows]
+    me = current_identity().person_id
+    rsvps, came, actions = {}, {}, {}
+    for r in service.rsvps_of(db, ids):
+        rsvps.setdefault(r.meeting_id, []).append(r)
+    for a in service.attendance_of(db, ids):
+        came.setdefault(a.meeting_id, []).append(a.person_id)
+    for a in db.exec(select(Action).where(Action.meeting_id.in_(ids)).order_by(Action.id)).all() if ids else []:
+        actions.setdefault(a.meeting_id, []).append(a)
+    out = []
+    for m in rows:
+        answers = rsvps.get(m.id, [])
+        out.append(MeetingOut(
+            **{k: getattr(m, k) for k in ("id", "network_id", "title", "term", "starts_at", "ends_at", "venue",
+                                           "online_url", "programme_id", "status", "sequence", "minutes")},
+            agenda=service.agenda_with_actions(db, m),
+            my_rsvp=next((r.response for r in answers if r.person_id == me), None),
+            rsvps=[{"person_id": r.person_id, "response": r.response} for r in answers],
+            attendee_ids=sorted(came.get(m.id, [])), actions=[action_out(a) for a in actions.get(m.id, [])],
+        ).model_dump(mode="json"))
+    return out
+
+
+def _data(body: MeetingIn) -> service.MeetingData:
+    return service.MeetingData(**body.model_dump(exclude={"agenda"}), agenda=[i.model_dump() for i in body.agenda])
+
+
+@bp.post("/meetings", responses={201: MeetingOut})
+def schedule(body: MeetingIn):
+    """The network's leads and admins; every member is invited with an .ics."""
+    db = request_session()
+    return meetings_out(db, [service.schedule(db, current_identity(), _data(body))])[0], 201
+
+
+@bp.put("/meetings/<int:meeting_id>", responses={200: MeetingOut})
+def reschedule(path: MeetingIdPath, body: MeetingIn):
+    """Members are sent the changed entry (same UID, higher SEQUENCE)."""
+    db = request_session()
+    return meetings_out(db, [service.schedule(db, current_identity(), _data(body), path.meeting_id)])[0]
+
+
+@bp.get("/meetings", responses={200: MeetingList})
+def list_meetings(query: MeetingsQuery):
+    """The meetings of these networks (or these meetings) that the caller may see."""
+    db = request_session()
+    identity = current_identity()
+    if query.ids:
+        rows = db.exec(select(Meeting).where(Meeting.id.in_([int(i) for i in query.ids.split(",")]))).all()
+        visible = visible_network_ids(db, identity, sorted({m.network_id for m in rows}))
+        rows = [m for m in rows if m.network_id in visible]
+    else:
+        ids = [int(i) for i in (query.network_ids or "").split(",") if i]
+        rows = service.meetings_of(db, identity, ids, query.academic_year)
+    return {"items": meetings_out(db, list(rows))}
+
+
+@bp.get("/meetings/<int:meeting_id>", responses={200: MeetingOut})
+def get_meeting(path: MeetingIdPath):
+    db = request_session()
+    return meetings_out(db, [service.get_meeting(db, current_identity(), path.meeting_id)])[0]
+
+
+@bp.post("/meetings/<int:meeting_id>/cancel", responses={200: MeetingOut})
+def cancel(path: MeetingIdPath):
+    db = request_session()
+    return meetings_out(db, [service.cancel(db, current_identity(), path.meeting_id)])[0]
+
+
+@bp.post("/meetings/<int:meeting_id>/rsvp", responses={200: MeetingOut})
+def rsvp(path: MeetingIdPath, body: RsvpIn):
+    db = request_session()
+    return meetings_out(db, [service.rsvp(db, current_identity(), path.meeting_id, body.response)])[0]
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes", responses={200: MeetingOut})
+def record_minutes(path: MeetingIdPath, body: MinutesIn):
+    """The lead: minutes (Markdown), who came, and the actions agreed."""
+    db = request_session()
+    actions = [service.ActionData(a.description, a.owner_id, a.due_on) for a in body.actions]
+    meeting = service.record_minutes(db, current_identity(), path.meeting_id, body.minutes, body.attendee_ids, actions)
+    return meetings_out(db, [meeting])[0]
+
+
+@bp.post("/actions/<int:action_id>/complete", responses={200: ActionOut})
+def complete_action(path: ActionIdPath):
+    return action_out(service.complete_action(request_session(), current_identity(), path.action_id))
+
+
+@bp.get("/actions/open", responses={200: ActionList})
+def open_actions(query: NetworkIdsQuery):
+    """Actions not yet done, for networks whose meetings the caller may see."""
+    db = request_session()
+    ids = visible_network_ids(db, current_identity(), [int(i) for i in query.network_ids.split(",")])
+    return {"items": [action_out(a) for a in service.open_actions(db, sorted(ids))]}

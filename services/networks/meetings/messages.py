@@ -1,0 +1,81 @@
+"""What the networks service tells members, written to its outbox with the change:
+invitations with an .ics (stable UID, SEQUENCE, METHOD:CANCEL), reminders, actions due."""
+from __future__ import annotations
+
+from icalendar import Calendar, Event
+from sqlmodel import Session
+
+from services.networks.db import NetworksModel
+from services.networks.meetings.models import Action, Meeting
+from services.networks.networks.models import Membership, Network
+from shared.clock import LONDON, as_utc, utcnow
+from shared.links import rsvp_token
+from shared.outbox import enqueue, outbox_model
+from shared.settings import get_settings
+
+OutboxMessage = outbox_model(NetworksModel)
+
+
+def event(meeting: Meeting, network: Network) -> Event:
+    ev = Event()
+    ev.add("uid", f"meeting-{meeting.id}@lighthouse.test")
+    ev.add("sequence", meeting.sequence)
+    ev.add("dtstamp", utcnow())
+    ev.add("dtstart", as_utc(meeting.starts_at))
+    ev.add("dtend", as_utc(meeting.ends_at))
+    ev.add("summary", f"{network.name}: {meeting.title}")
+    ev.add("location", meeting.venue or "Online")
+    ev.add("status", "CANCELLED" if meeting.status == "CANCELLED" else "CONFIRMED")
+    return ev
+
+
+def ics(meeting: Meeting, network: Network, method: str = "REQUEST") -> str:
+    cal = Calendar()
+    cal.add("prodid", "-//Lighthouse Learning//Networks//EN")
+    cal.add("version", "2.0")
+    cal.add("method", method)
+    cal.add_component(event(meeting, network))
+    return cal.to_ical().decode()
+
+
+def _when(meeting: Meeting) -> str:
+    return as_utc(meeting.starts_at).astimezone(LONDON).strftime("%A %-d %B %Y at %H:%M")
+
+
+def _link(path: str) -> str:
+    return get_settings().public_url.rstrip("/") + path
+
+
+def _rsvp_links(meeting: Meeting, member: Membership) -> str:
+    secret = get_settings().secret_key
+    return "\n".join(f"  {label}: {_link('/rsvp/' + rsvp_token(secret, meeting.id, member.person_id, answer))}"
+                     for answer, label in (("YES", "Yes, I'll come"), ("NO", "No, I can't"), ("MAYBE", "Maybe")))
+
+
+def invitation(db: Session, meeting: Meeting, network: Network, member: Membership, changed: bool) -> None:
+    what = "has changed" if changed else "is scheduled"
+    agenda = "".join(f"\n  - {item['title']}" for item in meeting.agenda) or "\n  (to follow)"
+    enqueue(db, OutboxMessage, member.email, f"{'Changed' if changed else 'Invitation'}: {network.name}, "
+            f"{meeting.title}, {_when(meeting)}",
+            f"Dear {member.name},\n\nThe {network.name} meeting \"{meeting.title}\" {what}: {_when(meeting)} "
+            f"({meeting.venue or 'online'}).\n\nAgenda:{agenda}\n\nWill you come? Answer with one click:\n"
+            f"{_rsvp_links(meeting, member)}\n\nThe calendar invitation is attached.\n", ics(meeting, network))
+
+
+def cancellation(db: Session, meeting: Meeting, network: Network, member: Membership) -> None:
+    enqueue(db, OutboxMessage, member.email, f"Cancelled: {network.name}, {meeting.title}, {_when(meeting)}",
+            f"Dear {member.name},\n\nThe {network.name} meeting \"{meeting.title}\" on {_when(meeting)} is "
+            "cancelled; the entry is removed from your calendar.\n", ics(meeting, network, "CANCEL"), "CANCEL")
+
+
+def reminder(db: Session, meeting: Meeting, network: Network, member: Membership, in_words: str) -> None:
+    enqueue(db, OutboxMessage, member.email, f"{in_words.capitalize()}: {network.name}, {meeting.title}",
+            f"Dear {member.name},\n\nA reminder: the {network.name} meeting \"{meeting.title}\" is {in_words}, "
+            f"on {_when(meeting)} ({meeting.venue or 'online'}).\n\n{_rsvp_links(meeting, member)}\n")
+
+
+def action_due(db: Session, action: Action, network: Network) -> None:
+    due = action.due_on.strftime("%-d %B %Y") if action.due_on else "soon"
+    enqueue(db, OutboxMessage, action.owner_email, f"Action due: {action.description[:80]}",
+            f"Dear {action.owner_name},\n\nYour action from the {network.name} is due {due}:\n\n"
+            f"  {action.description}\n\nMark it done at {_link(f'/networks/{network.id}')} once it is.\n")
