@@ -10,6 +10,12 @@ def _seed() -> None:
     seed()
 
 
+def _jobs():
+    from services.networks.scheduler import jobs
+
+    return jobs()
+
+
 sys.exit(main(Component(
     name="networks",
     app_factory="services.networks.app:create_app()",
@@ -18,4 +24,5 @@ sys.exit(main(Component(
     metadata=metadata,
     seed=_seed,
     unmodelled=UNMODELLED,
+    jobs=_jobs,
 )))

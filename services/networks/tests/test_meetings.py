@@ -131,3 +131,27 @@ def test_minutes_actions_and_open_actions_on_the_next_agenda(service_call):
         assert service_call("networks", "GET", f"/meetings/{second}", who(1)).json()["agenda"] == []
         assert service_call("networks", "GET", "/actions/open", who(1),
                             params={"network_ids": str(maths)}).json()["items"] == []
+
+
+def test_reminders_a_week_and_a_day_before_and_for_actions_due_each_once(service_call):
+    from services.networks import scheduler
+
+    maths, lead = network_with_members(service_call)
+    mid = service_call("networks", "POST", "/meetings", lead, json=meeting_body(maths)).json()["id"]
+    with time_machine.travel(WHEN - timedelta(days=6)):
+        assert scheduler.send_reminders() == 2  # both members
+        assert scheduler.send_reminders() == 0  # run twice, one effect
+    with time_machine.travel(WHEN - timedelta(hours=20)):
+        assert scheduler.send_reminders() == 2
+        assert scheduler.send_reminders() == 0
+    subjects = [m.subject for m in outbox("p1@trust.test")]
+    assert sum(s.startswith("In a week: Maths network") for s in subjects) == 1
+    assert sum(s.startswith("Tomorrow: Maths network") for s in subjects) == 1
+    with time_machine.travel(WHEN + timedelta(hours=2)):
+        service_call("networks", "POST", f"/meetings/{mid}/minutes", lead, json={
+            "minutes": "Short.", "attendee_ids": [1],
+            "actions": [{"description": "Audit the calculation policy", "owner_id": 1, "due_on": "2027-02-01"}]})
+    with time_machine.travel(datetime(2027, 2, 1, 9, 0, tzinfo=timezone.utc)):
+        assert scheduler.send_reminders() == 1
+        assert scheduler.send_reminders() == 0
+    assert outbox("p1@trust.test")[-1].subject == "Action due: Audit the calculation policy"
