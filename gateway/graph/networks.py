@@ -7,13 +7,21 @@ import graphene
 from sqlmodel import col, select
 
 from gateway.backends import BackendError, BackendUnavailable
-from gateway.graph.bookings import _call, _chunks, _id, _refusal
+from gateway.graph.bookings import _call, _chunks, _dt, _id, _public, _refusal
 from gateway.graph.types import Person, School, UserError, _school
 from gateway.identity.models import Person as PersonRow
 from gateway.identity.models import Role, RoleGrant
 from gateway.identity.models import School as SchoolRow
 
 MembershipRole = graphene.Enum("MembershipRole", [(n, n) for n in ("LEAD", "MEMBER", "GUEST")])
+MeetingStatus = graphene.Enum("MeetingStatus", [(n, n) for n in ("PROPOSED", "SCHEDULED", "HELD", "CANCELLED")])
+RsvpResponse = graphene.Enum("RsvpResponse", [(n, n) for n in ("YES", "NO", "MAYBE")])
+TermName = graphene.Enum("TermName", [(n, n) for n in ("AUTUMN", "SPRING", "SUMMER")])
+
+
+def remember_meetings(ctx, items: list[dict]) -> list[dict]:
+    ctx.cache.setdefault("meetings", {}).update({m["id"]: m for m in items})
+    return items
 
 
 def _people(ctx, ids: set[int]) -> dict[int, PersonRow]:
@@ -58,6 +66,150 @@ def leads_by_network(ctx, network_id: int) -> list[PersonRow]:
     return leads[network_id]
 
 
+
+def meetings_by_network(ctx, network_id: int, academic_year: str | None) -> list[dict]:
+    """Network.meetings for every network in view in one call."""
+    key = f"meetings_by_network:{academic_year}"
+    loaded = ctx.cache.setdefault(key, {})
+    if network_id not in loaded:
+        wanted = sorted(set(ctx.cache.get("networks_in_view", ())) - loaded.keys() | {network_id})
+        for i in wanted:
+            loaded[i] = []
+        for chunk in _chunks(wanted):
+            params = {"network_ids": ",".join(map(str, chunk))}
+            if academic_year:
+                params["academic_year"] = academic_year[:7]
+            for m in _call(ctx, "networks", "GET", "/meetings", params=params)["items"]:
+                loaded[m["network_id"]].append(m)
+    return loaded[network_id]
+
+
+def open_actions_by_network(ctx, network_id: int) -> list[dict]:
+    loaded = ctx.cache.setdefault("open_actions_by_network", {})
+    if network_id not in loaded:
+        wanted = sorted(set(ctx.cache.get("networks_in_view", ())) - loaded.keys() | {network_id})
+        for i in wanted:
+            loaded[i] = []
+        for chunk in _chunks(wanted):
+            for a in _call(ctx, "networks", "GET", "/actions/open",
+                           params={"network_ids": ",".join(map(str, chunk))})["items"]:
+                loaded[a["network_id"]].append(a)
+    return loaded[network_id]
+
+
+def networks_by_id(ctx, network_id: int) -> dict | None:
+    loaded = ctx.cache.setdefault("network_by_id", {})
+    if network_id not in loaded:
+        wanted = sorted({m["network_id"] for m in ctx.cache.get("meetings", {}).values()} - loaded.keys()
+                        | {network_id})
+        for chunk in _chunks(wanted):
+            for n in _call(ctx, "networks", "GET", "/networks", params={"ids": ",".join(map(str, chunk))})["items"]:
+                loaded[n["id"]] = n
+        for i in wanted:
+            loaded.setdefault(i, None)
+    return loaded[network_id]
+
+
+class AgendaItem(graphene.ObjectType):
+    title = graphene.String(required=True)
+    minutes = graphene.Int()
+    presenter = graphene.String()
+
+    @staticmethod
+    def resolve_minutes(item, info):
+        return item.get("minutes")
+
+    @staticmethod
+    def resolve_presenter(item, info):
+        return item.get("presenter")
+
+
+class Rsvp(graphene.ObjectType):
+    person = graphene.Field(Person, required=True)
+    response = graphene.Field(RsvpResponse, required=True)
+
+    @staticmethod
+    def resolve_person(rsvp, info):
+        return _people(info.context, {rsvp["person_id"]})[rsvp["person_id"]]
+
+
+class Action(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    description = graphene.String(required=True)
+    owner = graphene.Field(Person, required=True)
+    due_on = graphene.Date()
+    done = graphene.Boolean(required=True)
+    raised_at = graphene.Field(lambda: Meeting, required=True)
+
+    @staticmethod
+    def resolve_owner(action, info):
+        return _people(info.context, {action["owner_id"]})[action["owner_id"]]
+
+    @staticmethod
+    def resolve_due_on(action, info):
+        from datetime import date
+
+        return date.fromisoformat(action["due_on"]) if action["due_on"] else None
+
+    @staticmethod
+    def resolve_raised_at(action, info):
+        ctx = info.context
+        meetings = ctx.cache.setdefault("meetings", {})
+        if action["meeting_id"] not in meetings:
+            wanted = {a["meeting_id"] for ms in ctx.cache.get("open_actions_by_network", {}).values() for a in ms}
+            wanted = sorted((wanted | {action["meeting_id"]}) - meetings.keys())
+            for chunk in _chunks(wanted):
+                for m in _call(ctx, "networks", "GET", "/meetings", params={"ids": ",".join(map(str, chunk))})["items"]:
+                    meetings[m["id"]] = m
+        return meetings[action["meeting_id"]]
+
+
+class Meeting(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    network = graphene.Field(lambda: Network, required=True)
+    title = graphene.String(required=True)
+    term = graphene.Field(TermName)
+    starts_at = graphene.DateTime(required=True)
+    ends_at = graphene.DateTime(required=True)
+    venue = graphene.String()
+    online_url = graphene.String()
+    status = graphene.Field(MeetingStatus, required=True)
+    agenda = graphene.List(graphene.NonNull(AgendaItem), required=True,
+                           description="Planned items, then every action still open from earlier meetings.")
+    minutes = graphene.String(description="Markdown, as the lead wrote it.")
+    actions = graphene.List(graphene.NonNull(Action), required=True)
+    my_rsvp = graphene.Field(RsvpResponse)
+    rsvps = graphene.List(graphene.NonNull(Rsvp), required=True)
+    attendees = graphene.List(graphene.NonNull(Person), required=True)
+    ics_url = graphene.String(required=True)
+
+    @staticmethod
+    def resolve_network(meeting, info):
+        return networks_by_id(info.context, meeting["network_id"])
+
+    @staticmethod
+    def resolve_starts_at(meeting, info):
+        return _dt(meeting["starts_at"])
+
+    @staticmethod
+    def resolve_ends_at(meeting, info):
+        return _dt(meeting["ends_at"])
+
+    @staticmethod
+    def resolve_attendees(meeting, info):
+        people = _people(info.context, set(meeting["attendee_ids"]))
+        return [people[i] for i in meeting["attendee_ids"] if people.get(i) is not None]
+
+    @staticmethod
+    def resolve_rsvps(meeting, info):
+        people = _people(info.context, {r["person_id"] for r in meeting["rsvps"]})
+        return [r for r in meeting["rsvps"] if people.get(r["person_id"]) is not None]
+
+    @staticmethod
+    def resolve_ics_url(meeting, info):
+        return _public(f"/meetings/{meeting['id']}.ics")
+
+
 class Membership(graphene.ObjectType):
     person = graphene.Field(Person, required=True)
     school = graphene.Field(School)
@@ -80,9 +232,19 @@ class Network(graphene.ObjectType):
     leads = graphene.List(graphene.NonNull(Person), required=True)
     members = graphene.List(graphene.NonNull(Membership), required=True,
                             description="For the network's members, leads and admins; empty for everyone else.")
+    meetings = graphene.List(graphene.NonNull(Meeting), required=True, academic_year=graphene.String())
+    open_actions = graphene.List(graphene.NonNull(Action), required=True)
     schools_without_member = graphene.List(
         graphene.NonNull(School), required=True,
         description="Trust schools nobody in the network represents (for those who may see the members).")
+
+    @staticmethod
+    def resolve_meetings(network, info, academic_year=None):
+        return remember_meetings(info.context, meetings_by_network(info.context, network["id"], academic_year))
+
+    @staticmethod
+    def resolve_open_actions(network, info):
+        return open_actions_by_network(info.context, network["id"])
 
     @staticmethod
     def resolve_leads(network, info):
@@ -115,6 +277,17 @@ class NetworksQuery(graphene.ObjectType):
     network = graphene.Field(Network, id=graphene.ID(required=True))
     my_networks = graphene.List(graphene.NonNull(Network), required=True,
                                 description="The networks the signed-in person belongs to.")
+    meeting = graphene.Field(Meeting, id=graphene.ID(required=True))
+
+    @staticmethod
+    def resolve_meeting(root, info, id):
+        ctx = info.context
+        if _id(id) is None:
+            return None
+        try:
+            return remember_meetings(ctx, [ctx.call("networks", "GET", f"/meetings/{_id(id)}")])[0]
+        except BackendError:
+            return None
 
     @staticmethod
     def resolve_networks(root, info):
@@ -204,6 +377,162 @@ class RemoveNetworkMember(graphene.Mutation):
             return {"network": None, "user_errors": _refusal(exc)}
 
 
+class AgendaItemInput(graphene.InputObjectType):
+    title = graphene.String(required=True)
+    minutes = graphene.Int()
+    presenter = graphene.String()
+
+
+class MeetingInput(graphene.InputObjectType):
+    id = graphene.ID()
+    network_id = graphene.ID(required=True)
+    title = graphene.String(required=True)
+    starts_at = graphene.DateTime(required=True)
+    ends_at = graphene.DateTime(required=True)
+    venue = graphene.String()
+    online_url = graphene.String()
+    agenda = graphene.List(graphene.NonNull(AgendaItemInput))
+    programme_id = graphene.ID()
+    outside_term_confirmed = graphene.Boolean(description="Hold it on a day that is not a school day.")
+
+
+class ActionInput(graphene.InputObjectType):
+    description = graphene.String(required=True)
+    owner_id = graphene.ID(required=True)
+    due_on = graphene.Date()
+
+
+class MinutesInput(graphene.InputObjectType):
+    meeting_id = graphene.ID(required=True)
+    minutes = graphene.String(required=True)
+    attendee_ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
+    actions = graphene.List(graphene.NonNull(ActionInput))
+
+
+class MeetingPayload(graphene.ObjectType):
+    meeting = graphene.Field(Meeting)
+    user_errors = graphene.List(graphene.NonNull(UserError), required=True)
+
+
+class ActionPayload(graphene.ObjectType):
+    action = graphene.Field(Action)
+    user_errors = graphene.List(graphene.NonNull(UserError), required=True)
+
+
+def _meeting_call(ctx, method: str, path: str, **kwargs) -> dict:
+    try:
+        meeting = ctx.call("networks", method, path, **kwargs)
+    except (BackendError, BackendUnavailable) as exc:
+        return {"meeting": None, "user_errors": _refusal(exc)}
+    return {"meeting": remember_meetings(ctx, [meeting])[0], "user_errors": []}
+
+
+def _bad_id(field: str, what: str) -> dict:
+    return {"meeting": None, "user_errors": [{"field": [field], "message": f"There is no such {what}."}]}
+
+
+class ScheduleMeeting(graphene.Mutation):
+    """A network's lead schedules (or moves) a meeting; every member is invited."""
+
+    class Arguments:
+        input = MeetingInput(required=True)
+
+    Output = MeetingPayload
+
+    @staticmethod
+    def mutate(root, info, input):
+        from datetime import datetime
+
+        network_id = _id(input["network_id"])
+        if network_id is None:
+            return _bad_id("networkId", "network")
+        body = {"network_id": network_id, "title": input["title"],
+                "starts_at": input["starts_at"].isoformat(), "ends_at": input["ends_at"].isoformat(),
+                "venue": input.get("venue"), "online_url": input.get("online_url"),
+                "agenda": [dict(i) for i in input.get("agenda") or []],
+                "programme_id": _id(input["programme_id"]) if input.get("programme_id") else None,
+                "outside_term_confirmed": bool(input.get("outside_term_confirmed"))}
+        body = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in body.items()}
+        if input.get("id"):
+            if _id(input["id"]) is None:
+                return _bad_id("id", "meeting")
+            return _meeting_call(info.context, "PUT", f"/meetings/{_id(input['id'])}", json=body)
+        return _meeting_call(info.context, "POST", "/meetings", json=body)
+
+
+class RsvpMutation(graphene.Mutation):
+    class Arguments:
+        meeting_id = graphene.ID(required=True)
+        response = RsvpResponse(required=True)
+
+    Output = MeetingPayload
+
+    @staticmethod
+    def mutate(root, info, meeting_id, response):
+        if _id(meeting_id) is None:
+            return _bad_id("meetingId", "meeting")
+        return _meeting_call(info.context, "POST", f"/meetings/{_id(meeting_id)}/rsvp",
+                             json={"response": getattr(response, "value", response)})
+
+
+class CancelMeeting(graphene.Mutation):
+    """A network's lead cancels a meeting; members get a calendar cancellation."""
+
+    class Arguments:
+        meeting_id = graphene.ID(required=True)
+
+    Output = MeetingPayload
+
+    @staticmethod
+    def mutate(root, info, meeting_id):
+        if _id(meeting_id) is None:
+            return _bad_id("meetingId", "meeting")
+        return _meeting_call(info.context, "POST", f"/meetings/{_id(meeting_id)}/cancel")
+
+
+class RecordMinutes(graphene.Mutation):
+    class Arguments:
+        input = MinutesInput(required=True)
+
+    Output = MeetingPayload
+
+    @staticmethod
+    def mutate(root, info, input):
+        meeting_id = _id(input["meeting_id"])
+        if meeting_id is None:
+            return _bad_id("meetingId", "meeting")
+        attendees = [_id(i) for i in input["attendee_ids"]]
+        actions = [{"description": a["description"], "owner_id": _id(a["owner_id"]),
+                    "due_on": a["due_on"].isoformat() if a.get("due_on") else None} for a in input.get("actions") or []]
+        if None in attendees or any(a["owner_id"] is None for a in actions):
+            return {"meeting": None, "user_errors": [{"field": None, "message": "Everyone named must be a member."}]}
+        return _meeting_call(info.context, "POST", f"/meetings/{meeting_id}/minutes",
+                             json={"minutes": input["minutes"], "attendee_ids": attendees, "actions": actions})
+
+
+class CompleteAction(graphene.Mutation):
+    class Arguments:
+        action_id = graphene.ID(required=True)
+
+    Output = ActionPayload
+
+    @staticmethod
+    def mutate(root, info, action_id):
+        ctx = info.context
+        if _id(action_id) is None:
+            return {"action": None, "user_errors": [{"field": ["actionId"], "message": "There is no such action."}]}
+        try:
+            action = ctx.call("networks", "POST", f"/actions/{_id(action_id)}/complete")
+        except (BackendError, BackendUnavailable) as exc:
+            return {"action": None, "user_errors": _refusal(exc)}
+        return {"action": action, "user_errors": []}
+
+
 class NetworksMutation(graphene.ObjectType):
+    schedule_meeting = ScheduleMeeting.Field(required=True)
+    rsvp = RsvpMutation.Field(required=True)
+    cancel_meeting = CancelMeeting.Field(required=True)
+    record_minutes = RecordMinutes.Field(required=True)
+    complete_action = CompleteAction.Field(required=True)
     add_network_member = AddNetworkMember.Field(required=True)
     remove_network_member = RemoveNetworkMember.Field(required=True)

@@ -30,6 +30,21 @@ def label(value: str | None) -> str:
     return value.replace("_", " ").capitalize()
 
 
+@bp.app_template_filter("markdown")
+def markdown(text: str | None):
+    """Minutes as the lead wrote them, rendered safely: raw HTML in the Markdown is shown
+    as text, and the result is cleaned by an allow-list sanitiser (nh3) as well, so no
+    script, handler or javascript: link gets through."""
+    import nh3
+    from markdown_it import MarkdownIt
+    from markupsafe import Markup
+
+    if not text:
+        return ""
+    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    return Markup(nh3.clean(html, url_schemes={"http", "https", "mailto"}))
+
+
 @bp.app_template_filter("pence")
 def pence(value: int | None) -> str:
     return "" if value is None else f"£{value / 100:,.2f}"
@@ -727,6 +742,11 @@ def booking_ics(booking_id: int):
     return _passed_through("bookings", f"/bookings/{booking_id}/calendar", g.identity, f"booking-{booking_id}.ics")
 
 
+@bp.get("/meetings/<int:meeting_id>.ics")
+def meeting_ics(meeting_id: int):
+    return _passed_through("networks", f"/meetings/{meeting_id}/calendar", g.identity, f"meeting-{meeting_id}.ics")
+
+
 @bp.get("/certificates/<int:booking_id>.pdf")
 def certificate(booking_id: int):
     if g.get("person") is None:
@@ -743,10 +763,32 @@ def calendar_feed(token: str):
     from gateway.identity.service import identity_for, person_for_calendar
     from shared.db import request_session
 
+    from flask import Response
+    from icalendar import Calendar
+
+    from gateway.backends import BackendUnavailable
+    from shared.logs import current_request_id
+
     person = person_for_calendar(request_session(), token)
     if person is None:
         abort(404)
-    return _passed_through("bookings", "/bookings/mine/calendar", identity_for(person))
+    # One feed from every service that puts things in a person's diary.
+    backends, identity = current_app.extensions["lighthouse_backends"], identity_for(person)
+    feed = Calendar()
+    feed.add("prodid", "-//Lighthouse Learning//CPD//EN")
+    feed.add("version", "2.0")
+    feed.add("method", "PUBLISH")
+    feed.add("x-wr-calname", "Lighthouse Learning")
+    for service, path in (("bookings", "/bookings/mine/calendar"), ("networks", "/meetings/mine/calendar")):
+        try:
+            part = backends.fetch(service, "GET", path, identity=identity, request_id=current_request_id())
+        except BackendUnavailable:
+            # A calendar app keeps what it had when a refresh fails: better than a feed
+            # that silently drops one service's events.
+            return Response("Temporarily unavailable", status=503, mimetype="text/plain")
+        for event in Calendar.from_ical(part.content).walk("VEVENT"):
+            feed.add_component(event)
+    return Response(feed.to_ical(), mimetype="text/calendar", headers={"Cache-Control": "private, no-store"})
 
 
 # ---------- networks ----------
@@ -797,9 +839,14 @@ def network_page(network_id: int):
             error, status = problems[0]["message"], 409
         else:
             return redirect(url_for("web.network_page", network_id=network_id, message=done))
-    result = execute_here("""query($id: ID!) { network(id: $id) { id name subject meetingsPerYear
-        leads { id name school { name } } members { role person { id name } school { name } }
-        schoolsWithoutMember { id name } } }""", {"id": str(network_id)})
+    from shared.clock import LONDON, academic_year_of, utcnow
+
+    year = academic_year_of(utcnow().astimezone(LONDON).date())
+    result = execute_here("""query($id: ID!, $y: String) { network(id: $id) { id name subject meetingsPerYear
+        leads { id name school { name } } members { role person { id name } school { id name } }
+        schoolsWithoutMember { id name }
+        meetings(academicYear: $y) { id title term startsAt status venue attendees { id school { id } } }
+        openActions { id description dueOn owner { name } } } }""", {"id": str(network_id), "y": year})
     network = (result.get("data") or {}).get("network")
     if network is None:
         if result.get("errors"):
@@ -809,4 +856,161 @@ def network_page(network_id: int):
     identity = g.identity
     may_change = identity.is_admin or network_id in identity.networks_for("network_lead")
     return render_template("network.html", network=network, may_change=may_change, message=message, error=error,
-                           roles=["MEMBER", "LEAD", "GUEST"]), status
+                           roles=["MEMBER", "LEAD", "GUEST"], year=year,
+                           attendance=_attendance_by_school(network)), status
+
+
+def _attendance_by_school(network: dict) -> list[dict]:
+    """For each school in the network: meetings held this year that somebody from it
+    attended, out of all held — so a school that missed two of three stands out."""
+    held = [m for m in network.get("meetings") or [] if m["status"] == "HELD"]
+    schools = {m["school"]["id"]: m["school"]["name"] for m in network.get("members") or [] if m["school"]}
+    rows = []
+    for school_id, name in sorted(schools.items(), key=lambda kv: kv[1]):
+        came = sum(any((p["school"] or {}).get("id") == school_id for p in m["attendees"]) for m in held)
+        rows.append({"name": name, "attended": came, "held": len(held), "missed": len(held) - came})
+    return rows
+
+
+@bp.route("/networks/<int:network_id>/meetings/new", methods=["GET", "POST"])
+def new_meeting(network_id: int):
+    """A network's lead schedules a meeting (UK times); every member is invited."""
+    if g.get("person") is None:
+        return redirect(url_for("auth.sign_in", next=request.path))
+    found = execute_here("query($id: ID!) { network(id: $id) { id name } }", {"id": str(network_id)})
+    network = (found.get("data") or {}).get("network")
+    if network is None:
+        abort(404)
+    form, errors = request.form, {}
+    if request.method == "POST":
+        values, errors = _meeting_from_form(form, network_id)
+        if not errors:
+            saved = execute_here("""mutation($input: MeetingInput!) { scheduleMeeting(input: $input) {
+                meeting { id } userErrors { field message } } }""", {"input": values})
+            payload = (saved.get("data") or {}).get("scheduleMeeting") or {}
+            problems = payload.get("userErrors") or saved.get("errors") or []
+            if not problems:
+                return redirect(url_for("web.meeting_page", meeting_id=payload["meeting"]["id"],
+                                        message="Meeting scheduled; every member has been invited."))
+            for p in problems:
+                field = (p.get("field") or ["_"])[-1]
+                errors.setdefault({"starts_at": "startsAt", "ends_at": "endsAt"}.get(field, field), p["message"])
+    return render_template("meeting_form.html", network=network, form=form, errors=errors), 422 if errors else 200
+
+
+def _meeting_from_form(form, network_id: int) -> tuple[dict, dict]:
+    from datetime import datetime
+
+    from shared.clock import LONDON
+
+    errors: dict[str, str] = {}
+
+    def moment(name: str, label: str):
+        text = form.get(name, "").strip()
+        try:
+            return datetime.fromisoformat(text).replace(tzinfo=LONDON).isoformat()
+        except ValueError:
+            errors[name] = f"Enter the {label} as a date and time, for example 2027-01-20T16:00."
+            return None
+
+    title = form.get("title", "").strip()[:200]
+    if not title:
+        errors["title"] = "Give the meeting a title."
+    agenda = [{"title": line.strip()[:200]} for line in form.get("agenda", "").splitlines() if line.strip()][:30]
+    return {"networkId": str(network_id), "title": title, "startsAt": moment("startsAt", "start"),
+            "endsAt": moment("endsAt", "end"), "venue": form.get("venue", "").strip()[:200] or None,
+            "onlineUrl": form.get("onlineUrl", "").strip()[:500] or None, "agenda": agenda,
+            "outsideTermConfirmed": form.get("outsideTerm") == "yes"}, errors
+
+
+MEETING = """query($id: ID!) { meeting(id: $id) { id title term startsAt endsAt venue onlineUrl status minutes myRsvp
+  icsUrl network { id name members { person { id name } } }
+  agenda { title minutes presenter } rsvps { person { name } response } attendees { id name }
+  actions { id description dueOn done owner { id name } } } }"""
+
+
+@bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
+def meeting_page(meeting_id: int):
+    """A meeting: agenda, answers, and afterwards the minutes and actions."""
+    if g.get("person") is None:
+        return redirect(url_for("auth.sign_in", next=request.path))
+    message, error, status = request.args.get("message"), None, 200
+    if request.method == "POST":
+        action = request.form.get("action")
+        if action == "rsvp":
+            result = execute_here("""mutation($m: ID!, $r: RsvpResponse!) { rsvp(meetingId: $m, response: $r) {
+                meeting { myRsvp } userErrors { message } } }""",
+                                  {"m": str(meeting_id), "r": request.form.get("response", "")[:5]})
+            payload, done = (result.get("data") or {}).get("rsvp") or {}, "Thank you — your answer is recorded."
+        elif action == "cancel":
+            result = execute_here("""mutation($m: ID!) { cancelMeeting(meetingId: $m) { meeting { status }
+                userErrors { message } } }""", {"m": str(meeting_id)})
+            payload, done = (result.get("data") or {}).get("cancelMeeting") or {}, "Meeting cancelled; members told."
+        elif action == "complete":
+            result = execute_here("""mutation($a: ID!) { completeAction(actionId: $a) { action { done }
+                userErrors { message } } }""", {"a": request.form.get("actionId", "")[:12]})
+            payload, done = (result.get("data") or {}).get("completeAction") or {}, "Action marked done."
+        elif action == "minutes":
+            actions = []
+            for i in range(3):
+                text = request.form.get(f"action{i}", "").strip()[:500]
+                if text:
+                    actions.append({"description": text, "ownerId": request.form.get(f"owner{i}", "")[:12],
+                                    "dueOn": request.form.get(f"due{i}") or None})
+            result = execute_here("""mutation($input: MinutesInput!) { recordMinutes(input: $input) {
+                meeting { status } userErrors { message } } }""", {"input": {
+                    "meetingId": str(meeting_id), "minutes": request.form.get("minutes", "")[:50_000],
+                    "attendeeIds": request.form.getlist("attended")[:500], "actions": actions}})
+            payload, done = (result.get("data") or {}).get("recordMinutes") or {}, "Minutes saved."
+        else:
+            abort(400)
+        problems = payload.get("userErrors") or result.get("errors") or []
+        if problems:
+            error, status = problems[0]["message"], 409
+        else:
+            return redirect(url_for("web.meeting_page", meeting_id=meeting_id, message=done))
+    result = execute_here(MEETING, {"id": str(meeting_id)})
+    meeting = (result.get("data") or {}).get("meeting")
+    if meeting is None:
+        if result.get("errors"):
+            return render_template("error.html", title="Networks unavailable",
+                                   message=result["errors"][0]["message"]), 503
+        abort(404)
+    network_id = int(meeting["network"]["id"])
+    may_change = g.identity.is_admin or network_id in g.identity.networks_for("network_lead")
+    return render_template("meeting.html", meeting=meeting, may_change=may_change, message=message, error=error,
+                           me=str(g.person.id)), status
+
+
+@bp.route("/rsvp/<token>", methods=["GET", "POST"])
+def rsvp_link(token: str):
+    """The one-click answer from an invitation.  GET only asks (mail scanners follow
+    links); the button POSTs, as the person the signed link names."""
+    from gateway.identity.models import Person as PersonRow
+    from gateway.identity.service import identity_for
+    from shared.db import request_session
+    from shared.links import read_rsvp_token
+
+    settings = current_app.extensions["lighthouse_settings"]
+    parsed = read_rsvp_token(settings.secret_key, token[:500])
+    person = request_session().get(PersonRow, parsed[1]) if parsed else None
+    if parsed is None or person is None or parsed[2] not in ("YES", "NO", "MAYBE"):
+        return render_template("error.html", title="That link does not work",
+                               message="The answer link is incomplete or too old. Open the meeting from "
+                                       "Networks to answer instead."), 404
+    meeting_id, _, response = parsed
+    words = {"YES": "Yes, I'll come", "NO": "No, I can't come", "MAYBE": "Maybe"}[response]
+    if request.method == "POST":
+        from gateway.backends import BackendUnavailable
+
+        backends = current_app.extensions["lighthouse_backends"]
+        try:
+            answer = backends.fetch("networks", "POST", f"/meetings/{meeting_id}/rsvp",
+                                    identity=identity_for(person), json={"response": response})
+        except BackendUnavailable:
+            return render_template("rsvp.html", words=words, done=False,
+                                   error="Answers cannot be recorded just now; try the link again in a minute."), 503
+        if answer.status_code >= 400:
+            return render_template("rsvp.html", words=words, error=answer.json().get("message"), done=False), 409
+        return render_template("rsvp.html", words=words, meeting=answer.json(), done=True)
+    return render_template("rsvp.html", words=words, done=False, person=person)

@@ -385,3 +385,49 @@ def test_a_network_lead_adds_a_member_and_sees_the_schools_missing(page: Page, m
     page.get_by_role("button", name="Remove Tara Teacher").click()
     expect(page.get_by_role("status")).to_have_text("Member removed.")
     expect(page.get_by_text("Nobody has joined yet.")).to_be_visible()
+
+
+def test_a_lead_schedules_a_meeting_and_a_member_answers(page: Page, browser, gateway_server, make_school,
+                                                         make_person, service_call):
+    from services.networks.tests.test_networks_api import add
+    from shared import tokens
+
+    (maths,) = add("Maths network")
+    school = make_school(name="Saltmarsh Primary")
+    make_person("maths.lead@lighthouse.test", "Mo Lead", roles=[("staff", school), ("network_lead", None, maths)],
+                school_id=school)
+    tara = make_person("teacher@lighthouse.test", "Tara Teacher", roles=[("staff", school)], school_id=school)
+    lead = tokens.Identity(subject="1", grants=(tokens.Grant("network_lead", network_id=maths),))
+    service_call("networks", "POST", f"/networks/{maths}/members", lead, json={
+        "person_id": tara, "name": "Tara Teacher", "email": "teacher@lighthouse.test", "school_id": school})
+
+    page.goto("/")
+    sign_in_with_provider(page, "maths.lead@lighthouse.test")
+    page.goto(f"/networks/{maths}")
+    page.get_by_role("link", name="Schedule a meeting").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Title").fill("Spring term meeting")
+    page.get_by_label("Starts").fill("2027-01-23T10:00")  # a Saturday
+    page.get_by_label("Ends").fill("2027-01-23T11:00")
+    page.get_by_label("Venue (a trust school)").fill("Saltmarsh Primary")
+    page.get_by_label("Agenda (one item a line)").fill("Fractions follow-up\nCalculation policy")
+    page.get_by_role("button", name="Schedule and invite").click()
+    expect(page.get_by_role("alert")).to_contain_text("is not a school day")
+    page.get_by_label("Starts").fill("2027-01-20T16:00")
+    page.get_by_label("Ends").fill("2027-01-20T17:30")
+    page.get_by_role("button", name="Schedule and invite").click()
+    expect(page.get_by_role("status")).to_have_text("Meeting scheduled; every member has been invited.")
+    expect(page.get_by_role("listitem").filter(has_text="Calculation policy")).to_be_visible()
+    assert axe_violations(page) == []
+
+    member = browser.new_context(base_url=gateway_server.url, bypass_csp=True).new_page()
+    member.goto("/")
+    sign_in_with_provider(member, "teacher@lighthouse.test")
+    member.get_by_role("link", name="Networks").click()
+    member.get_by_role("link", name="Maths network").click()
+    member.get_by_role("link", name="Spring term meeting").click()
+    member.get_by_role("button", name="Yes").click()
+    expect(member.get_by_role("status")).to_have_text("Thank you — your answer is recorded.")
+    expect(member.get_by_text("You said: Yes.")).to_be_visible()
+    assert axe_violations(member) == []
+    member.context.close()

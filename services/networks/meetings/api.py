@@ -127,3 +127,54 @@ def open_actions(query: NetworkIdsQuery):
     db = request_session()
     ids = visible_network_ids(db, current_identity(), [int(i) for i in query.network_ids.split(",")])
     return {"items": [action_out(a) for a in service.open_actions(db, sorted(ids))]}
+
+
+def _calendar_response(events, name: str, method: str | None = None, calname: str | None = None):
+    from flask import Response
+    from icalendar import Calendar
+
+    cal = Calendar()
+    cal.add("prodid", "-//Lighthouse Learning//Networks//EN")
+    cal.add("version", "2.0")
+    if method:
+        cal.add("method", method)
+    if calname:
+        cal.add("x-wr-calname", calname)
+    for ev in events:
+        cal.add_component(ev)
+    return Response(cal.to_ical().decode(), mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.ics"'})
+
+
+@bp.get("/meetings/mine/calendar")
+def my_calendar():
+    """The caller's networks' meetings (scheduled, and the last year's), for their feed."""
+    from datetime import timedelta
+
+    from services.networks.meetings import messages
+    from services.networks.meetings.models import MeetingStatus
+    from services.networks.networks.models import Membership, Network
+    from shared.clock import utcnow
+
+    db = request_session()
+    identity = current_identity()
+    if identity.person_id is None:
+        return _calendar_response([], "meetings")
+    rows = db.exec(select(Meeting, Network).join(Network, Network.id == Meeting.network_id)
+                   .join(Membership, Membership.network_id == Meeting.network_id)
+                   .where(Membership.person_id == identity.person_id, Meeting.status != MeetingStatus.CANCELLED,
+                          Meeting.starts_at > utcnow() - timedelta(days=366))
+                   .order_by(Meeting.starts_at)).all()
+    return _calendar_response([messages.event(m, n) for m, n in rows], "meetings", "PUBLISH", "Network meetings")
+
+
+@bp.get("/meetings/<int:meeting_id>/calendar")
+def meeting_calendar(path: MeetingIdPath):
+    from services.networks.meetings import messages
+    from services.networks.networks.members import network_or_404
+
+    db = request_session()
+    meeting = service.get_meeting(db, current_identity(), path.meeting_id)
+    method = "CANCEL" if meeting.status == "CANCELLED" else "PUBLISH"
+    return _calendar_response([messages.event(meeting, network_or_404(db, meeting.network_id))],
+                              f"meeting-{meeting.id}", method)
