@@ -4,13 +4,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import booking_rush, catalogue_search, startup
+from bench import booking_rush, catalogue_search, proposals, startup
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("which", nargs="*", default=["search", "rush", "startup"],
-                        choices=["search", "rush", "startup"])
+    parser.add_argument("which", nargs="*", default=["search", "rush", "startup", "proposals"],
+                        choices=["search", "rush", "startup", "proposals"])
     parser.add_argument("--courses", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--database-url", default=None,
@@ -22,6 +22,8 @@ def main() -> int:
         booking_rush.run(database_url=args.database_url)
     if "startup" in args.which:
         startup.run()
+    if "proposals" in args.which:
+        proposals.run()
     return 0
 
 

@@ -4,6 +4,7 @@ only to the network's members, leads and admins; people and schools from here.""
 from __future__ import annotations
 
 import graphene
+from graphql import GraphQLError
 from sqlmodel import col, select
 
 from gateway.backends import BackendError, BackendUnavailable
@@ -210,6 +211,31 @@ class Meeting(graphene.ObjectType):
         return _public(f"/meetings/{meeting['id']}.ics")
 
 
+class Term(graphene.ObjectType):
+    name = graphene.Field(TermName, required=True)
+    starts_on = graphene.Date(required=True)
+    ends_on = graphene.Date(required=True)
+    half_term_starts_on = graphene.Date(required=True)
+    half_term_ends_on = graphene.Date(required=True)
+    closures = graphene.List(graphene.NonNull(graphene.Date), required=True,
+                             description="Weekdays in term when schools are shut (INSET days, bank holidays).")
+
+    @staticmethod
+    def resolve_closures(term, info):
+        from datetime import date
+
+        return [date.fromisoformat(c["on"]) for c in term["closures"]]
+
+
+for _f in ("starts_on", "ends_on", "half_term_starts_on", "half_term_ends_on"):
+    setattr(Term, f"resolve_{_f}", staticmethod(lambda t, info, _f=_f: __import__("datetime").date.fromisoformat(t[_f])))
+
+
+class AcademicYear(graphene.ObjectType):
+    label = graphene.String(required=True)
+    terms = graphene.List(graphene.NonNull(Term), required=True)
+
+
 class Membership(graphene.ObjectType):
     person = graphene.Field(Person, required=True)
     school = graphene.Field(School)
@@ -278,6 +304,18 @@ class NetworksQuery(graphene.ObjectType):
     my_networks = graphene.List(graphene.NonNull(Network), required=True,
                                 description="The networks the signed-in person belongs to.")
     meeting = graphene.Field(Meeting, id=graphene.ID(required=True))
+    academic_year = graphene.Field(AcademicYear, label=graphene.String(required=True))
+
+    @staticmethod
+    def resolve_academic_year(root, info, label):
+        import re
+
+        if not re.fullmatch(r"\d{4}-\d{2}", label):
+            return None
+        try:
+            return info.context.call("networks", "GET", f"/academic-years/{label[:7]}")
+        except BackendError:
+            return None
 
     @staticmethod
     def resolve_meeting(root, info, id):
@@ -409,6 +447,128 @@ class MinutesInput(graphene.InputObjectType):
     actions = graphene.List(graphene.NonNull(ActionInput))
 
 
+class MeetingPatternInput(graphene.InputObjectType):
+    weekdays = graphene.List(graphene.NonNull(graphene.Int), required=True, description="ISO weekdays, 1 = Monday")
+    start_time = graphene.String(required=True)
+    duration_minutes = graphene.Int(required=True)
+    per_term = graphene.Int(default_value=1)
+
+
+class Clash(graphene.ObjectType):
+    person = graphene.Field(Person, required=True)
+    with_ = graphene.String(required=True, name="with")
+
+    @staticmethod
+    def resolve_person(clash, info):
+        return _people(info.context, {clash["person_id"]})[clash["person_id"]]
+
+    @staticmethod
+    def resolve_with_(clash, info):
+        return clash["with"]
+
+
+class MeetingProposal(graphene.ObjectType):
+    term = graphene.Field(TermName, required=True)
+    starts_at = graphene.DateTime(required=True)
+    ends_at = graphene.DateTime(required=True)
+    clashes = graphene.List(graphene.NonNull(Clash), required=True)
+
+    @staticmethod
+    def resolve_starts_at(p, info):
+        return _dt(p["starts_at"])
+
+    @staticmethod
+    def resolve_ends_at(p, info):
+        return _dt(p["ends_at"])
+
+
+class MeetingProposalPayload(graphene.ObjectType):
+    proposals = graphene.List(graphene.NonNull(MeetingProposal), required=True)
+    user_errors = graphene.List(graphene.NonNull(UserError), required=True)
+
+
+def propose(ctx, network_id: int, academic_year: str, weekdays: list[int], start_time: str, minutes: int,
+            per_term: int) -> list[dict]:
+    """The best `per_term` dates in each term for the pattern, fewest clashes first:
+    two backend calls however many members — the network's candidate days (with other
+    network meetings), then every member's trust CPD bookings for the year at once."""
+    from datetime import datetime as dt
+
+    found = _call(ctx, "networks", "GET", f"/networks/{network_id}/candidates", params={
+        "academic_year": academic_year, "weekdays": ",".join(map(str, sorted(set(weekdays)))),
+        "start_time": start_time, "duration_minutes": minutes})
+    slots = found["candidates"]
+    if not slots:
+        return []
+    busy = _call(ctx, "bookings", "POST", "/bookings/commitments", json={
+        "person_ids": found["member_ids"], "from": slots[0]["starts_at"], "to": slots[-1]["ends_at"]})["items"]
+    # Bucketed by day: each candidate is compared with that day's bookings only, so the
+    # work grows with the commitments, not with commitments × candidates.
+    from shared.clock import LONDON
+
+    by_day: dict = {}
+    for b in busy:
+        s, e = dt.fromisoformat(b["starts_at"]), dt.fromisoformat(b["ends_at"])
+        by_day.setdefault(s.astimezone(LONDON).date(), []).append((s, e, b["title"], b["person_id"]))
+    for slot in slots:
+        starts, ends = dt.fromisoformat(slot["starts_at"]), dt.fromisoformat(slot["ends_at"])
+        slot["clashes"] += [{"person_id": pid, "with": f"Trust CPD: {title}"}
+                            for s, e, title, pid in by_day.get(starts.astimezone(LONDON).date(), ())
+                            if s < ends and e > starts]
+    chosen = []
+    for term in ("AUTUMN", "SPRING", "SUMMER"):
+        ranked = sorted((s for s in slots if s["term"] == term), key=lambda s: (len(s["clashes"]), s["starts_at"]))
+        picked: list[dict] = []
+        for slot in ranked:  # spread a term's meetings at least two weeks apart
+            when = dt.fromisoformat(slot["starts_at"])
+            if all(abs((when - dt.fromisoformat(p["starts_at"])).days) >= 14 for p in picked):
+                picked.append(slot)
+            if len(picked) == per_term:
+                break
+        chosen += picked
+    _people(ctx, {c["person_id"] for s in chosen for c in s["clashes"]})
+    return sorted(chosen, key=lambda s: s["starts_at"])
+
+
+class ProposeMeetings(graphene.Mutation):
+    """A network's lead asks for dates for the year: inside term time, never in a half
+    term, on an INSET day or a bank holiday, ranked by who would clash with what."""
+
+    class Arguments:
+        network_id = graphene.ID(required=True)
+        academic_year = graphene.String(required=True)
+        pattern = MeetingPatternInput(required=True)
+
+    Output = MeetingProposalPayload
+
+    @staticmethod
+    def mutate(root, info, network_id, academic_year, pattern):
+        import re
+
+        problems = []
+        if _id(network_id) is None:
+            problems.append({"field": ["networkId"], "message": "There is no such network."})
+        if not re.fullmatch(r"\d{4}-\d{2}", academic_year):
+            problems.append({"field": ["academicYear"], "message": "Give the academic year as, for example, 2026-27."})
+        if not pattern["weekdays"] or any(not 1 <= d <= 7 for d in pattern["weekdays"]):
+            problems.append({"field": ["pattern", "weekdays"], "message": "Choose weekdays from 1 (Monday) to 7."})
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", pattern["start_time"]):
+            problems.append({"field": ["pattern", "startTime"], "message": "Give the start time as, for example, 16:00."})
+        per_term = pattern.get("per_term") or 1
+        if not 1 <= per_term <= 6:
+            problems.append({"field": ["pattern", "perTerm"], "message": "Between 1 and 6 meetings a term."})
+        if problems:
+            return {"proposals": [], "user_errors": problems}
+        try:
+            proposals = propose(info.context, _id(network_id), academic_year, pattern["weekdays"],
+                                pattern["start_time"], pattern["duration_minutes"], per_term)
+        except GraphQLError as exc:
+            return {"proposals": [], "user_errors": [{"field": None, "message": exc.message}]}
+        except (BackendError, BackendUnavailable) as exc:
+            return {"proposals": [], "user_errors": _refusal(exc)}
+        return {"proposals": proposals, "user_errors": []}
+
+
 class MeetingPayload(graphene.ObjectType):
     meeting = graphene.Field(Meeting)
     user_errors = graphene.List(graphene.NonNull(UserError), required=True)
@@ -530,6 +690,7 @@ class CompleteAction(graphene.Mutation):
 
 class NetworksMutation(graphene.ObjectType):
     schedule_meeting = ScheduleMeeting.Field(required=True)
+    propose_meetings = ProposeMeetings.Field(required=True)
     rsvp = RsvpMutation.Field(required=True)
     cancel_meeting = CancelMeeting.Field(required=True)
     record_minutes = RecordMinutes.Field(required=True)

@@ -881,7 +881,7 @@ def new_meeting(network_id: int):
     network = (found.get("data") or {}).get("network")
     if network is None:
         abort(404)
-    form, errors = request.form, {}
+    form, errors = (request.form if request.method == "POST" else request.args), {}
     if request.method == "POST":
         values, errors = _meeting_from_form(form, network_id)
         if not errors:
@@ -896,6 +896,52 @@ def new_meeting(network_id: int):
                 field = (p.get("field") or ["_"])[-1]
                 errors.setdefault({"starts_at": "startsAt", "ends_at": "endsAt"}.get(field, field), p["message"])
     return render_template("meeting_form.html", network=network, form=form, errors=errors), 422 if errors else 200
+
+
+@bp.route("/networks/<int:network_id>/plan", methods=["GET", "POST"])
+def plan_year(network_id: int):
+    """A lead asks for the year's dates with a pattern and sees who would clash with
+    what; each proposal opens the meeting form ready filled."""
+    from datetime import datetime
+
+    from shared.clock import LONDON, academic_years_around, utcnow
+
+    if g.get("person") is None:
+        return redirect(url_for("auth.sign_in", next=request.path))
+    found = execute_here("query($id: ID!) { network(id: $id) { id name } }", {"id": str(network_id)})
+    network = (found.get("data") or {}).get("network")
+    if network is None:
+        abort(404)
+    this_year = academic_years_around(utcnow().astimezone(LONDON).date(), back=0)[0]
+    first = int(this_year[:4])
+    years = [f"{y}-{(y + 1) % 100:02d}" for y in (first, first + 1)]
+    form = request.form if request.method == "POST" else {}
+    proposals, error, status = None, None, 200
+    if request.method == "POST":
+        try:
+            pattern = {"weekdays": [int(d) for d in request.form.getlist("weekday")][:7],
+                       "startTime": request.form.get("startTime", "")[:5],
+                       "durationMinutes": int(request.form.get("duration", "0")),
+                       "perTerm": int(request.form.get("perTerm", "1"))}
+        except ValueError:
+            pattern = None
+            error, status = "Give the length and the meetings a term as whole numbers.", 422
+        if pattern:
+            result = execute_here("""mutation($n: ID!, $y: String!, $p: MeetingPatternInput!) {
+                proposeMeetings(networkId: $n, academicYear: $y, pattern: $p) { proposals { term startsAt endsAt
+                clashes { person { name } with } } userErrors { field message } } }""",
+                                  {"n": str(network_id), "y": request.form.get("year", "")[:7], "p": pattern})
+            payload = (result.get("data") or {}).get("proposeMeetings") or {}
+            problems = payload.get("userErrors") or result.get("errors") or []
+            if problems:
+                error, status = problems[0]["message"], 422
+            else:
+                proposals = payload["proposals"]
+                for x in proposals:
+                    x["local_start"] = datetime.fromisoformat(x["startsAt"]).astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")
+                    x["local_end"] = datetime.fromisoformat(x["endsAt"]).astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")
+    return render_template("plan.html", network=network, years=years, form=form, proposals=proposals,
+                           error=error, weekdays=["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]), status
 
 
 def _meeting_from_form(form, network_id: int) -> tuple[dict, dict]:

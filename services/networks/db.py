@@ -20,5 +20,6 @@ def metadata():
     import services.networks.meetings.messages  # noqa: F401  (registers the tables)
     import services.networks.meetings.models  # noqa: F401
     import services.networks.networks.models  # noqa: F401
+    import services.networks.terms.models  # noqa: F401
 
     return NetworksModel.metadata

@@ -10,6 +10,10 @@ from services.networks.networks.models import Network
 
 
 def seed() -> bool:
+    from services.networks.terms.seed import seed_calendar
+
+    with database().session() as db:
+        seed_calendar(db)  # its own check: a year missing is added to an existing database
     with database().session() as db:
         if db.exec(select(Network.id).limit(1)).first() is not None:
             return False

@@ -431,3 +431,35 @@ def test_a_lead_schedules_a_meeting_and_a_member_answers(page: Page, browser, ga
     expect(member.get_by_text("You said: Yes.")).to_be_visible()
     assert axe_violations(member) == []
     member.context.close()
+
+
+def test_a_lead_plans_the_year_and_schedules_a_proposal(page: Page, make_school, make_person):
+    from services.networks.db import database
+    from services.networks.terms.seed import seed_calendar
+    from services.networks.tests.test_networks_api import add
+
+    (maths,) = add("Maths network")
+    with database().session() as db:
+        seed_calendar(db)
+    school = make_school(name="Saltmarsh Primary")
+    make_person("maths.lead@lighthouse.test", "Mo Lead", roles=[("staff", school), ("network_lead", None, maths)],
+                school_id=school)
+    page.goto("/")
+    sign_in_with_provider(page, "maths.lead@lighthouse.test")
+    page.goto(f"/networks/{maths}")
+    page.get_by_role("link", name="Plan the year").click()
+    page.get_by_label("Academic year").select_option("2027-28")
+    page.get_by_label("Wednesday").uncheck()
+    page.get_by_label("Thursday").check()
+    page.get_by_label("Starting at (UK time)").fill("15:45")
+    page.get_by_role("button", name="Propose dates").click()
+    expect(page.get_by_role("status")).to_have_text("3 proposed dates")
+    # Thursday 2 September 2027 is an INSET day, so autumn's first choice is the 9th
+    expect(page.get_by_role("heading", name="Autumn term: Thu 9 Sep 2027, 15:45")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Schedule this (Thu 9 Sep 2027, 15:45)").click()
+    expect(page.get_by_label("Starts")).to_have_value("2027-09-09T15:45")
+    page.get_by_label("Venue (a trust school)").fill("Saltmarsh Primary")
+    page.get_by_role("button", name="Schedule and invite").click()
+    expect(page.get_by_role("status")).to_have_text("Meeting scheduled; every member has been invited.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Autumn term meeting")

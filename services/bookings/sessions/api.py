@@ -8,6 +8,8 @@ from services.bookings import messages
 from services.bookings.sessions import attendance, service
 from services.bookings.sessions.models import Booking, CourseSession
 from services.bookings.sessions.schemas import (
+    Commitments,
+    CommitmentsIn,
     AttendanceIn,
     CourseFeedback,
     CpdRecordOut,
@@ -276,3 +278,15 @@ def cpd_record(query: RecordQuery):
     db = request_session()
     record = attendance.cpd_record(db, current_identity(), query.person_id, query.academic_year)
     return CpdRecordOut(**record).model_dump(mode="json")
+
+
+@bp.post("/bookings/commitments", responses={200: Commitments})
+def commitments(body: CommitmentsIn):
+    """Network leads and admins: when these people are booked on trust CPD in a span
+    (a read, sent as POST because the list of people can be long)."""
+    rows = service.commitments(request_session(), current_identity(), body.person_ids, body.starts_from,
+                               body.starts_to)
+    from shared.clock import as_utc
+
+    return {"items": [{"person_id": p, "starts_at": as_utc(s).isoformat(), "ends_at": as_utc(e).isoformat(),
+                       "title": t or "CPD session"} for p, s, e, t in rows]}

@@ -220,3 +220,21 @@ class BookingOut(BaseModel):
 
 class BookingList(BaseModel):
     items: list[BookingOut]
+
+
+class CommitmentsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    person_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(max_length=1000)
+    starts_from: AwareDatetime = Field(alias="from")
+    starts_to: AwareDatetime = Field(alias="to")
+
+
+class Commitment(BaseModel):
+    person_id: int
+    starts_at: datetime
+    ends_at: datetime
+    title: str
+
+
+class Commitments(BaseModel):
+    items: list[Commitment]

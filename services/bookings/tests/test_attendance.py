@@ -232,3 +232,15 @@ def test_a_leader_is_reminded_once_after_three_school_days(service_call):
         assert scheduler.send_reminders() == 1
         assert scheduler.send_reminders() == 0
     assert outbox_subjects("head@trust.test")[1].startswith("Reminder — approval still needed: Person 1")
+
+
+def test_commitments_are_for_network_leads_and_admins_only(service_call):
+    s, people, ids = full_session(service_call, course_title="Team Teach")
+    span = {"person_ids": [1, 2, 4], "from": (SOON - timedelta(days=1)).isoformat(),
+            "to": (SOON + timedelta(days=1)).isoformat()}
+    lead = person(60, None, tokens.Grant("network_lead", network_id=1))
+    busy = service_call("bookings", "POST", "/bookings/commitments", lead, json=span)
+    assert busy.status_code == 200
+    assert sorted((c["person_id"], c["title"]) for c in busy.json()["items"]) == [(1, "Team Teach"), (2, "Team Teach")]
+    assert service_call("bookings", "POST", "/bookings/commitments", people[0], json=span).status_code == 403
+    assert service_call("bookings", "POST", "/bookings/commitments", LEADER_OF_1, json=span).status_code == 403

@@ -1,7 +1,11 @@
 """Meetings over HTTP: thin — parse, call the domain operation, shape."""
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated
+
 from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import select
 
 from services.networks.meetings import service
@@ -20,6 +24,7 @@ from services.networks.meetings.schemas import (
     RsvpIn,
 )
 from services.networks.networks.members import visible_network_ids
+from services.networks.networks.schemas import NetworkIdPath
 from shared.db import request_session
 from shared.web import SECURITY, current_identity
 
@@ -178,3 +183,40 @@ def meeting_calendar(path: MeetingIdPath):
     method = "CANCEL" if meeting.status == "CANCELLED" else "PUBLISH"
     return _calendar_response([messages.event(meeting, network_or_404(db, meeting.network_id))],
                               f"meeting-{meeting.id}", method)
+
+
+class PatternQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    academic_year: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}$")]
+    weekdays: Annotated[str, StringConstraints(pattern=r"^[1-7](,[1-7]){0,6}$")] = Field(
+        description="ISO weekdays, 1 = Monday, comma-separated.")
+    start_time: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+    duration_minutes: int = Field(ge=1, le=600)
+
+
+class Candidate(BaseModel):
+    term: str
+    starts_at: datetime
+    ends_at: datetime
+    clashes: list[dict]
+
+
+class Candidates(BaseModel):
+    network: str
+    member_ids: list[int]
+    candidates: list[Candidate]
+
+
+@bp.get("/networks/<int:network_id>/candidates", responses={200: Candidates})
+def meeting_candidates(path: NetworkIdPath, query: PatternQuery):
+    """Leads: every school day of the year that fits the pattern, with the members
+    already in another network's meeting then."""
+    from datetime import time as time_of_day
+
+    from services.networks.meetings.proposals import candidates
+
+    hours, minutes = map(int, query.start_time.split(":"))
+    found = candidates(request_session(), current_identity(), path.network_id, query.academic_year,
+                       [int(d) for d in query.weekdays.split(",")], time_of_day(hours, minutes),
+                       query.duration_minutes)
+    return Candidates(**found).model_dump(mode="json")

@@ -35,12 +35,9 @@ def _members(db: Session, network_id: int) -> list[Membership]:
 
 
 def _term_of(db: Session, day: date) -> tuple[str | None, bool]:
-    """The term a day falls in (None outside term) and whether it is a school day.
-    Without a calendar for that year, every weekday counts."""
-    try:
-        from services.networks.calendar.service import term_on
-    except ImportError:  # the calendar arrives with its own module
-        return None, day.weekday() < 5
+    """The term a day falls in (None outside term) and whether it is a school day."""
+    from services.networks.terms.service import term_on
+
     return term_on(db, day)
 
 

@@ -1,0 +1,59 @@
+"""Dates a network could meet: school days of a year that fit the lead's pattern, each
+with the members who are already in another network's meeting then.  The gateway adds
+clashes with trust CPD (from bookings) and ranks them."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlmodel import Session, select
+
+from services.networks.meetings.models import Meeting, MeetingStatus
+from services.networks.networks.members import may_change, network_or_404
+from services.networks.networks.models import Membership, Network
+from services.networks.terms.service import academic_year, check_label, school_days
+from shared.clock import LONDON, as_utc
+from shared.errors import Forbidden, Invalid, field_error
+from shared.tokens import Identity
+
+
+def candidates(db: Session, identity: Identity, network_id: int, label: str, weekdays: list[int], start: time,
+               minutes: int) -> dict:
+    network = network_or_404(db, network_id)
+    if not may_change(identity, network_id):
+        raise Forbidden("Only this network's leads and Lighthouse Learning admins plan its year.")
+    first = check_label(label)
+    terms = academic_year(db, label)
+    if not 1 <= minutes <= 600:
+        raise Invalid("A meeting lasts between 1 minute and 10 hours.", [field_error("duration_minutes", "1–600.")])
+    members = db.exec(select(Membership).where(Membership.network_id == network_id)).all()
+    member_ids = {m.person_id for m in members}
+    slots = []
+    for day in school_days(db, terms[0][0].starts_on, terms[-1][0].ends_on):
+        if day.isoweekday() in weekdays:
+            starts = datetime.combine(day, start, LONDON)
+            term = next(t.name.value for t, _ in terms if t.starts_on <= day <= t.ends_on)
+            slots.append((term, starts, starts + timedelta(minutes=minutes)))
+    # The members' other networks, then those networks' meetings this year: two queries
+    # whose rows grow with meetings and memberships, not with their product.
+    shared = db.exec(select(Membership.network_id, Membership.person_id)
+                     .where(Membership.person_id.in_(member_ids), Membership.network_id != network_id)).all()
+    people_in: dict[int, list[int]] = {}
+    for nid, pid in shared:
+        people_in.setdefault(nid, []).append(pid)
+    others = db.exec(select(Meeting, Network.name).join(Network, Network.id == Meeting.network_id)
+                     .where(Meeting.network_id.in_(list(people_in)), Meeting.status == MeetingStatus.SCHEDULED,
+                            Meeting.starts_at < datetime(first + 1, 9, 1, tzinfo=LONDON),
+                            Meeting.ends_at > datetime(first, 8, 1, tzinfo=LONDON))).all() if people_in else []
+    # Bucketed by day, so each candidate is compared with that day's meetings only.
+    by_day: dict = {}
+    for m, name in others:
+        starts_at, ends_at = as_utc(m.starts_at), as_utc(m.ends_at)
+        by_day.setdefault(starts_at.astimezone(LONDON).date(), []).append(
+            (starts_at, ends_at, name, m.title, people_in[m.network_id]))
+    out = []
+    for term, starts, ends in slots:
+        clashes = [{"person_id": pid, "with": f"{name}: {title}"}
+                   for s, e, name, title, pids in by_day.get(starts.date(), ()) if s < ends and e > starts
+                   for pid in pids]
+        out.append({"term": term, "starts_at": starts, "ends_at": ends, "clashes": clashes})
+    return {"network": network.name, "member_ids": sorted(member_ids), "candidates": out}

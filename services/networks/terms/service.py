@@ -1,0 +1,125 @@
+"""England's school year: three terms with half terms, INSET days and bank holidays.
+Meetings are planned inside it; admins correct it when a local authority's dates move."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from services.networks.terms.models import Closure, ClosureKind, Term, TermName
+from shared.errors import Forbidden, Invalid, NotFound, field_error
+from shared.tokens import Identity
+
+LABEL = re.compile(r"^(\d{4})-(\d{2})$")
+ORDER = [TermName.AUTUMN, TermName.SPRING, TermName.SUMMER]
+
+
+@dataclass
+class TermData:
+    name: TermName
+    starts_on: date
+    ends_on: date
+    half_term_starts_on: date
+    half_term_ends_on: date
+    closures: list[tuple[date, ClosureKind, str | None]] = field(default_factory=list)
+
+
+def check_label(label: str) -> int:
+    match = LABEL.match(label or "")
+    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        raise Invalid("Give the academic year as, for example, 2026-27.", [field_error("label", "Use the form 2026-27.")])
+    return int(match[1])
+
+
+def academic_year(db: Session, label: str) -> list[tuple[Term, list[Closure]]]:
+    check_label(label)
+    terms = db.exec(select(Term).where(Term.academic_year == label)).all()
+    if not terms:
+        raise NotFound("There is no calendar for that year yet.")
+    terms = sorted(terms, key=lambda t: ORDER.index(t.name))
+    closures = db.exec(select(Closure).where(Closure.term_id.in_([t.id for t in terms])).order_by(Closure.on_date)).all()
+    return [(t, [c for c in closures if c.term_id == t.id]) for t in terms]
+
+
+def _problems(first_year: int, terms: list[TermData]) -> list[dict]:
+    problems = []
+    if [t.name for t in terms] != ORDER:
+        return [field_error("terms", "Give the autumn, spring and summer terms, in that order.")]
+    earliest, latest = date(first_year, 8, 1), date(first_year + 1, 8, 31)
+    for i, t in enumerate(terms):
+        where = ["terms", str(i)]
+        name = t.name.value.capitalize()
+        if not (earliest <= t.starts_on < t.ends_on <= latest):
+            problems.append(field_error(where + ["startsOn"], f"{name} term must start before it ends, between "
+                                                              f"{earliest:%-d %B %Y} and {latest:%-d %B %Y}."))
+        if not (t.starts_on <= t.half_term_starts_on <= t.half_term_ends_on <= t.ends_on):
+            problems.append(field_error(where + ["halfTermStartsOn"], f"{name} half term must fall inside the term."))
+        if i and t.starts_on <= terms[i - 1].ends_on:
+            problems.append(field_error(where + ["startsOn"], f"{name} term must start after the "
+                                                              f"{terms[i - 1].name.value.lower()} term ends."))
+        for day, _, _ in t.closures:
+            if not (t.starts_on <= day <= t.ends_on) or t.half_term_starts_on <= day <= t.half_term_ends_on:
+                problems.append(field_error(where + ["closures"], f"{day:%-d %B %Y} is not a term-time day of the "
+                                                                  f"{name.lower()} term."))
+    return problems
+
+
+def save_academic_year(db: Session, identity: Identity, label: str, terms: list[TermData]) -> None:
+    """Replace a year's terms and closures whole (admins)."""
+    if not identity.is_admin:
+        raise Forbidden("Only Lighthouse Learning admins can change the academic calendar.")
+    problems = _problems(check_label(label), terms)
+    if problems:
+        raise Invalid("The calendar was not saved; see the field errors.", problems)
+    for old in db.exec(select(Term).where(Term.academic_year == label)).all():
+        for c in db.exec(select(Closure).where(Closure.term_id == old.id)).all():
+            db.delete(c)
+        db.delete(old)
+    db.flush()
+    for t in terms:
+        row = Term(academic_year=label, name=t.name, starts_on=t.starts_on, ends_on=t.ends_on,
+                   half_term_starts_on=t.half_term_starts_on, half_term_ends_on=t.half_term_ends_on)
+        db.add(row)
+        db.flush()
+        for day, kind, note in dict((c[0], c) for c in t.closures).values():
+            db.add(Closure(term_id=row.id, on_date=day, kind=kind, note=note))
+    db.flush()
+
+
+def _terms_around(db: Session, start: date, end: date) -> list[tuple[Term, set[date]]]:
+    terms = db.exec(select(Term).where(Term.starts_on <= end, Term.ends_on >= start)).all()
+    closures = db.exec(select(Closure).where(Closure.term_id.in_([t.id for t in terms]))).all() if terms else []
+    return [(t, {c.on_date for c in closures if c.term_id == t.id}) for t in terms]
+
+
+def school_days(db: Session, start: date, end: date) -> list[date]:
+    """Days schools are open between two dates: weekdays in term, outside half term, not
+    closed.  Days of a year with no calendar yet are left out."""
+    days = []
+    for term, closed in _terms_around(db, start, end):
+        day = max(start, term.starts_on)
+        while day <= min(end, term.ends_on):
+            if day.weekday() < 5 and not term.half_term_starts_on <= day <= term.half_term_ends_on \
+                    and day not in closed:
+                days.append(day)
+            day += timedelta(days=1)
+    return sorted(days)
+
+
+def term_on(db: Session, day: date) -> tuple[str | None, bool]:
+    """The term a day is in (None outside term) and whether schools are open; for a
+    year with no calendar yet, weekdays count as open."""
+    from shared.clock import academic_year_of
+
+    terms = db.exec(select(Term).where(Term.academic_year == academic_year_of(day))).all()
+    if not terms:
+        return None, day.weekday() < 5
+    for term in terms:
+        if term.starts_on <= day <= term.ends_on:
+            closed = db.exec(select(Closure).where(Closure.term_id == term.id, Closure.on_date == day)).first()
+            open_ = day.weekday() < 5 and not term.half_term_starts_on <= day <= term.half_term_ends_on \
+                and closed is None
+            return term.name.value, open_
+    return None, False
