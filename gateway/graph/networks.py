@@ -211,6 +211,18 @@ class Meeting(graphene.ObjectType):
         return _public(f"/meetings/{meeting['id']}.ics")
 
 
+class Closure(graphene.ObjectType):
+    on = graphene.Date(required=True)
+    kind = graphene.String(required=True, description="INSET or BANK_HOLIDAY")
+    note = graphene.String()
+
+    @staticmethod
+    def resolve_on(c, info):
+        from datetime import date
+
+        return date.fromisoformat(c["on"])
+
+
 class Term(graphene.ObjectType):
     name = graphene.Field(TermName, required=True)
     starts_on = graphene.Date(required=True)
@@ -219,6 +231,11 @@ class Term(graphene.ObjectType):
     half_term_ends_on = graphene.Date(required=True)
     closures = graphene.List(graphene.NonNull(graphene.Date), required=True,
                              description="Weekdays in term when schools are shut (INSET days, bank holidays).")
+    closure_details = graphene.List(graphene.NonNull(Closure), required=True)
+
+    @staticmethod
+    def resolve_closure_details(term, info):
+        return term["closures"]
 
     @staticmethod
     def resolve_closures(term, info):
@@ -688,7 +705,59 @@ class CompleteAction(graphene.Mutation):
         return {"action": action, "user_errors": []}
 
 
+class TermInput(graphene.InputObjectType):
+    name = TermName(required=True)
+    starts_on = graphene.Date(required=True)
+    ends_on = graphene.Date(required=True)
+    half_term_starts_on = graphene.Date(required=True)
+    half_term_ends_on = graphene.Date(required=True)
+    inset_days = graphene.List(graphene.NonNull(graphene.Date), description="Bank holidays are added by themselves.")
+
+
+class AcademicYearPayload(graphene.ObjectType):
+    academic_year = graphene.Field(AcademicYear)
+    user_errors = graphene.List(graphene.NonNull(UserError), required=True)
+
+
+class SaveAcademicYear(graphene.Mutation):
+    """Admins correct a year's term dates and INSET days; bank holidays in term are
+    added from England's list."""
+
+    class Arguments:
+        label = graphene.String(required=True)
+        terms = graphene.List(graphene.NonNull(TermInput), required=True)
+
+    Output = AcademicYearPayload
+
+    @staticmethod
+    def mutate(root, info, label, terms):
+        import re
+
+        import holidays
+
+        if not re.fullmatch(r"\d{4}-\d{2}", label):
+            return {"academic_year": None, "user_errors": [{"field": ["label"],
+                                                            "message": "Give the academic year as, for example, 2026-27."}]}
+        first = int(label[:4])
+        bank = holidays.country_holidays("GB", subdiv="ENG", years=[first, first + 1])
+        body = []
+        for t in terms:
+            closures = [{"on": d.isoformat(), "kind": "INSET", "note": "INSET day"} for d in t.get("inset_days") or []]
+            closures += [{"on": d.isoformat(), "kind": "BANK_HOLIDAY", "note": name} for d, name in sorted(bank.items())
+                         if t["starts_on"] <= d <= t["ends_on"] and d.weekday() < 5
+                         and not t["half_term_starts_on"] <= d <= t["half_term_ends_on"]]
+            body.append({"name": getattr(t["name"], "value", t["name"]), "closures": closures,
+                         **{k: t[k].isoformat() for k in ("starts_on", "ends_on", "half_term_starts_on",
+                                                          "half_term_ends_on")}})
+        try:
+            saved = info.context.call("networks", "PUT", f"/academic-years/{label}", json={"terms": body})
+        except (BackendError, BackendUnavailable) as exc:
+            return {"academic_year": None, "user_errors": _refusal(exc)}
+        return {"academic_year": saved, "user_errors": []}
+
+
 class NetworksMutation(graphene.ObjectType):
+    save_academic_year = SaveAcademicYear.Field(required=True)
     schedule_meeting = ScheduleMeeting.Field(required=True)
     propose_meetings = ProposeMeetings.Field(required=True)
     rsvp = RsvpMutation.Field(required=True)

@@ -90,3 +90,32 @@ def test_clashes_are_shown_when_every_date_has_one(world, service_call):  # noqa
     assert summer_pick == [{"term": "SUMMER", "startsAt": "2028-04-21T16:00:00+01:00",
                             "endsAt": "2028-04-21T17:00:00+01:00",
                             "clashes": [{"person": {"name": "Tara One"}, "with": "Trust CPD: NPQ SEND day 1"}]}]
+
+
+def test_admins_correct_the_calendar_and_bank_holidays_come_by_themselves(client, make_person):
+    seed_calendar()
+    make_person("admin@trust.test", "Alex Admin", roles=[("ll_admin",)])
+    make_person("t@trust.test", "Tess", roles=[])
+    from tests.support.fixtures import sign_in
+
+    save = """mutation($l: String!, $t: [TermInput!]!) { saveAcademicYear(label: $l, terms: $t) {
+      academicYear { terms { name endsOn closureDetails { on kind } } } userErrors { message } } }"""
+    terms = [
+        {"name": "AUTUMN", "startsOn": "2027-09-02", "endsOn": "2027-12-17", "halfTermStartsOn": "2027-10-25",
+         "halfTermEndsOn": "2027-10-29", "insetDays": ["2027-09-02"]},
+        {"name": "SPRING", "startsOn": "2028-01-04", "endsOn": "2028-03-31", "halfTermStartsOn": "2028-02-14",
+         "halfTermEndsOn": "2028-02-18", "insetDays": []},
+        {"name": "SUMMER", "startsOn": "2028-04-18", "endsOn": "2028-07-19", "halfTermStartsOn": "2028-05-29",
+         "halfTermEndsOn": "2028-06-02", "insetDays": []},
+    ]
+    sign_in(client, "t@trust.test")
+    refused = gql(client, save, {"l": "2027-28", "t": terms})["data"]["saveAcademicYear"]
+    assert refused["academicYear"] is None and "Only Lighthouse Learning admins" in refused["userErrors"][0]["message"]
+    sign_in(client, "admin@trust.test")
+    saved = gql(client, save, {"l": "2027-28", "t": terms})["data"]["saveAcademicYear"]
+    assert saved["userErrors"] == []
+    summer = saved["academicYear"]["terms"][2]
+    assert summer["endsOn"] == "2028-07-19"
+    assert {"on": "2028-05-01", "kind": "BANK_HOLIDAY"} in summer["closureDetails"]
+    page = client.get("/admin/academic-years/2027-28").get_data(as_text=True)
+    assert 'value="2028-07-19"' in page and "May Day 2028-05-01" in page

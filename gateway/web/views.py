@@ -306,6 +306,13 @@ def when_time(value: str | None) -> str:
     return datetime.fromisoformat(value).astimezone(LONDON).strftime("%H:%M") if value else ""
 
 
+@bp.app_template_global("current_academic_year")
+def _current_academic_year() -> str:
+    from shared.clock import LONDON, academic_year_of, utcnow
+
+    return academic_year_of(utcnow().astimezone(LONDON).date())
+
+
 @bp.app_template_global("timedelta")
 def _timedelta(**kwargs):
     from datetime import timedelta
@@ -1060,3 +1067,51 @@ def rsvp_link(token: str):
             return render_template("rsvp.html", words=words, error=answer.json().get("message"), done=False), 409
         return render_template("rsvp.html", words=words, meeting=answer.json(), done=True)
     return render_template("rsvp.html", words=words, done=False, person=person)
+
+
+@bp.route("/admin/academic-years/<label>", methods=["GET", "POST"])
+def academic_year_page(label: str):
+    """Admins check and correct a year's term dates; meetings are planned inside them."""
+    import re
+    from datetime import date
+
+    if (refused := _require_admin()) is not None:
+        return refused
+    if not re.fullmatch(r"\d{4}-\d{2}", label):
+        abort(404)
+    message, errors, status = request.args.get("message"), [], 200
+    if request.method == "POST":
+        terms = []
+        for name in ("AUTUMN", "SPRING", "SUMMER"):
+            try:
+                dates = {k: date.fromisoformat(request.form.get(f"{name}-{k}", "")) for k in
+                         ("startsOn", "endsOn", "halfTermStartsOn", "halfTermEndsOn")}
+                inset = [date.fromisoformat(d.strip()) for d in request.form.get(f"{name}-inset", "").split(",")
+                         if d.strip()]
+            except ValueError:
+                errors.append(f"{name.capitalize()} term: enter every date as, for example, 2027-01-04.")
+                continue
+            terms.append({"name": name, **dates, "insetDays": [d.isoformat() for d in inset]})
+        if not errors:
+            payload = (execute_here("""mutation($l: String!, $t: [TermInput!]!) { saveAcademicYear(label: $l,
+                terms: $t) { academicYear { label } userErrors { message } } }""",
+                                    {"l": label, "t": [{**t, **{k: v.isoformat() for k, v in t.items()
+                                                                if isinstance(v, date)}} for t in terms]})
+                       .get("data") or {}).get("saveAcademicYear") or {}
+            errors = [e["message"] for e in payload.get("userErrors") or []]
+            if not errors and payload.get("academicYear"):
+                return redirect(url_for("web.academic_year_page", label=label, message="Calendar saved."))
+        status = 422
+    result = execute_here("""query($l: String!) { academicYear(label: $l) { label terms { name startsOn endsOn
+        halfTermStartsOn halfTermEndsOn closureDetails { on kind note } } } }""", {"l": label})
+    year = (result.get("data") or {}).get("academicYear")
+    raw = {t["name"]: t for t in (year or {}).get("terms", [])}
+    if errors:  # show what was typed, not what is stored, so nothing typed is lost
+        for name in ("AUTUMN", "SPRING", "SUMMER"):
+            kept = raw.get(name, {}).get("closureDetails", [])
+            raw[name] = {k: request.form.get(f"{name}-{k}", "") for k in
+                         ("startsOn", "endsOn", "halfTermStartsOn", "halfTermEndsOn")}
+            raw[name]["closureDetails"] = [c for c in kept if c["kind"] == "BANK_HOLIDAY"]
+            raw[name]["insetText"] = request.form.get(f"{name}-inset", "")
+    return render_template("academic_year.html", label=label, year=year, raw=raw, message=message,
+                           errors=errors), status

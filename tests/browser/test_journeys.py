@@ -424,7 +424,7 @@ def test_a_lead_schedules_a_meeting_and_a_member_answers(page: Page, browser, ga
     member.goto("/")
     sign_in_with_provider(member, "teacher@lighthouse.test")
     member.get_by_role("link", name="Networks").click()
-    member.get_by_role("link", name="Maths network").click()
+    member.get_by_role("link", name="Maths network").first.click()  # under "My networks"
     member.get_by_role("link", name="Spring term meeting").click()
     member.get_by_role("button", name="Yes").click()
     expect(member.get_by_role("status")).to_have_text("Thank you — your answer is recorded.")
@@ -463,3 +463,25 @@ def test_a_lead_plans_the_year_and_schedules_a_proposal(page: Page, make_school,
     page.get_by_role("button", name="Schedule and invite").click()
     expect(page.get_by_role("status")).to_have_text("Meeting scheduled; every member has been invited.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Autumn term meeting")
+
+
+def test_an_admin_corrects_the_term_dates(page: Page, make_person):
+    from services.networks.db import database
+    from services.networks.terms.seed import seed_calendar
+
+    with database().session() as db:
+        seed_calendar(db)
+    make_person("ll.admin@lighthouse.test", "Alex Admin", roles=[("ll_admin",)])
+    page.goto("/")
+    sign_in_with_provider(page, "ll.admin@lighthouse.test")
+    page.get_by_role("link", name="Calendar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Academic year 2026-27")
+    assert axe_violations(page) == []
+    page.locator("#SUMMER-endsOn").fill("2027-07-16")
+    page.locator("#SPRING-startsOn").fill("2026-12-01")
+    page.get_by_role("button", name="Save the calendar").click()
+    expect(page.get_by_role("alert")).to_contain_text("Spring term must start after the autumn term ends")
+    page.locator("#SPRING-startsOn").fill("2027-01-04")
+    page.get_by_role("button", name="Save the calendar").click()
+    expect(page.get_by_role("status")).to_have_text("Calendar saved.")
+    expect(page.locator("#SUMMER-endsOn")).to_have_value("2027-07-16")
