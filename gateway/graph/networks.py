@@ -183,6 +183,8 @@ class Meeting(graphene.ObjectType):
     rsvps = graphene.List(graphene.NonNull(Rsvp), required=True)
     attendees = graphene.List(graphene.NonNull(Person), required=True)
     ics_url = graphene.String(required=True)
+    programme_id = graphene.ID(description="The cascaded CPD programme this meeting follows up (the Programme "
+                                           "itself arrives with the catalogue's programmes).")
 
     @staticmethod
     def resolve_network(meeting, info):
