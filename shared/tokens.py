@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 import jwt
@@ -83,6 +84,15 @@ class Identity:
 ANONYMOUS_IDENTITY = Identity(subject=ANONYMOUS, name="Visitor")
 
 
+@lru_cache(maxsize=8)
+def _key(pem: str, private: bool):
+    """A PEM parsed once per process: every call to every service signs or verifies."""
+    from cryptography.hazmat.primitives import serialization
+
+    data = pem.encode()
+    return serialization.load_pem_private_key(data, None) if private else serialization.load_pem_public_key(data)
+
+
 def sign(identity: Identity, audience: str, private_key_pem: str, ttl_seconds: int = 60) -> str:
     now = utcnow()
     claims = {
@@ -99,7 +109,7 @@ def sign(identity: Identity, audience: str, private_key_pem: str, ttl_seconds: i
         "organisation_id": identity.organisation_id,
         "grants": [g.as_claim() for g in identity.grants],
     }
-    return jwt.encode(claims, private_key_pem, algorithm="EdDSA")
+    return jwt.encode(claims, _key(private_key_pem, True), algorithm="EdDSA")
 
 
 def verify(token: str, audience: str, public_key_pem: str) -> Identity:
@@ -107,7 +117,7 @@ def verify(token: str, audience: str, public_key_pem: str) -> Identity:
     try:
         claims = jwt.decode(
             token,
-            public_key_pem,
+            _key(public_key_pem, False),
             algorithms=ALGORITHMS,
             audience=audience,
             issuer=ISSUER,
