@@ -10,6 +10,16 @@ def _seed() -> None:
     seed()
 
 
+def _seed_network_members(args) -> int:
+    """Demo data that needs the services running: the maths network's members."""
+    from gateway.seed import seed_network_members
+    from shared.settings import get_settings
+
+    if get_settings().seed_demo_data:
+        print(f"demo: {seed_network_members()} members added to the maths network", flush=True)
+    return 0
+
+
 def _export_schema(args) -> int:
     """Write gateway/schema.graphql from the code (run after changing the API)."""
     from pathlib import Path
@@ -28,5 +38,5 @@ sys.exit(main(Component(
     metadata=metadata,
     seed=_seed,
     unmodelled=UNMODELLED,
-    extra_commands={"export-schema": _export_schema},
+    extra_commands={"export-schema": _export_schema, "seed-network-members": _seed_network_members},
 )))

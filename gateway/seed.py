@@ -83,3 +83,40 @@ def seed(db: Session | None = None) -> bool:
             db.add(person)
     db.flush()
     return True
+
+
+def seed_network_members(backends=None) -> int:
+    """Demo only, once the services run: the maths network's roster — its lead, Tara
+    Teacher and a teacher from each of the next seven schools — added over HTTP like any
+    lead's change (the networks service owns memberships).  Skipped when the network
+    already has members; returns how many were added."""
+    from gateway.backends import BackendError, Backends
+    from shared import tokens
+    from shared.settings import get_settings
+
+    backends = backends or Backends(get_settings())
+    admin = tokens.Identity(subject="service:demo-seed", name="Demo data", grants=(tokens.Grant("ll_admin"),))
+    path = f"/networks/{MATHS_NETWORK_ID}/members"
+    if backends.call("networks", "GET", path, identity=admin)["items"]:
+        return 0
+    with database().session() as db:
+        lead = db.exec(select(Person).where(Person.email == "maths.lead@lighthouse.test")).first()
+        teacher = db.exec(select(Person).where(Person.email == "teacher@lighthouse.test")).first()
+        others = []
+        for school in db.exec(select(School).order_by(School.id).offset(2).limit(7)).all():
+            first = db.exec(select(Person).where(Person.school_id == school.id, Person.job_title == "Teacher")
+                            .order_by(Person.id)).first()
+            if first is not None:
+                others.append(first)
+    added = 0
+    for person, role in [(lead, "LEAD"), (teacher, "MEMBER")] + [(p, "MEMBER") for p in others]:
+        if person is None:
+            continue
+        try:
+            backends.call("networks", "POST", path, identity=admin, json={
+                "person_id": person.id, "name": person.name, "email": person.email,
+                "school_id": person.school_id, "role": role})
+            added += 1
+        except BackendError:  # already there (a second run racing the first): fine
+            pass
+    return added

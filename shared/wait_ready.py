@@ -3,6 +3,7 @@ where to point a browser.  Exits non-zero if that takes longer than a minute."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 
@@ -30,6 +31,10 @@ def main() -> int:
     if pending:
         print(f"not ready after 60 s: {', '.join(pending)}", flush=True)
         return 1
+    # Demo data that can only be written through the running services (the gateway
+    # adds the maths network's members); it does nothing when LL_SEED_DEMO_DATA is off
+    # or the roster is already there.
+    subprocess.run([sys.executable, "-m", "gateway", "seed-network-members"], check=False)
     print(f"Lighthouse Learning is ready at {gateway} (took {time.monotonic() - started:.1f} s)", flush=True)
     # honcho stops everything when one process exits; stay up quietly.
     while True:

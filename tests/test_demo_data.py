@@ -112,3 +112,18 @@ def test_demo_sessions_belong_to_the_courses_they_name(seeded, client):
     client.post("/sign-out", data={"csrf_token": _token(client)})
     public = gql(client, "{ sessions(first: 50) { edges { node { course { visibility } } } } }")
     assert {e["node"]["course"]["visibility"] for e in public["data"]["sessions"]["edges"]} == {"PUBLIC"}
+
+
+def test_the_maths_network_gets_its_demo_roster_once(seeded, stack, client):
+    from gateway.backends import Backends
+    from gateway.seed import seed_network_members
+
+    backends = Backends(stack.settings)
+    assert seed_network_members(backends) == 9  # the lead, Tara, and a teacher from seven more schools
+    assert seed_network_members(backends) == 0  # already there: nothing added
+    sign_in(client, "maths.lead@lighthouse.test")
+    network = gql(client, "{ network(id: 1) { name members { role person { email } school { name } } } }")
+    members = network["data"]["network"]["members"]
+    assert network["data"]["network"]["name"].startswith("Maths")
+    assert {m["person"]["email"] for m in members if m["role"] == "LEAD"} == {"maths.lead@lighthouse.test"}
+    assert len({m["school"]["name"] for m in members}) == 9
