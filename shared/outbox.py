@@ -36,7 +36,10 @@ def outbox_model(base: type[SQLModel]):
 
 def enqueue(db: Session, model, to: str, subject: str, body: str, ics: str | None = None,
             ics_method: str = "REQUEST") -> None:
-    db.add(model(recipient=to, subject=subject, body=body, ics=ics, ics_method=ics_method if ics else None))
+    # A plain INSERT in the caller's transaction: nothing reads the row back, so the
+    # unit of work's bookkeeping (paid on every booking) buys nothing here.
+    db.execute(sa.insert(model).values(recipient=to, subject=subject[:200], body=body, ics=ics,
+                                       ics_method=ics_method if ics else None, created_at=utcnow(), attempts=0))
 
 
 def deliver(db: Session, model, transport: MailTransport, limit: int = 100) -> int:

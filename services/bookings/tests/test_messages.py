@@ -141,3 +141,14 @@ def test_moving_a_session_sends_the_changed_entry_to_those_with_a_place(service_
     event = cal.walk("VEVENT")[0]
     assert cal["METHOD"] == "REQUEST" and int(event["SEQUENCE"]) == 1
     assert str(event["UID"]) == f"session-{s['id']}@lighthouse.test"
+
+
+def test_a_course_title_of_the_longest_allowed_length_still_books_and_mails(service_call, smtp):
+    title = ("Teaching reading fluency through repeated reading, echo reading and choral reading in key stage "
+             "two classrooms: a twilight series for class teachers and English subject leads across the trust")[:200]
+    s = service_call("bookings", "POST", "/sessions", json=session_body(course_title=title)).json()
+    booked = book(service_call, s["id"], person(1))
+    assert booked.status_code == 201, booked.text
+    scheduler.deliver_messages()
+    [message] = smtp.messages
+    assert message["Subject"].startswith("Booked: Teaching reading fluency") and len(message["Subject"]) <= 200
