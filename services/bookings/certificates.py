@@ -3,6 +3,7 @@ appraisal, the ECF, an NPQ portfolio), made with reportlab."""
 from __future__ import annotations
 
 import io
+import unicodedata
 from datetime import datetime
 from xml.sax.saxutils import escape
 
@@ -23,12 +24,25 @@ def _style(name: str, size: float, **extra) -> ParagraphStyle:
                           alignment=TA_CENTER, textColor=extra.pop("color", NAVY), **extra)
 
 
-def _latin1(text: str) -> str:
-    # The standard PDF fonts cover Latin-1 (Zoë, Ó, £); a dash or curly quote outside
-    # it is swapped for its plain form rather than printed as a black box.
-    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2018", "'").replace("\u2019", "'")
-    text = text.replace("\u201c", '"').replace("\u201d", '"')
-    return text.encode("latin-1", "replace").decode("latin-1")
+# Letters with no decomposition that names in the trust's schools do use (Łukasz, Đorđe).
+_FOLD = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i"})
+
+
+def _printable(text: str) -> str:
+    # The standard PDF fonts print what Windows-1252 holds (Zoë, Ó, en dashes, curly
+    # quotes, €); anything else would come out as a black box. A name on a certificate
+    # kept as evidence must still be recognisable, so such a letter loses its accent
+    # (Ł to L, ș to s) rather than the whole letter; only what cannot be folded becomes "?".
+    out = []
+    for char in text:
+        try:
+            char.encode("cp1252")
+        except UnicodeEncodeError:
+            base = "".join(c for c in unicodedata.normalize("NFKD", char.translate(_FOLD))
+                           if not unicodedata.combining(c))
+            char = base.encode("cp1252", "replace").decode("cp1252") or "?"
+        out.append(char)
+    return "".join(out)
 
 
 def _hours(minutes: int) -> str:
@@ -44,7 +58,7 @@ def _hours(minutes: int) -> str:
 def certificate_pdf(*, attendee_name: str, course_title: str, starts_at: datetime, ends_at: datetime,
                     venue: str | None, minutes: int, certificate_id: str) -> bytes:
     start, end = starts_at.astimezone(LONDON), ends_at.astimezone(LONDON)
-    when = f"{start:%A} {start.day} {start:%B %Y}, {start:%H:%M}-{end:%H:%M}"
+    when = f"{start:%A} {start.day} {start:%B %Y}, {start:%H:%M}\u2013{end:%H:%M}"
     buffer = io.BytesIO()
     page = landscape(A4)
 
@@ -55,7 +69,7 @@ def certificate_pdf(*, attendee_name: str, course_title: str, starts_at: datetim
         canvas.rect(12 * mm, 12 * mm, page[0] - 24 * mm, page[1] - 24 * mm)
         canvas.setFont("Helvetica", 8)
         canvas.setFillColor(colors.grey)
-        canvas.drawCentredString(page[0] / 2, 16 * mm, f"Certificate {_latin1(certificate_id)}")
+        canvas.drawCentredString(page[0] / 2, 16 * mm, f"Certificate {_printable(certificate_id)}")
         canvas.restoreState()
 
     doc = SimpleDocTemplate(buffer, pagesize=page, leftMargin=30 * mm, rightMargin=30 * mm, topMargin=28 * mm,
@@ -63,7 +77,7 @@ def certificate_pdf(*, attendee_name: str, course_title: str, starts_at: datetim
                             author="Lighthouse Learning", subject="CPD certificate of attendance")
 
     def text(value: str, style: ParagraphStyle) -> Paragraph:
-        return Paragraph(escape(_latin1(value)), style)
+        return Paragraph(escape(_printable(value)), style)
 
     story = [
         text("Certificate of attendance", _style("h", 30, font="Helvetica-Bold")),
