@@ -32,6 +32,7 @@ def test_the_seeded_years_and_their_school_days(service_call):
 
     assert open_days("2026-12-21", "2027-01-05") == ["2027-01-05"]  # Christmas holiday, then the INSET day
     assert "2026-10-28" not in open_days("2026-10-26", "2026-11-02")  # half term
+    assert "2026-11-04" in open_days("2026-11-02", "2026-11-06")  # an ordinary term Wednesday
     assert open_days("2027-05-03", "2027-05-05") == ["2027-05-04", "2027-05-05"]  # the bank holiday skipped
     assert service_call("networks", "GET", "/academic-years/2031-32").status_code == 404
     assert service_call("networks", "GET", "/academic-years/2026-29").status_code == 422

@@ -1,7 +1,7 @@
 """memberships
 
 Revision ID: 0003
-Revises: 0002
+Revises: 0001
 Create Date: 2026-11-23
 """
 from alembic import op
