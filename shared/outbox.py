@@ -59,3 +59,16 @@ def deliver(db: Session, model, transport: MailTransport, limit: int = 100) -> i
         sent += 1
     db.flush()
     return sent
+
+
+def deliver_pending(database, model) -> int:
+    """A scheduler's delivery job: send what `model`'s outbox holds, over SMTP_URL or to
+    the local mailbox, in one write transaction."""
+    from shared.db import begin_write
+    from shared.mail import transport_for
+    from shared.settings import get_settings
+
+    settings = get_settings()
+    with database.session() as db:
+        begin_write(db)
+        return deliver(db, model, transport_for(settings.smtp_url, settings.mailbox_dir))

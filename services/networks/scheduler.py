@@ -53,14 +53,9 @@ def send_reminders() -> int:
 def deliver_messages() -> int:
     """Send what the outbox holds (SMTP_URL, or the local mailbox)."""
     from services.networks.meetings.messages import OutboxMessage
-    from shared.mail import transport_for
-    from shared.outbox import deliver
-    from shared.settings import get_settings
+    from shared.outbox import deliver_pending
 
-    settings = get_settings()
-    with database().session() as db:
-        begin_write(db)
-        return deliver(db, OutboxMessage, transport_for(settings.smtp_url, settings.mailbox_dir))
+    return deliver_pending(database(), OutboxMessage)
 
 
 def jobs() -> list:
