@@ -33,6 +33,10 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
         # The cookie may live 12 hours; the server-side session row enforces the
         # 30-minute idle limit and the 12-hour absolute one.
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        # ...so the cookie is written when it changes (sign-in, sign-out), not re-signed
+        # and re-sent on every response; its 12 hours then count from sign-in, as the
+        # absolute limit does.
+        SESSION_REFRESH_EACH_REQUEST=False,
         MAX_CONTENT_LENGTH=256 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session does
         WTF_CSRF_SSL_STRICT=settings.env == "production",

@@ -1,14 +1,21 @@
 """Calling the services: a signed token per call, the request id passed along,
 failures turned into errors a GraphQL answer can carry.
 
-Every call goes through `Backends.call`, which also counts calls per request so that
+Every call goes through `Backends.fetch`, which also counts calls per request so that
 tests (and the N+1 guard) can see how many round trips a query made.
+
+The connections are urllib3 pools: every GraphQL request makes at least one call, and
+urllib3 spends about a third of the CPU httpx does on one (measured in
+bench/booking_rush.py, where the gateway's share of a booking is what limits the rush).
 """
 from __future__ import annotations
 
-from typing import Any
+import json
+from dataclasses import dataclass
+from typing import Any, Mapping
+from urllib.parse import urlencode, urlsplit
 
-import httpx
+import urllib3
 
 from shared import tokens
 from shared.settings import Settings
@@ -19,6 +26,10 @@ FRIENDLY = {
     "bookings": "The bookings service",
     "networks": "The networks service",
 }
+# A kept-alive connection the service has just closed fails the moment it is used:
+# that one case is tried again on a new connection, for any method, because the
+# request never reached the service.  Nothing else is retried.
+RETRIES = urllib3.Retry(total=1, connect=1, read=0, status=0, other=0, redirect=False, raise_on_status=False)
 
 
 class BackendUnavailable(Exception):
@@ -38,21 +49,31 @@ class BackendError(Exception):
         self.field_errors = body.get("fieldErrors") or []
 
 
-class Backends:
-    """One per process: a connection-pooled client per service."""
+@dataclass(frozen=True)
+class Reply:
+    """A service's answer as it came: a PDF, a calendar, or JSON."""
 
-    def __init__(self, settings: Settings, transport: httpx.BaseTransport | None = None):
+    status_code: int
+    headers: Mapping[str, str]  # case-insensitive (urllib3's HTTPHeaderDict)
+    content: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class Backends:
+    """One per process: a connection pool per service, shared by the worker's threads."""
+
+    def __init__(self, settings: Settings):
         self.settings = settings
         self._private_key = settings.private_key_pem()
-        self._clients = {
-            name: httpx.Client(
-                base_url=settings.service_url(name),
-                timeout=settings.backend_timeout_seconds,
-                transport=transport,
-                limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
-            )
-            for name in SERVICES
-        }
+        timeout = urllib3.Timeout(total=settings.backend_timeout_seconds)
+        self._pools, self._prefixes = {}, {}
+        for name in SERVICES:
+            url = settings.service_url(name)
+            self._pools[name] = urllib3.connection_from_url(url, maxsize=20, block=False, timeout=timeout,
+                                                            retries=RETRIES)
+            self._prefixes[name] = urlsplit(url).path.rstrip("/")
 
     def call(self, service: str, method: str, path: str, *, identity: tokens.Identity,
              request_id: str | None = None, counter: list | None = None, **kwargs: Any) -> Any:
@@ -67,24 +88,41 @@ class Backends:
         return body
 
     def fetch(self, service: str, method: str, path: str, *, identity: tokens.Identity,
-              request_id: str | None = None, counter: list | None = None, **kwargs: Any) -> httpx.Response:
-        """The service's response as it came (a PDF, a calendar), 5xx and network
-        failures raised as BackendUnavailable."""
+              request_id: str | None = None, counter: list | None = None,
+              json: Any = None, params: Mapping[str, Any] | None = None) -> Reply:
+        """The service's response as it came, 5xx and network failures raised as
+        BackendUnavailable."""
         token = tokens.sign(identity, audience=service, private_key_pem=self._private_key,
                             ttl_seconds=self.settings.service_token_ttl_seconds)
         headers = {"Authorization": f"Bearer {token}"}
         if request_id:
             headers["X-Request-ID"] = request_id
+        body = None
+        if json is not None:
+            body = _json_bytes(json)
+            headers["Content-Type"] = "application/json"
+        if params:
+            path += ("&" if "?" in path else "?") + urlencode(
+                [(k, _param(v)) for k, v in params.items() if v is not None])
         if counter is not None:
             counter.append((service, method, path))
         try:
-            response = self._clients[service].request(method, path, headers=headers, **kwargs)
-        except httpx.HTTPError:
+            raw = self._pools[service].urlopen(method, self._prefixes[service] + path, body=body, headers=headers,
+                                               preload_content=True)
+        except urllib3.exceptions.HTTPError:
             raise BackendUnavailable(service) from None
-        if response.status_code >= 500:
+        if raw.status >= 500:
             raise BackendUnavailable(service)
-        return response
+        return Reply(raw.status, raw.headers, raw.data)
 
     def close(self) -> None:
-        for client in self._clients.values():
-            client.close()
+        for pool in self._pools.values():
+            pool.close()
+
+
+def _param(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()

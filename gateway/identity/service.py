@@ -5,6 +5,8 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 from sqlmodel import Session, select
 
 from gateway.identity.models import LoginSession, OidcIdentity, Person, Role, RoleGrant, School
@@ -81,14 +83,21 @@ def start_session(db: Session, person: Person) -> str:
     return token
 
 
+# The session, its person and their grants in one round trip.  This runs before every
+# request, so the statement is built once: SQLAlchemy then also reuses its cache key.
+_RESUME = (select(LoginSession, Person)
+           .join(Person, Person.id == LoginSession.person_id)
+           .outerjoin(RoleGrant, RoleGrant.person_id == Person.id)
+           .options(contains_eager(Person.grants))
+           .where(LoginSession.id == sa.bindparam("session_hash")))
+
+
 def resume_session(db: Session, token: str | None) -> Person | None:
     """The person behind a session cookie, or None if it has ended or timed out
     (idle 30 minutes, or 12 hours since sign-in, whichever comes first)."""
     if not token:
         return None
-    # The session and its person in one round trip: this runs before every request.
-    found = db.exec(select(LoginSession, Person).join(Person, Person.id == LoginSession.person_id)
-                    .where(LoginSession.id == _hash(token))).first()
+    found = db.exec(_RESUME, params={"session_hash": _hash(token)}).unique().first()
     now = utcnow()
     if found is None or found[0].ended_at is not None:
         return None

@@ -7,8 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from gateway.app import create_app
-from gateway.backends import Backends
-from gateway.tests.test_graphql_catalogue import CountingTransport
+from gateway.tests.test_graphql_catalogue import CountingBackends
 from tests.support.fixtures import gql, sign_in
 
 SOON = (datetime.now(timezone.utc) + timedelta(days=10)).replace(microsecond=0)
@@ -118,8 +117,8 @@ def test_cancel_and_the_offer_to_the_next_person(gateway_app, scheduled):
 
 
 def test_course_sessions_and_my_booking_cost_one_call_each_however_many(stack, people, make_course, service_call):
-    transport = CountingTransport()
-    client = create_app(stack.settings, backends=Backends(stack.settings, transport=transport)).test_client()
+    backends = CountingBackends(stack.settings)
+    client = create_app(stack.settings, backends=backends).test_client()
     sign_in(client, "t1@a.test")
     for i in range(12):
         course = make_course(title=f"Course {i:02d}")
@@ -128,11 +127,11 @@ def test_course_sessions_and_my_booking_cost_one_call_each_however_many(stack, p
         assert service_call("bookings", "POST", "/sessions", json=body).status_code == 201
     query = """{ courses(first: 50) { edges { node { title sessions { placesLeft course { title }
                  myBooking { status } } } } } }"""
-    transport.requests.clear()
+    backends.requests.clear()
     result = gql(client, query)
     assert len(result["data"]["courses"]["edges"]) == 12
     assert all(len(e["node"]["sessions"]) == 1 for e in result["data"]["courses"]["edges"])
-    assert sorted(transport.requests) == sorted([
+    assert sorted(backends.requests) == sorted([
         "GET /courses", "GET /sessions", "GET /courses", "GET /bookings/mine"])
 
 
