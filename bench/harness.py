@@ -21,6 +21,9 @@ def free_port() -> int:
 
 
 def start(module: str, port: int, env: dict) -> subprocess.Popen:
+    key = module.split(".")[-1].upper()
+    env = {**env, **{k: os.environ[f"BENCH_{key}_{k}"] for k in ("WEB_CONCURRENCY", "WEB_THREADS")
+                     if f"BENCH_{key}_{k}" in os.environ}}
     return subprocess.Popen([sys.executable, "-m", module, "web", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

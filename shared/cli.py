@@ -58,7 +58,7 @@ def main(component: Component, argv: list[str] | None = None) -> int:
             or DEFAULT_PORTS[component.name]
         host = os.environ.get("LL_BIND", "127.0.0.1")
         gunicorn = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
-                    "--workers", str(args.workers), "--threads", "4", "--worker-class", "gthread",
+                    "--workers", str(args.workers), "--threads", os.environ.get("WEB_THREADS", "4"), "--worker-class", "gthread",
                     # import once in the master, then fork: engines are made on first use,
                     # so no connection is shared across the fork
                     "--preload",

@@ -4,6 +4,7 @@ a delivery that fails is tried again; a message is never sent twice once marked.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, select
@@ -36,10 +37,17 @@ def outbox_model(base: type[SQLModel]):
 
 def enqueue(db: Session, model, to: str, subject: str, body: str, ics: str | None = None,
             ics_method: str = "REQUEST") -> None:
-    # A plain INSERT in the caller's transaction: nothing reads the row back, so the
-    # unit of work's bookkeeping (paid on every booking) buys nothing here.
-    db.execute(sa.insert(model).values(recipient=to, subject=subject[:200], body=body, ics=ics,
-                                       ics_method=ics_method if ics else None, created_at=utcnow(), attempts=0))
+    # A plain INSERT on the table, in the caller's transaction: nothing reads the row
+    # back, so the ORM's bookkeeping (paid on every booking) would buy nothing, and the
+    # statement is built once per table.
+    db.execute(_insert_into(model.__table__), {
+        "recipient": to, "subject": subject[:200], "body": body, "ics": ics,
+        "ics_method": ics_method if ics else None, "created_at": utcnow(), "attempts": 0})
+
+
+@lru_cache(maxsize=None)
+def _insert_into(table: sa.Table) -> sa.Insert:
+    return table.insert()
 
 
 def deliver(db: Session, model, transport: MailTransport, limit: int = 100) -> int:

@@ -79,14 +79,21 @@ def _session_for_update(db: Session, session_id: int) -> CourseSession:
     return row
 
 
+def _audience(identity: Identity) -> str:
+    return "admin" if identity.is_admin else "trust" if identity.is_trust_member else "public"
+
+
+_VISIBLE = {
+    # Sessions follow their course: admins see all, trust people those of published
+    # courses, everybody else those of published PUBLIC courses.
+    "admin": sa.true(),
+    "trust": CourseSession.course_published.is_(True),
+    "public": sa.and_(CourseSession.course_published.is_(True), CourseSession.course_visibility == "PUBLIC"),
+}
+
+
 def _visible_to(identity: Identity):
-    """Sessions follow their course: admins see all, trust people those of published
-    courses, everybody else those of published PUBLIC courses."""
-    if identity.is_admin:
-        return sa.true()
-    if identity.is_trust_member:
-        return CourseSession.course_published.is_(True)
-    return sa.and_(CourseSession.course_published.is_(True), CourseSession.course_visibility == "PUBLIC")
+    return _VISIBLE[_audience(identity)]
 
 
 def get_session(db: Session, session_id: int, identity: Identity | None = None) -> CourseSession:
@@ -167,6 +174,46 @@ def _may_book_for(identity: Identity, attendee: Attendee) -> bool:
     return attendee.school_id is not None and attendee.school_id in identity.schools_for("school_leader")
 
 
+# The booking path's statements, built once.  In a rush every request runs them, and
+# building a statement and its cache key costs SQLAlchemy more than PostgreSQL takes to
+# run it (bench/booking_rush.py).  Writes and counts go straight to the tables.
+_SESSIONS, _BOOKINGS = CourseSession.__table__, Booking.__table__
+# The session and any live booking the person already has on it, in one round trip.
+_FIND_FOR_BOOKING = {
+    audience: select(CourseSession, Booking)
+    .outerjoin(Booking, sa.and_(Booking.session_id == CourseSession.id, Booking.person_id == sa.bindparam("person_id"),
+                                Booking.status.in_(LIVE)))
+    .where(CourseSession.id == sa.bindparam("session_id"), visible)
+    for audience, visible in _VISIBLE.items()
+}
+_BY_IDEMPOTENCY_KEY = select(Booking).where(Booking.booked_by_id == sa.bindparam("booked_by_id"),
+                                            Booking.idempotency_key == sa.bindparam("key"))
+_LIVE_BOOKING = select(Booking).where(Booking.session_id == sa.bindparam("session_id"),
+                                      Booking.person_id == sa.bindparam("person_id"), Booking.status.in_(LIVE))
+# The capacity guard: one statement that only succeeds while a place is free.
+_TAKE_TRUST_PLACE = (
+    sa.update(_SESSIONS)
+    .where(_SESSIONS.c.id == sa.bindparam("session_id"),
+           _SESSIONS.c.status == SessionStatus.SCHEDULED,
+           _SESSIONS.c.trust_taken < _SESSIONS.c.capacity - _SESSIONS.c.external_places)
+    .values(trust_taken=_SESSIONS.c.trust_taken + 1)
+)
+_GIVE_BACK_PLACE = (sa.update(_SESSIONS)
+                    .where(_SESSIONS.c.id == sa.bindparam("session_id"), _SESSIONS.c.trust_taken > 0)
+                    .values(trust_taken=_SESSIONS.c.trust_taken - 1))
+_QUEUE_LOCK = sa.select(_SESSIONS.c.id).where(_SESSIONS.c.id == sa.bindparam("session_id")).with_for_update()
+_QUEUE_COMMIT_WITHOUT_WAITING = sa.text("SET LOCAL synchronous_commit TO OFF")
+# ON CONFLICT DO NOTHING rather than a savepoint: a concurrent request that booked the
+# same person (or used the same key) first makes this insert return no row, without
+# the two extra round trips a savepoint costs every booking.
+_INSERT_BOOKING = {dialect: insert(_BOOKINGS).on_conflict_do_nothing().returning(*_BOOKINGS.c)
+                   for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+_WAITING_AHEAD = (sa.select(sa.func.count()).select_from(_BOOKINGS)
+                  .where(_BOOKINGS.c.session_id == sa.bindparam("session_id"),
+                         _BOOKINGS.c.status == BookingStatus.WAITLISTED,
+                         _BOOKINGS.c.id < sa.bindparam("booking_id")))
+
+
 def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
          idempotency_key: str | None = None, approvers: list[str] = ()) -> tuple[Booking, bool]:
     """Book a trust place, or a place on the waiting list when the session is full.
@@ -180,15 +227,12 @@ def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
             raise Forbidden("Only trust staff can book trust CPD; schools outside the trust buy places instead.")
         raise Forbidden("You can book for staff of your own school only.")
     if idempotency_key:
-        earlier = db.exec(select(Booking).where(Booking.booked_by_id == identity.person_id,
-                                                Booking.idempotency_key == idempotency_key)).first()
+        earlier = db.exec(_BY_IDEMPOTENCY_KEY, params={"booked_by_id": identity.person_id,
+                                                       "key": idempotency_key}).first()
         if earlier is not None:
             return earlier, False
-    # The session and any live booking the person already has on it, in one round trip.
-    found = db.exec(select(CourseSession, Booking)
-                    .outerjoin(Booking, sa.and_(Booking.session_id == CourseSession.id,
-                                                Booking.person_id == attendee.person_id, Booking.status.in_(LIVE)))
-                    .where(CourseSession.id == session_id, _visible_to(identity))).first()
+    found = db.exec(_FIND_FOR_BOOKING[_audience(identity)],
+                    params={"session_id": session_id, "person_id": attendee.person_id}).first()
     if found is None:
         raise NotFound("There is no such session, or it is not open to you.")
     session, existing = found
@@ -202,66 +246,55 @@ def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
     if as_utc(session.booking_closes_at) <= now:
         raise Conflict("Booking for this session has closed; ask the CPD team if a late place is possible.")
 
+    dialect = db.get_bind().dialect.name
     took_place = _take_trust_place(db, session_id)
     if took_place:
         status = BookingStatus.PENDING_APPROVAL if session.requires_approval else BookingStatus.CONFIRMED
     else:
         # Join the queue one at a time per session, so that ids (queue order) and the
         # positions people are told agree even in a rush.
-        db.exec(select(CourseSession.id).where(CourseSession.id == session_id).with_for_update())
+        db.execute(_QUEUE_LOCK, {"session_id": session_id})
         status = BookingStatus.WAITLISTED
-        if db.get_bind().dialect.name == "postgresql":
+        if dialect == "postgresql":
             # The queue lock is held until commit, and commit waits for the disk: in a
             # rush, joiners would queue behind each other's disk writes.  A place in the
             # queue is not a place on the course, so its commit does not wait for the
             # disk — a crash in that instant could lose a queue entry (never a confirmed
             # place, which keeps the full guarantee).  Measured in bench/booking_rush.py.
-            db.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
+            db.execute(_QUEUE_COMMIT_WITHOUT_WAITING)
     stamp = utcnow()
-    values = dict(session_id=session_id, person_id=attendee.person_id, attendee_name=attendee.name,
-                  attendee_email=attendee.email, school_id=attendee.school_id, booked_by_id=identity.person_id or 0,
-                  idempotency_key=idempotency_key, status=status, approver_emails=",".join(approvers) or None,
-                  created_at=stamp, updated_at=stamp)
-    # ON CONFLICT DO NOTHING rather than a savepoint: a concurrent request that booked
-    # the same person (or used the same key) first makes this insert return no row,
-    # without the two extra round trips a savepoint costs every booking.
-    insert = (pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert)(Booking)
-    booking = db.scalars(insert.values(**values).on_conflict_do_nothing().returning(Booking)).first()
-    if booking is None:
+    row = db.execute(_INSERT_BOOKING[dialect], {
+        "session_id": session_id, "person_id": attendee.person_id, "attendee_name": attendee.name,
+        "attendee_email": attendee.email, "school_id": attendee.school_id, "booked_by_id": identity.person_id or 0,
+        "idempotency_key": idempotency_key, "status": status, "approver_emails": ",".join(approvers) or None,
+        "created_at": stamp, "updated_at": stamp}).first()
+    if row is None:
         if took_place:
             _give_back_place(db, session_id)
         existing = _live_booking(db, session_id, attendee.person_id)
         if existing is None and idempotency_key:
-            existing = db.exec(select(Booking).where(Booking.booked_by_id == identity.person_id,
-                                                     Booking.idempotency_key == idempotency_key)).first()
+            existing = db.exec(_BY_IDEMPOTENCY_KEY, params={"booked_by_id": identity.person_id,
+                                                            "key": idempotency_key}).first()
         if existing is None:
             raise Conflict("This booking clashed with another made at the same moment; please try again.")
         return existing, False
+    # The new row as it was written, for the answer and the message; nothing in this
+    # request changes it again, so it need not join the unit of work.
+    booking = Booking(**row._mapping)
     messages.booking_changed(db, session, booking, waiting_list_position(db, booking))
     return booking, True
 
 
 def _give_back_place(db: Session, session_id: int) -> None:
-    db.execute(sa.update(CourseSession).where(CourseSession.id == session_id, CourseSession.trust_taken > 0)
-               .values(trust_taken=CourseSession.trust_taken - 1).execution_options(synchronize_session=False))
+    db.execute(_GIVE_BACK_PLACE, {"session_id": session_id})
 
 
 def _take_trust_place(db: Session, session_id: int) -> bool:
-    """The capacity guard: one statement that only succeeds while a place is free."""
-    result = db.execute(
-        sa.update(CourseSession)
-        .where(CourseSession.id == session_id,
-               CourseSession.status == SessionStatus.SCHEDULED,
-               CourseSession.trust_taken < CourseSession.capacity - CourseSession.external_places)
-        .values(trust_taken=CourseSession.trust_taken + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    return db.execute(_TAKE_TRUST_PLACE, {"session_id": session_id}).rowcount == 1
 
 
 def _live_booking(db: Session, session_id: int, person_id: int) -> Booking | None:
-    return db.exec(select(Booking).where(Booking.session_id == session_id, Booking.person_id == person_id,
-                                         Booking.status.in_(LIVE))).first()
+    return db.exec(_LIVE_BOOKING, params={"session_id": session_id, "person_id": person_id}).first()
 
 
 def waiting_list_position(db: Session, booking: Booking) -> int | None:
@@ -271,9 +304,7 @@ def waiting_list_position(db: Session, booking: Booking) -> int | None:
     known = db.info.setdefault("waiting_positions", {})
     if (booking.id, booking.updated_at) not in known:
         # Queue order is id order: ids are handed out under the session's lock (see book).
-        ahead = db.exec(select(func.count()).select_from(Booking).where(
-            Booking.session_id == booking.session_id, Booking.status == BookingStatus.WAITLISTED,
-            Booking.id < booking.id)).one()
+        ahead = db.execute(_WAITING_AHEAD, {"session_id": booking.session_id, "booking_id": booking.id}).scalar_one()
         known[(booking.id, booking.updated_at)] = ahead + 1
     return known[(booking.id, booking.updated_at)]
 
