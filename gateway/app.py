@@ -6,12 +6,14 @@ from datetime import timedelta
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from gateway import auth
 from gateway.backends import Backends
 from gateway.db import database
 from shared.db import init_request_sessions
+from shared.errors import DATABASE_AWAY
 from shared.logs import configure_logging, current_request_id, install_request_id
 from shared.settings import Settings, get_settings
 
@@ -102,6 +104,16 @@ def _register_error_pages(app: Flask) -> None:
         message = {404: "There is nothing at this address. Check the link, or search the catalogue."}.get(
             exc.code, exc.description)
         return render_template("error.html", title=titles.get(exc.code, exc.name), message=message), exc.code
+
+    @app.errorhandler(DBAPIError)
+    def _database(exc: DBAPIError):
+        if not exc.connection_invalidated:
+            return _unexpected(exc)
+        log.warning("database connection lost: %s", exc.orig)  # the pool reconnects on the next request
+        message = DATABASE_AWAY["message"]
+        if _wants_json():
+            return jsonify(errors=[{"message": message, "extensions": {"code": "UNAVAILABLE"}}]), 503
+        return render_template("error.html", title="Not available just now", message=message), 503
 
     @app.errorhandler(Exception)
     def _unexpected(exc):

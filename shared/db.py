@@ -7,6 +7,7 @@ and rolled back otherwise; domain operations only add and flush.
 """
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from datetime import timezone
 from typing import Iterator
@@ -106,7 +107,38 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("ll_write") else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+    _ping_connections_left_idle(engine)
+    return engine
+
+
+# A connection idle this long is checked before use; one in steady use is not.
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def _ping_connections_left_idle(engine: Engine) -> None:
+    """pool_pre_ping's check, paid only by connections that sat idle.
+
+    Pinging on every checkout costs a round trip per request (measured in
+    bench/booking_rush.py), and a connection used a moment ago is almost surely alive.
+    A connection that has idled (across a database restart, say) is pinged first and
+    quietly replaced when dead.  If the database goes away while connections are busy,
+    the next statement on each fails, SQLAlchemy drops the whole pool, and that request
+    is answered 503 "try again" (see shared.errors)."""
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("idle_since")
+        if idle_since is not None and time.monotonic() - idle_since > PING_AFTER_IDLE_SECONDS:
+            try:
+                engine.dialect.do_ping(dbapi_connection)
+            except engine.dialect.loaded_dbapi.Error as exc:
+                # The pool discards this connection and checks out another.
+                raise sa.exc.DisconnectionError("connection lost while idle") from exc
 
 
 class Database:

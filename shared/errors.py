@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from flask import Flask, jsonify
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -86,6 +86,10 @@ def validation_error_response(exc: ValidationError):
     return response
 
 
+DATABASE_AWAY = {"code": "unavailable", "fieldErrors": [],
+                 "message": "The database could not be reached just now; nothing was changed. Please try again."}
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
@@ -102,6 +106,15 @@ def register_error_handlers(app: Flask) -> None:
         body = {"code": "conflict", "fieldErrors": [],
                 "message": "That clashes with something saved a moment ago; reload and try again."}
         return jsonify(body), 409
+
+    @app.errorhandler(DBAPIError)
+    def _database(exc: DBAPIError):
+        if not exc.connection_invalidated:
+            return _unexpected(exc)
+        # The database went away under a busy connection (a restart, a failover): the
+        # pool has been dropped and the next request reconnects.
+        log.warning("database connection lost: %s", exc.orig)
+        return jsonify(DATABASE_AWAY), 503
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

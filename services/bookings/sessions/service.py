@@ -201,8 +201,16 @@ _TAKE_TRUST_PLACE = (
 _GIVE_BACK_PLACE = (sa.update(_SESSIONS)
                     .where(_SESSIONS.c.id == sa.bindparam("session_id"), _SESSIONS.c.trust_taken > 0)
                     .values(trust_taken=_SESSIONS.c.trust_taken - 1))
-_QUEUE_LOCK = sa.select(_SESSIONS.c.id).where(_SESSIONS.c.id == sa.bindparam("session_id")).with_for_update()
-_QUEUE_COMMIT_WITHOUT_WAITING = sa.text("SET LOCAL synchronous_commit TO OFF")
+_QUEUE_LOCK = (
+    # The queue lock is held until commit, and commit waits for the disk: in a rush,
+    # joiners would queue behind each other's disk writes.  A place in the queue is not
+    # a place on the course, so its commit does not wait for the disk — a crash in that
+    # instant could lose a queue entry (never a confirmed place, which keeps the full
+    # guarantee).  Said in the same round trip as the lock (SET LOCAL would cost
+    # another).  Measured in bench/booking_rush.py.
+    sa.select(_SESSIONS.c.id, sa.func.set_config("synchronous_commit", "off", True))
+    .where(_SESSIONS.c.id == sa.bindparam("session_id")).with_for_update(of=_SESSIONS)
+)
 # ON CONFLICT DO NOTHING rather than a savepoint: a concurrent request that booked the
 # same person (or used the same key) first makes this insert return no row, without
 # the two extra round trips a savepoint costs every booking.
@@ -252,16 +260,11 @@ def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
         status = BookingStatus.PENDING_APPROVAL if session.requires_approval else BookingStatus.CONFIRMED
     else:
         # Join the queue one at a time per session, so that ids (queue order) and the
-        # positions people are told agree even in a rush.
-        db.execute(_QUEUE_LOCK, {"session_id": session_id})
-        status = BookingStatus.WAITLISTED
+        # positions people are told agree even in a rush.  (On SQLite, BEGIN IMMEDIATE
+        # — see begin_write — already lets one writer in at a time.)
         if dialect == "postgresql":
-            # The queue lock is held until commit, and commit waits for the disk: in a
-            # rush, joiners would queue behind each other's disk writes.  A place in the
-            # queue is not a place on the course, so its commit does not wait for the
-            # disk — a crash in that instant could lose a queue entry (never a confirmed
-            # place, which keeps the full guarantee).  Measured in bench/booking_rush.py.
-            db.execute(_QUEUE_COMMIT_WITHOUT_WAITING)
+            db.execute(_QUEUE_LOCK, {"session_id": session_id})
+        status = BookingStatus.WAITLISTED
     stamp = utcnow()
     row = db.execute(_INSERT_BOOKING[dialect], {
         "session_id": session_id, "person_id": attendee.person_id, "attendee_name": attendee.name,

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import httpx
+import pytest
 import sqlalchemy as sa
 
 from services.bookings.db import database
@@ -101,3 +102,23 @@ def test_one_person_booking_many_times_at_once_holds_one_place(stack, service_ca
     assert len({r.json()["id"] for r in responses}) == 1
     with database().session() as db:
         assert db.get(CourseSession, session_id).trust_taken == 1
+
+
+def test_a_confirmed_place_waits_for_the_disk_and_a_queue_entry_does_not(service_call):
+    """The durability policy: a confirmed place commits synchronously; joining the queue
+    of a full session (under its lock) does not wait for the disk.  PostgreSQL only —
+    SQLite has no such setting."""
+    if not database().engine.dialect.name == "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    from services.bookings.sessions import service
+
+    session_id = _session(service_call)
+    admin = tokens.Identity(subject="service:test", grants=(tokens.Grant("ll_admin"),))
+    seen = []
+    for i in range(CAPACITY + 1):
+        with database().session() as db:
+            booking, _ = service.book(db, admin, session_id, service.Attendee(5000 + i, f"Q{i}", f"q{i}@t.test", 1))
+            seen.append((booking.status, db.execute(sa.text("SHOW synchronous_commit")).scalar_one()))
+            db.commit()
+    assert seen[:CAPACITY] == [(BookingStatus.CONFIRMED, "on")] * CAPACITY
+    assert seen[CAPACITY] == (BookingStatus.WAITLISTED, "off")
