@@ -122,7 +122,12 @@ def sign_out():
 
 def load_signed_in_person() -> None:
     """Before each request: who is signed in (g.person) and their identity (g.identity)."""
-    person = identity.resume_session(request_session(), session.get("sid"))
+    token = session.get("sid")
+    if token:
+        with current_app.extensions["lighthouse_db"].lone_read() as reader:
+            person = identity.resume_session(request_session(), token, reader)
+    else:
+        person = None
     if person is None and "sid" in session:
         session.pop("sid")
     g.person = person

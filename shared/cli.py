@@ -61,7 +61,7 @@ def main(component: Component, argv: list[str] | None = None) -> int:
                     "--workers", str(args.workers), "--threads", os.environ.get("WEB_THREADS", "4"), "--worker-class", "gthread",
                     # import once in the master, then fork: engines are made on first use,
                     # so no connection is shared across the fork
-                    "--preload",
+                    "--preload", "--config", "python:shared.gunicorn_conf",
                     "--graceful-timeout", "10", component.app_factory]  # access lines: shared.logs
         os.execv(sys.executable, gunicorn)
     if args.command == "scheduler":

@@ -92,22 +92,31 @@ _RESUME = (select(LoginSession, Person)
            .where(LoginSession.id == sa.bindparam("session_hash")))
 
 
-def resume_session(db: Session, token: str | None) -> Person | None:
+def resume_session(db: Session, token: str | None, reader: Session | None = None) -> Person | None:
     """The person behind a session cookie, or None if it has ended or timed out
-    (idle 30 minutes, or 12 hours since sign-in, whichever comes first)."""
+    (idle 30 minutes, or 12 hours since sign-in, whichever comes first).
+
+    The lookup may go through `reader` (see Database.lone_read), so that most requests
+    pay one round trip for it; the person then comes back detached.  The session row is
+    written, through `db`, only when it ends or is touched (once a minute)."""
     if not token:
         return None
-    found = db.exec(_RESUME, params={"session_hash": _hash(token)}).unique().first()
+    session_hash = _hash(token)
+    found = (reader or db).exec(_RESUME, params={"session_hash": session_hash}).unique().first()
     now = utcnow()
     if found is None or found[0].ended_at is not None:
         return None
     row, person = found
     if now - as_utc(row.last_seen_at) > IDLE_TIMEOUT or now - as_utc(row.created_at) > ABSOLUTE_TIMEOUT:
-        row.ended_at = now
+        _update_login_session(db, session_hash, ended_at=now)
         return None
     if now - as_utc(row.last_seen_at) > TOUCH_EVERY:
-        row.last_seen_at = now
+        _update_login_session(db, session_hash, last_seen_at=now)
     return person
+
+
+def _update_login_session(db: Session, session_hash: str, **values) -> None:
+    db.execute(sa.update(LoginSession).where(LoginSession.id == session_hash).values(**values))
 
 
 def end_session(db: Session, token: str | None) -> None:
@@ -169,6 +178,7 @@ def calendar_token(db: Session, person: Person) -> str:
 
 
 def reset_calendar_token(db: Session, person: Person) -> str:
+    person = db.merge(person)  # the signed-in person may have been loaded detached (resume_session)
     person.calendar_token = secrets.token_urlsafe(24)
     db.add(person)
     db.flush()
