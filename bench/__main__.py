@@ -13,13 +13,14 @@ def main() -> int:
                         choices=["search", "rush", "startup", "proposals"])
     parser.add_argument("--courses", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=3, help="booking rushes down each path (medians reported)")
     parser.add_argument("--database-url", default=None,
                         help="PostgreSQL base URL (default: SQLite files in a temporary folder)")
     args = parser.parse_args()
     if "search" in args.which:
         catalogue_search.run(args.courses, args.requests, args.database_url)
     if "rush" in args.which:
-        booking_rush.run(database_url=args.database_url)
+        booking_rush.run(database_url=args.database_url, runs=args.runs)
     if "startup" in args.which:
         startup.run()
     if "proposals" in args.which:
