@@ -767,13 +767,13 @@ def calendar_feed(token: str):
     """A person's bookings for Outlook or Google Calendar to subscribe to.  The token
     in the address is the only credential (calendars send no cookie), so it is long,
     random and replaceable from My CPD."""
-    from gateway.identity.service import identity_for, person_for_calendar
-    from shared.db import request_session
-
     from flask import Response
     from icalendar import Calendar
 
     from gateway.backends import BackendUnavailable
+    from gateway.identity.service import identity_for, person_for_calendar
+    from shared import calendars
+    from shared.db import request_session
     from shared.logs import current_request_id
 
     person = person_for_calendar(request_session(), token)
@@ -781,11 +781,7 @@ def calendar_feed(token: str):
         abort(404)
     # One feed from every service that puts things in a person's diary.
     backends, identity = current_app.extensions["lighthouse_backends"], identity_for(person)
-    feed = Calendar()
-    feed.add("prodid", "-//Lighthouse Learning//CPD//EN")
-    feed.add("version", "2.0")
-    feed.add("method", "PUBLISH")
-    feed.add("x-wr-calname", "Lighthouse Learning")
+    events = []
     for service, path in (("bookings", "/bookings/mine/calendar"), ("networks", "/meetings/mine/calendar")):
         try:
             part = backends.fetch(service, "GET", path, identity=identity, request_id=current_request_id())
@@ -793,9 +789,9 @@ def calendar_feed(token: str):
             # A calendar app keeps what it had when a refresh fails: better than a feed
             # that silently drops one service's events.
             return Response("Temporarily unavailable", status=503, mimetype="text/plain")
-        for event in Calendar.from_ical(part.content).walk("VEVENT"):
-            feed.add_component(event)
-    return Response(feed.to_ical(), mimetype="text/calendar", headers={"Cache-Control": "private, no-store"})
+        events += Calendar.from_ical(part.content).walk("VEVENT")
+    return Response(calendars.calendar(events, "PUBLISH", "Lighthouse Learning"), mimetype="text/calendar",
+                    headers={"Cache-Control": "private, no-store"})
 
 
 # ---------- networks ----------

@@ -2,49 +2,28 @@
 transaction as the change, with an .ics the attendee's calendar understands."""
 from __future__ import annotations
 
-from icalendar import Calendar, Event
+from icalendar import Event
 from sqlmodel import Session
 
 from services.bookings.db import BookingsModel
 from services.bookings.sessions.models import Booking, CourseSession
-from shared.clock import LONDON, as_utc, utcnow
+from shared import calendars
+from shared.clock import LONDON, as_utc
 from shared.outbox import enqueue, outbox_model
 
 OutboxMessage = outbox_model(BookingsModel)
 
 
 def event(session: CourseSession, cancelled: bool = False) -> Event:
-    """The session as one calendar event: its UID never changes, so a calendar
-    updates (or removes) the entry it already has rather than adding another."""
-    ev = Event()
-    ev.add("uid", f"session-{session.id}@lighthouse.test")
-    ev.add("sequence", session.sequence)
-    ev.add("dtstamp", utcnow())
-    ev.add("dtstart", as_utc(session.starts_at))
-    ev.add("dtend", as_utc(session.ends_at))
-    ev.add("summary", session.course_title or "CPD session")
-    ev.add("location", session.venue or "Online")
-    ev.add("status", "CANCELLED" if cancelled or session.status == "CANCELLED" else "CONFIRMED")
-    return ev
-
-
-def calendar(events: list[Event], method: str | None = None, name: str | None = None) -> str:
-    cal = Calendar()
-    cal.add("prodid", "-//Lighthouse Learning//CPD//EN")
-    cal.add("version", "2.0")
-    if method:
-        cal.add("method", method)
-    if name:
-        cal.add("x-wr-calname", name)
-    for ev in events:
-        cal.add_component(ev)
-    return cal.to_ical().decode()
+    return calendars.event(f"session-{session.id}", session.sequence, session.starts_at, session.ends_at,
+                           session.course_title or "CPD session", session.venue or "Online",
+                           cancelled or session.status == "CANCELLED")
 
 
 def ics(session: CourseSession, method: str = "REQUEST") -> str:
     """An invitation for the session: SEQUENCE from the session, and METHOD:CANCEL
     (STATUS:CANCELLED) to take it out of a calendar again."""
-    return calendar([event(session, cancelled=method == "CANCEL")], method)
+    return calendars.calendar([event(session, cancelled=method == "CANCEL")], method)
 
 
 def _when(session: CourseSession) -> str:

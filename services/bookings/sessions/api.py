@@ -32,6 +32,7 @@ from services.bookings.sessions.schemas import (
     SessionPage,
     SessionQuery,
 )
+from shared import calendars
 from shared.db import begin_write, request_session
 from shared.errors import Conflict
 from shared.paging import decode_cursor, page_of
@@ -182,11 +183,6 @@ def cancel_booking(path: BookingIdPath):
     return booking_out(db, service.cancel_booking(db, current_identity(), path.booking_id))
 
 
-def _calendar(text: str, name: str) -> Response:
-    return Response(text, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.ics"'})
-
-
 @bp.get("/sessions/<int:session_id>/bookings", responses={200: BookingList})
 def session_bookings(path: SessionIdPath):
     """Admins: everyone booked; school leaders: their own school's staff; anyone
@@ -218,7 +214,7 @@ def session_calendar(path: SessionIdPath):
     """The session as an .ics file (text/calendar)."""
     db = request_session()
     session = service.get_session(db, path.session_id, current_identity())
-    return _calendar(messages.calendar([messages.event(session)], "PUBLISH"), f"session-{session.id}")
+    return calendars.download(calendars.calendar([messages.event(session)], "PUBLISH"), f"session-{session.id}")
 
 
 @bp.get("/bookings/school", responses={200: BookingList})
@@ -235,7 +231,7 @@ def my_calendar():
     db = request_session()
     rows = service.calendar_bookings(db, current_identity())
     events = [messages.event(s) for _, s in rows]
-    return _calendar(messages.calendar(events, "PUBLISH", "Lighthouse Learning CPD"), "my-cpd")
+    return calendars.download(calendars.calendar(events, "PUBLISH", "Lighthouse Learning CPD"), "my-cpd")
 
 
 @bp.get("/bookings/<int:booking_id>/calendar")
@@ -245,7 +241,7 @@ def booking_calendar(path: BookingIdPath):
     booking = service.get_booking(db, current_identity(), path.booking_id)
     session = service.get_session(db, booking.session_id)
     ended = booking.status.value in ("CANCELLED", "DECLINED")
-    return _calendar(messages.ics(session, "CANCEL" if ended else "PUBLISH"), f"booking-{booking.id}")
+    return calendars.download(messages.ics(session, "CANCEL" if ended else "PUBLISH"), f"booking-{booking.id}")
 
 
 @bp.get("/bookings/<int:booking_id>/certificate")

@@ -135,20 +135,9 @@ def open_actions(query: NetworkIdsQuery):
 
 
 def _calendar_response(events, name: str, method: str | None = None, calname: str | None = None):
-    from flask import Response
-    from icalendar import Calendar
+    from shared import calendars
 
-    cal = Calendar()
-    cal.add("prodid", "-//Lighthouse Learning//Networks//EN")
-    cal.add("version", "2.0")
-    if method:
-        cal.add("method", method)
-    if calname:
-        cal.add("x-wr-calname", calname)
-    for ev in events:
-        cal.add_component(ev)
-    return Response(cal.to_ical().decode(), mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.ics"'})
+    return calendars.download(calendars.calendar(events, method, calname, product="Networks"), name)
 
 
 @bp.get("/meetings/mine/calendar")

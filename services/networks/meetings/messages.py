@@ -2,13 +2,14 @@
 invitations with an .ics (stable UID, SEQUENCE, METHOD:CANCEL), reminders, actions due."""
 from __future__ import annotations
 
-from icalendar import Calendar, Event
+from icalendar import Event
 from sqlmodel import Session
 
 from services.networks.db import NetworksModel
 from services.networks.meetings.models import Action, Meeting
 from services.networks.networks.models import Membership, Network
-from shared.clock import LONDON, as_utc, utcnow
+from shared import calendars
+from shared.clock import LONDON, as_utc
 from shared.links import rsvp_token
 from shared.outbox import enqueue, outbox_model
 from shared.settings import get_settings
@@ -17,25 +18,13 @@ OutboxMessage = outbox_model(NetworksModel)
 
 
 def event(meeting: Meeting, network: Network) -> Event:
-    ev = Event()
-    ev.add("uid", f"meeting-{meeting.id}@lighthouse.test")
-    ev.add("sequence", meeting.sequence)
-    ev.add("dtstamp", utcnow())
-    ev.add("dtstart", as_utc(meeting.starts_at))
-    ev.add("dtend", as_utc(meeting.ends_at))
-    ev.add("summary", f"{network.name}: {meeting.title}")
-    ev.add("location", meeting.venue or "Online")
-    ev.add("status", "CANCELLED" if meeting.status == "CANCELLED" else "CONFIRMED")
-    return ev
+    return calendars.event(f"meeting-{meeting.id}", meeting.sequence, meeting.starts_at, meeting.ends_at,
+                           f"{network.name}: {meeting.title}", meeting.venue or "Online",
+                           meeting.status == "CANCELLED")
 
 
 def ics(meeting: Meeting, network: Network, method: str = "REQUEST") -> str:
-    cal = Calendar()
-    cal.add("prodid", "-//Lighthouse Learning//Networks//EN")
-    cal.add("version", "2.0")
-    cal.add("method", method)
-    cal.add_component(event(meeting, network))
-    return cal.to_ical().decode()
+    return calendars.calendar([event(meeting, network)], method, product="Networks")
 
 
 def _when(meeting: Meeting) -> str:
