@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 
 from services.bookings import messages
 from services.bookings.sessions.models import LIVE, Booking, BookingStatus, CourseSession, SessionStatus
-from services.bookings.sessions.service import _session_for_update, get_booking
+from services.bookings.sessions.service import _session_for_update, get_booking, overseen
 from shared.clock import LONDON, academic_year_of, as_utc, utcnow
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from shared.tokens import Identity
@@ -119,11 +119,10 @@ def cpd_record(db: Session, identity: Identity, person_id: int, academic_year: s
             .where(Booking.person_id == person_id, Booking.status == BookingStatus.ATTENDED,
                    CourseSession.starts_at >= start, CourseSession.starts_at < end)
             .order_by(CourseSession.starts_at, Booking.id))
-    if not (identity.is_admin or identity.person_id == person_id):
-        schools = identity.schools_for("school_leader")
-        if not schools:
+    if identity.person_id != person_id:
+        stmt = overseen(identity, stmt)
+        if stmt is None:
             return {"academic_year": label, "minutes": 0, "sessions_attended": 0, "entries": []}
-        stmt = stmt.where(Booking.school_id.in_(schools))
     entries = [Entry(b.id, s.id, s.course_title or "CPD session", as_utc(s.starts_at),
                      int((as_utc(s.ends_at) - as_utc(s.starts_at)).total_seconds() // 60))
                for b, s in db.exec(stmt).all()]

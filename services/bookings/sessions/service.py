@@ -169,9 +169,7 @@ class Attendee:
 def _may_book_for(identity: Identity, attendee: Attendee) -> bool:
     if identity.person_id == attendee.person_id:
         return identity.is_trust_member
-    if identity.is_admin:
-        return True
-    return attendee.school_id is not None and attendee.school_id in identity.schools_for("school_leader")
+    return oversees(identity, attendee.school_id)
 
 
 # The booking path's statements, built once.  In a rush every request runs them, and
@@ -316,9 +314,23 @@ def full_message(position: int) -> str:
     return f"This session is full — you are {_ordinal(position)} on the waiting list."
 
 
+def oversees(identity: Identity, school_id: int | None) -> bool:
+    """Whether the caller answers for bookings made through this school: its school
+    leaders do, and admins for every school."""
+    return identity.is_admin or (school_id is not None and school_id in identity.schools_for("school_leader"))
+
+
+def overseen(identity: Identity, stmt):
+    """`stmt` (a select of bookings) narrowed to those the caller oversees, or None
+    when that is none at all: callers then answer with nothing, not even a count."""
+    if identity.is_admin:
+        return stmt
+    schools = identity.schools_for("school_leader")
+    return stmt.where(Booking.school_id.in_(schools)) if schools else None
+
+
 def _may_see(identity: Identity, booking: Booking) -> bool:
-    return (identity.is_admin or identity.person_id == booking.person_id
-            or (booking.school_id is not None and booking.school_id in identity.schools_for("school_leader")))
+    return identity.person_id == booking.person_id or oversees(identity, booking.school_id)
 
 
 def my_bookings(db: Session, identity: Identity, session_ids: list[int] | None, upcoming: bool) -> list[Booking]:
@@ -433,19 +445,15 @@ def awaiting_approval(db: Session, identity: Identity) -> list[Booking]:
     soonest session first."""
     stmt = (select(Booking).join(CourseSession, CourseSession.id == Booking.session_id)
             .where(Booking.status == BookingStatus.PENDING_APPROVAL).order_by(CourseSession.starts_at, Booking.id))
-    if not identity.is_admin:
-        schools = identity.schools_for("school_leader")
-        if not schools:
-            return []
-        stmt = stmt.where(Booking.school_id.in_(schools))
-    return list(db.exec(stmt).all())
+    stmt = overseen(identity, stmt)
+    return [] if stmt is None else list(db.exec(stmt).all())
 
 
 def decide(db: Session, identity: Identity, booking_id: int, approve: bool, note: str | None) -> Booking:
     """The attendee's school leader approves (the held place is confirmed) or declines
     (the place goes to the next person waiting)."""
     booking = get_booking(db, identity, booking_id)
-    if not identity.is_admin and booking.school_id not in identity.schools_for("school_leader"):
+    if not oversees(identity, booking.school_id):
         raise Forbidden("Only the attendee's school leader can decide on this booking.")
     if booking.status != BookingStatus.PENDING_APPROVAL:
         raise Conflict("This booking is not waiting for a decision.")
@@ -473,17 +481,13 @@ def session_bookings(db: Session, identity: Identity, session_ids: list[int]) ->
     for school leaders, nothing at all for anyone else."""
     stmt = (select(Booking).join(CourseSession, CourseSession.id == Booking.session_id)
             .where(Booking.session_id.in_(session_ids)).order_by(*_order_for_lists()))
-    if not identity.is_admin:
-        schools = identity.schools_for("school_leader")
-        if not schools:
-            return []
-        stmt = stmt.where(Booking.school_id.in_(schools))
-    return list(db.exec(stmt).all())
+    stmt = overseen(identity, stmt)
+    return [] if stmt is None else list(db.exec(stmt).all())
 
 
 def school_bookings(db: Session, identity: Identity, school_id: int, upcoming: bool) -> list[Booking]:
     """A school's bookings, for its leaders (and admins)."""
-    if not identity.is_admin and school_id not in identity.schools_for("school_leader"):
+    if not oversees(identity, school_id):
         return []
     stmt = (select(Booking).join(CourseSession, CourseSession.id == Booking.session_id)
             .where(Booking.school_id == school_id).order_by(*_order_for_lists()).limit(1000))
