@@ -16,7 +16,8 @@ from graphql import GraphQLError
 from sqlmodel import col, select
 
 from gateway.backends import BackendError, BackendUnavailable
-from gateway.graph.errors import as_graphql_error, user_errors
+from gateway.graph.errors import as_graphql_error
+from gateway.graph.payloads import called, no_such, refusal, refused, remember
 from gateway.graph.types import Course, PageInfo, Person, UserError, _connection, _page_args
 from gateway.identity.models import Person as PersonRow
 
@@ -40,12 +41,6 @@ def _call(ctx, service: str, method: str, path: str, **kwargs):
         return ctx.call(service, method, path, **kwargs)
     except (BackendUnavailable, BackendError) as exc:
         raise as_graphql_error(exc) from exc
-
-
-def remember(ctx, kind: str, items: list[dict]) -> list[dict]:
-    """Note what a resolver returned, so that fields below it can batch over all of it."""
-    ctx.cache.setdefault(kind, {}).update({item["id"]: item for item in items})
-    return items
 
 
 def _chunks(ids: list[int], size: int = 100):
@@ -324,12 +319,6 @@ def course_feedback(ctx, course_id: int) -> dict | None:
     return _call(ctx, "bookings", "GET", f"/courses/{course_id}/feedback")
 
 
-def _refusal(exc: Exception) -> list[dict]:
-    if isinstance(exc, BackendError):
-        return user_errors(exc)
-    return [{"field": None, "message": str(exc)}]
-
-
 def _id(value) -> int | None:
     return int(value) if str(value).isdigit() and 0 < int(value) < 2**31 else None
 
@@ -422,32 +411,26 @@ class ScheduleSession(graphene.Mutation):
     def mutate(root, info, input):
         ctx = info.context
         if not ctx.identity.is_admin:
-            return {"session": None, "user_errors": [{"field": None,
-                                                      "message": "Only Lighthouse Learning admins can schedule sessions."}]}
+            return refused("session", "Only Lighthouse Learning admins can schedule sessions.")
         course_id = _id(input["course_id"])
         try:
             course = ctx.call("catalogue", "GET", f"/courses/{course_id}") if course_id else None
         except BackendError:
             course = None
         except BackendUnavailable as exc:
-            return {"session": None, "user_errors": _refusal(exc)}
+            return {"session": None, "user_errors": refusal(exc)}
         if course is None:
-            return {"session": None, "user_errors": [{"field": ["courseId"], "message": "There is no such course."}]}
+            return no_such("session", "courseId", "course")
         body = {k: v for k, v in dict(input).items() if k not in ("id", "course_id")}
         body = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in body.items()}
         body.update(course_id=course_id, course_visibility=course["visibility"],
                     course_published=course["status"] == "PUBLISHED", course_title=course["title"],
                     course_subject=course["subject"], course_phases=course["phases"])
-        try:
-            if input.get("id"):
-                if _id(input["id"]) is None:
-                    return {"session": None, "user_errors": [{"field": ["id"], "message": "There is no such session."}]}
-                session = ctx.call("bookings", "PUT", f"/sessions/{_id(input['id'])}", json=body)
-            else:
-                session = ctx.call("bookings", "POST", "/sessions", json=body)
-        except (BackendError, BackendUnavailable) as exc:
-            return {"session": None, "user_errors": _refusal(exc)}
-        return {"session": remember(ctx, "sessions", [session])[0], "user_errors": []}
+        if not input.get("id"):
+            return called(ctx, "session", "bookings", "POST", "/sessions", kind="sessions", json=body)
+        if _id(input["id"]) is None:
+            return no_such("session", "id", "session")
+        return called(ctx, "session", "bookings", "PUT", f"/sessions/{_id(input['id'])}", kind="sessions", json=body)
 
 
 class BookSession(graphene.Mutation):
@@ -464,24 +447,21 @@ class BookSession(graphene.Mutation):
     def mutate(root, info, session_id, attendee_id=None, idempotency_key=None):
         ctx = info.context
         if ctx.person is None:
-            return {"booking": None, "user_errors": [{"field": None, "message": "Sign in to book a place."}]}
+            return refused("booking", "Sign in to book a place.")
         if _id(session_id) is None:
-            return {"booking": None, "user_errors": [{"field": ["sessionId"], "message": "There is no such session."}]}
+            return no_such("booking", "sessionId", "session")
         body: dict = {"idempotency_key": idempotency_key} if idempotency_key else {}
         if attendee_id is not None and str(attendee_id) != str(ctx.person.id):
             attendee = ctx.db.get(PersonRow, _id(attendee_id)) if _id(attendee_id) else None
             if attendee is None:
-                return {"booking": None, "user_errors": [{"field": ["attendeeId"], "message": "There is no such person."}]}
+                return no_such("booking", "attendeeId", "person")
             body["attendee"] = {"person_id": attendee.id, "name": attendee.name, "email": attendee.email,
                                 "school_id": attendee.school_id}
         school_id = body["attendee"]["school_id"] if "attendee" in body else ctx.person.school_id
         if school_id is not None:
             body["approvers"] = _leaders_of(ctx, school_id)
-        try:
-            booking = ctx.call("bookings", "POST", f"/sessions/{_id(session_id)}/bookings", json=body)
-        except (BackendError, BackendUnavailable) as exc:
-            return {"booking": None, "user_errors": _refusal(exc)}
-        return {"booking": remember(ctx, "bookings", [booking])[0], "user_errors": []}
+        return called(ctx, "booking", "bookings", "POST", f"/sessions/{_id(session_id)}/bookings", kind="bookings",
+                      json=body)
 
 
 _LEADERS: TTLCache = TTLCache(maxsize=1024, ttl=60)
@@ -514,14 +494,10 @@ def _booking_action(action: str):
 
         @staticmethod
         def mutate(root, info, booking_id):
-            ctx = info.context
             if _id(booking_id) is None:
-                return {"booking": None, "user_errors": [{"field": ["bookingId"], "message": "There is no such booking."}]}
-            try:
-                booking = ctx.call("bookings", "POST", f"/bookings/{_id(booking_id)}/{action}")
-            except (BackendError, BackendUnavailable) as exc:
-                return {"booking": None, "user_errors": _refusal(exc)}
-            return {"booking": remember(ctx, "bookings", [booking])[0], "user_errors": []}
+                return no_such("booking", "bookingId", "booking")
+            return called(info.context, "booking", "bookings", "POST", f"/bookings/{_id(booking_id)}/{action}",
+                          kind="bookings")
 
     Action.__name__ = {"cancel": "CancelBooking", "accept": "AcceptWaitingListOffer"}[action]
     return Action
@@ -542,14 +518,10 @@ class CancelSession(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, session_id, reason):
-        ctx = info.context
         if _id(session_id) is None:
-            return {"session": None, "user_errors": [{"field": ["sessionId"], "message": "There is no such session."}]}
-        try:
-            session = ctx.call("bookings", "POST", f"/sessions/{_id(session_id)}/cancel", json={"reason": reason})
-        except (BackendError, BackendUnavailable) as exc:
-            return {"session": None, "user_errors": _refusal(exc)}
-        return {"session": remember(ctx, "sessions", [session])[0], "user_errors": []}
+            return no_such("session", "sessionId", "session")
+        return called(info.context, "session", "bookings", "POST", f"/sessions/{_id(session_id)}/cancel",
+                      kind="sessions", json={"reason": reason})
 
 
 class DecideBooking(graphene.Mutation):
@@ -564,15 +536,10 @@ class DecideBooking(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, booking_id, approve, note=None):
-        ctx = info.context
         if _id(booking_id) is None:
-            return {"booking": None, "user_errors": [{"field": ["bookingId"], "message": "There is no such booking."}]}
-        try:
-            booking = ctx.call("bookings", "POST", f"/bookings/{_id(booking_id)}/decide",
-                               json={"approve": approve, "note": note})
-        except (BackendError, BackendUnavailable) as exc:
-            return {"booking": None, "user_errors": _refusal(exc)}
-        return {"booking": remember(ctx, "bookings", [booking])[0], "user_errors": []}
+            return no_such("booking", "bookingId", "booking")
+        return called(info.context, "booking", "bookings", "POST", f"/bookings/{_id(booking_id)}/decide",
+                      kind="bookings", json={"approve": approve, "note": note})
 
 
 class RecordAttendance(graphene.Mutation):
@@ -586,19 +553,13 @@ class RecordAttendance(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, session_id, attended_booking_ids):
-        ctx = info.context
         if _id(session_id) is None:
-            return {"session": None, "user_errors": [{"field": ["sessionId"], "message": "There is no such session."}]}
+            return no_such("session", "sessionId", "session")
         ids = [_id(i) for i in attended_booking_ids]
         if None in ids:
-            return {"session": None, "user_errors": [{"field": ["attendedBookingIds"],
-                                                      "message": "Every attendee must be one of the session's bookings."}]}
-        try:
-            session = ctx.call("bookings", "POST", f"/sessions/{_id(session_id)}/attendance",
-                               json={"attended_booking_ids": ids})
-        except (BackendError, BackendUnavailable) as exc:
-            return {"session": None, "user_errors": _refusal(exc)}
-        return {"session": remember(ctx, "sessions", [session])[0], "user_errors": []}
+            return refused("session", "Every attendee must be one of the session's bookings.", "attendedBookingIds")
+        return called(info.context, "session", "bookings", "POST", f"/sessions/{_id(session_id)}/attendance",
+                      kind="sessions", json={"attended_booking_ids": ids})
 
 
 class LeaveFeedback(graphene.Mutation):
@@ -613,17 +574,12 @@ class LeaveFeedback(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, booking_id, rating, comment=None):
-        ctx = info.context
         if _id(booking_id) is None:
-            return {"booking": None, "user_errors": [{"field": ["bookingId"], "message": "There is no such booking."}]}
+            return no_such("booking", "bookingId", "booking")
         if not 1 <= rating <= 5:
-            return {"booking": None, "user_errors": [{"field": ["rating"], "message": "Rate it from 1 to 5."}]}
-        try:
-            booking = ctx.call("bookings", "POST", f"/bookings/{_id(booking_id)}/feedback",
-                               json={"rating": rating, "comment": comment})
-        except (BackendError, BackendUnavailable) as exc:
-            return {"booking": None, "user_errors": _refusal(exc)}
-        return {"booking": remember(ctx, "bookings", [booking])[0], "user_errors": []}
+            return refused("booking", "Rate it from 1 to 5.", "rating")
+        return called(info.context, "booking", "bookings", "POST", f"/bookings/{_id(booking_id)}/feedback",
+                      kind="bookings", json={"rating": rating, "comment": comment})
 
 
 class ResetCalendarFeed(graphene.Mutation):

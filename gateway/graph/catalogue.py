@@ -9,7 +9,8 @@ from sqlmodel import func, or_, select
 
 from gateway.backends import BackendError, BackendUnavailable
 from gateway.graph.bookings import forget_cached_leaders
-from gateway.graph.errors import as_graphql_error, user_errors
+from gateway.graph.errors import as_graphql_error
+from gateway.graph.payloads import called, no_such, refused
 from gateway.graph.types import (
     Audience,
     Course,
@@ -136,26 +137,19 @@ class SaveCourse(graphene.Mutation):
     def mutate(root, info, input):
         ctx = info.context
         if not ctx.identity.is_admin:
-            return {"course": None, "user_errors": [
-                {"field": None, "message": "Only Lighthouse Learning admins can edit the catalogue."}]}
+            return refused("course", "Only Lighthouse Learning admins can edit the catalogue.")
         body = {k: v for k, v in dict(input).items() if k != "id"}
         body["phases"] = [enum_value(p) for p in body["phases"]]
         body["audiences"] = [enum_value(a) for a in body["audiences"]]
         for key in ("delivery_mode", "visibility", "status"):
             body[key] = enum_value(body[key])
-        try:
-            if input.get("id"):
-                if not str(input["id"]).isdigit():
-                    return {"course": None, "user_errors": [{"field": ["id"], "message": "There is no such course."}]}
-                course = ctx.call("catalogue", "PUT", f"/courses/{input['id']}", json=body)
-            else:
-                course = ctx.call("catalogue", "POST", "/courses", json=body)
-        except BackendError as exc:
-            return {"course": None, "user_errors": user_errors(exc)}
-        except BackendUnavailable as exc:
-            return {"course": None, "user_errors": [{"field": None, "message": str(exc)}]}
-        _sync_listing(ctx, course)
-        return {"course": course, "user_errors": []}
+        if input.get("id") and not str(input["id"]).isdigit():
+            return no_such("course", "id", "course")
+        method, path = ("PUT", f"/courses/{input['id']}") if input.get("id") else ("POST", "/courses")
+        payload = called(ctx, "course", "catalogue", method, path, json=body)
+        if payload["course"] is not None:
+            _sync_listing(ctx, payload["course"])
+        return payload
 
 
 class PersonPayload(graphene.ObjectType):
@@ -180,7 +174,7 @@ class GrantRole(graphene.Mutation):
         try:
             ids = [int(x) if x is not None else None for x in (person_id, school_id, network_id)]
         except ValueError:
-            return {"person": None, "user_errors": [{"field": None, "message": "Ids must be numbers we gave out."}]}
+            return refused("person", "Ids must be numbers we gave out.")
         try:
             grant = identity_service.grant_role(ctx.db, ctx.identity, ids[0], enum_value(role), ids[1], ids[2])
             forget_cached_leaders()
@@ -199,7 +193,7 @@ class RevokeRole(graphene.Mutation):
     def mutate(root, info, grant_id):
         ctx = info.context
         if not str(grant_id).isdigit():
-            return {"person": None, "user_errors": [{"field": ["grantId"], "message": "There is no such role grant."}]}
+            return no_such("person", "grantId", "role grant")
         try:
             person = identity_service.revoke_role(ctx.db, ctx.identity, int(grant_id))
             forget_cached_leaders()

@@ -8,7 +8,8 @@ from graphql import GraphQLError
 from sqlmodel import col, select
 
 from gateway.backends import BackendError, BackendUnavailable
-from gateway.graph.bookings import _call, _chunks, _dt, _id, _public, _refusal
+from gateway.graph.bookings import _call, _chunks, _dt, _id, _public
+from gateway.graph.payloads import called, no_such, refusal, refused, remember
 from gateway.graph.types import Person, School, UserError, _school
 from gateway.identity.models import Person as PersonRow
 from gateway.identity.models import Role, RoleGrant
@@ -18,11 +19,6 @@ MembershipRole = graphene.Enum("MembershipRole", [(n, n) for n in ("LEAD", "MEMB
 MeetingStatus = graphene.Enum("MeetingStatus", [(n, n) for n in ("PROPOSED", "SCHEDULED", "HELD", "CANCELLED")])
 RsvpResponse = graphene.Enum("RsvpResponse", [(n, n) for n in ("YES", "NO", "MAYBE")])
 TermName = graphene.Enum("TermName", [(n, n) for n in ("AUTUMN", "SPRING", "SUMMER")])
-
-
-def remember_meetings(ctx, items: list[dict]) -> list[dict]:
-    ctx.cache.setdefault("meetings", {}).update({m["id"]: m for m in items})
-    return items
 
 
 def _people(ctx, ids: set[int]) -> dict[int, PersonRow]:
@@ -285,7 +281,7 @@ class Network(graphene.ObjectType):
 
     @staticmethod
     def resolve_meetings(network, info, academic_year=None):
-        return remember_meetings(info.context, meetings_by_network(info.context, network["id"], academic_year))
+        return remember(info.context, "meetings", meetings_by_network(info.context, network["id"], academic_year))
 
     @staticmethod
     def resolve_open_actions(network, info):
@@ -342,7 +338,7 @@ class NetworksQuery(graphene.ObjectType):
         if _id(id) is None:
             return None
         try:
-            return remember_meetings(ctx, [ctx.call("networks", "GET", f"/meetings/{_id(id)}")])[0]
+            return remember(ctx, "meetings", [ctx.call("networks", "GET", f"/meetings/{_id(id)}")])[0]
         except BackendError:
             return None
 
@@ -399,17 +395,17 @@ class AddNetworkMember(graphene.Mutation):
     def mutate(root, info, network_id, person_id, role):
         ctx = info.context
         if _id(network_id) is None:
-            return {"network": None, "user_errors": [{"field": ["networkId"], "message": "There is no such network."}]}
+            return no_such("network", "networkId", "network")
         person = ctx.db.get(PersonRow, _id(person_id)) if _id(person_id) else None
         if person is None:
-            return {"network": None, "user_errors": [{"field": ["personId"], "message": "There is no such person."}]}
+            return no_such("network", "personId", "person")
         body = {"person_id": person.id, "name": person.name, "email": person.email, "school_id": person.school_id,
                 "role": getattr(role, "value", role)}
         try:
             ctx.call("networks", "POST", f"/networks/{_id(network_id)}/members", json=body)
             return _payload(ctx, _id(network_id))
         except (BackendError, BackendUnavailable) as exc:
-            return {"network": None, "user_errors": _refusal(exc)}
+            return {"network": None, "user_errors": refusal(exc)}
 
 
 class RemoveNetworkMember(graphene.Mutation):
@@ -423,7 +419,7 @@ class RemoveNetworkMember(graphene.Mutation):
     def mutate(root, info, network_id, person_id):
         ctx = info.context
         if _id(network_id) is None or _id(person_id) is None:
-            return {"network": None, "user_errors": [{"field": None, "message": "There is no such member."}]}
+            return refused("network", "There is no such member.")
         try:
             gone = ctx.backends.fetch("networks", "DELETE", f"/networks/{_id(network_id)}/members/{_id(person_id)}",
                                       identity=ctx.identity, request_id=ctx.request_id, counter=ctx.backend_calls)
@@ -431,7 +427,7 @@ class RemoveNetworkMember(graphene.Mutation):
                 raise BackendError(gone.status_code, gone.json())
             return _payload(ctx, _id(network_id))
         except (BackendError, BackendUnavailable) as exc:
-            return {"network": None, "user_errors": _refusal(exc)}
+            return {"network": None, "user_errors": refusal(exc)}
 
 
 class AgendaItemInput(graphene.InputObjectType):
@@ -584,7 +580,7 @@ class ProposeMeetings(graphene.Mutation):
         except GraphQLError as exc:
             return {"proposals": [], "user_errors": [{"field": None, "message": exc.message}]}
         except (BackendError, BackendUnavailable) as exc:
-            return {"proposals": [], "user_errors": _refusal(exc)}
+            return {"proposals": [], "user_errors": refusal(exc)}
         return {"proposals": proposals, "user_errors": []}
 
 
@@ -599,15 +595,11 @@ class ActionPayload(graphene.ObjectType):
 
 
 def _meeting_call(ctx, method: str, path: str, **kwargs) -> dict:
-    try:
-        meeting = ctx.call("networks", method, path, **kwargs)
-    except (BackendError, BackendUnavailable) as exc:
-        return {"meeting": None, "user_errors": _refusal(exc)}
-    return {"meeting": remember_meetings(ctx, [meeting])[0], "user_errors": []}
+    return called(ctx, "meeting", "networks", method, path, kind="meetings", **kwargs)
 
 
 def _bad_id(field: str, what: str) -> dict:
-    return {"meeting": None, "user_errors": [{"field": [field], "message": f"There is no such {what}."}]}
+    return no_such("meeting", field, what)
 
 
 class ScheduleMeeting(graphene.Mutation):
@@ -684,7 +676,7 @@ class RecordMinutes(graphene.Mutation):
         actions = [{"description": a["description"], "owner_id": _id(a["owner_id"]),
                     "due_on": a["due_on"].isoformat() if a.get("due_on") else None} for a in input.get("actions") or []]
         if None in attendees or any(a["owner_id"] is None for a in actions):
-            return {"meeting": None, "user_errors": [{"field": None, "message": "Everyone named must be a member."}]}
+            return refused("meeting", "Everyone named must be a member.")
         return _meeting_call(info.context, "POST", f"/meetings/{meeting_id}/minutes",
                              json={"minutes": input["minutes"], "attendee_ids": attendees, "actions": actions})
 
@@ -697,14 +689,9 @@ class CompleteAction(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, action_id):
-        ctx = info.context
         if _id(action_id) is None:
-            return {"action": None, "user_errors": [{"field": ["actionId"], "message": "There is no such action."}]}
-        try:
-            action = ctx.call("networks", "POST", f"/actions/{_id(action_id)}/complete")
-        except (BackendError, BackendUnavailable) as exc:
-            return {"action": None, "user_errors": _refusal(exc)}
-        return {"action": action, "user_errors": []}
+            return no_such("action", "actionId", "action")
+        return called(info.context, "action", "networks", "POST", f"/actions/{_id(action_id)}/complete")
 
 
 class TermInput(graphene.InputObjectType):
@@ -738,8 +725,7 @@ class SaveAcademicYear(graphene.Mutation):
         import holidays
 
         if not re.fullmatch(r"\d{4}-\d{2}", label):
-            return {"academic_year": None, "user_errors": [{"field": ["label"],
-                                                            "message": "Give the academic year as, for example, 2026-27."}]}
+            return refused("academic_year", "Give the academic year as, for example, 2026-27.", "label")
         first = int(label[:4])
         bank = holidays.country_holidays("GB", subdiv="ENG", years=[first, first + 1])
         body = []
@@ -751,11 +737,8 @@ class SaveAcademicYear(graphene.Mutation):
             body.append({"name": getattr(t["name"], "value", t["name"]), "closures": closures,
                          **{k: t[k].isoformat() for k in ("starts_on", "ends_on", "half_term_starts_on",
                                                           "half_term_ends_on")}})
-        try:
-            saved = info.context.call("networks", "PUT", f"/academic-years/{label}", json={"terms": body})
-        except (BackendError, BackendUnavailable) as exc:
-            return {"academic_year": None, "user_errors": _refusal(exc)}
-        return {"academic_year": saved, "user_errors": []}
+        return called(info.context, "academic_year", "networks", "PUT", f"/academic-years/{label}",
+                      json={"terms": body})
 
 
 class NetworksMutation(graphene.ObjectType):

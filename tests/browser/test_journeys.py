@@ -305,7 +305,7 @@ def test_the_register_then_the_record_a_certificate_and_feedback(page: Page, bro
     expect(teacher.get_by_role("button", name="Send feedback")).to_have_count(0)
 
     # the admin sees the average on the course page
-    page.goto(f"/courses/writing-moderation-year-6")
+    page.goto("/courses/writing-moderation-year-6")
     expect(page.locator(".record-total")).to_contain_text("Average 5.0 out of 5 from 1 rating")
     expect(page.get_by_text("More moderated samples, please.")).to_be_visible()
     teacher.context.close()
@@ -361,7 +361,8 @@ def test_a_network_lead_adds_a_member_and_sees_the_schools_missing(page: Page, m
     from services.networks.tests.test_networks_api import add
 
     (maths,) = add("Maths network")
-    a, b = make_school(name="Saltmarsh Primary"), make_school(name="Harbour Infants")
+    a = make_school(name="Saltmarsh Primary")
+    make_school(name="Harbour Infants")  # a school with no member, to be listed as missing
     make_person("maths.lead@lighthouse.test", "Mo Lead", roles=[("staff", a), ("network_lead", None, maths)],
                 school_id=a)
     make_person("teacher@lighthouse.test", "Tara Teacher", roles=[("staff", a)], school_id=a)
