@@ -20,6 +20,22 @@ COURSE_FIELDS = """
 """
 
 
+def _mutate(mutation: str, variables: dict) -> tuple[dict, list[dict]]:
+    """Run one mutation for a form: its payload, and what went wrong (the payload's
+    userErrors, or the request's own errors) — nothing when it worked."""
+    result = execute_here(mutation, variables)
+    payload = next(iter((result.get("data") or {}).values()), None) or {}
+    return payload, payload.get("userErrors") or result.get("errors") or []
+
+
+def _by_field(problems: list[dict]) -> dict[str, str]:
+    """Problems keyed by the form field they are about ("_": the form as a whole)."""
+    errors: dict[str, str] = {}
+    for problem in problems:
+        errors.setdefault((problem.get("field") or ["_"])[0], problem["message"])
+    return errors
+
+
 @bp.app_template_filter("label")
 def label(value: str | None) -> str:
     """KS2 stays KS2; IN_PERSON becomes In person."""
@@ -225,16 +241,9 @@ def _save(existing: dict | None):
              "externalPricePence": values.get("externalPricePence")}
     if errors:
         return _editor(shown, errors, 422)
-    result = execute_here(SAVE_COURSE, {"input": values})
-    if result.get("errors"):
-        return _editor(shown, {"_": result["errors"][0]["message"]}, 422)
-    payload = result["data"]["saveCourse"]
-    if payload["userErrors"]:
-        field_errors = {}
-        for err in payload["userErrors"]:
-            key = (err.get("field") or ["_"])[0]
-            field_errors.setdefault(key, err["message"])
-        return _editor(shown, field_errors, 422)
+    payload, problems = _mutate(SAVE_COURSE, {"input": values})
+    if problems:
+        return _editor(shown, _by_field(problems), 422)
     return redirect(url_for("web.course_page", slug=payload["course"]["slug"], saved=1))
 
 
@@ -253,18 +262,15 @@ def people():
     if request.method == "POST":
         form = request.form
         if form.get("action") == "revoke":
-            result = execute_here("mutation($g: ID!) { revokeRole(grantId: $g) { userErrors { message } } }",
-                                  {"g": form.get("grantId", "")})
-            payload = (result.get("data") or {}).get("revokeRole") or {}
+            _, errors = _mutate("mutation($g: ID!) { revokeRole(grantId: $g) { userErrors { message } } }",
+                                {"g": form.get("grantId", "")})
         else:
             role = form.get("role") if form.get("role") in ROLES else "STAFF"
-            result = execute_here(
+            _, errors = _mutate(
                 """mutation($p: ID!, $r: Role!, $s: ID, $n: ID) { grantRole(personId: $p, role: $r, schoolId: $s,
                    networkId: $n) { userErrors { message } } }""",
                 {"p": form.get("personId", ""), "r": role, "s": form.get("schoolId") or None,
                  "n": form.get("networkId") or None})
-            payload = (result.get("data") or {}).get("grantRole") or {}
-        errors = payload.get("userErrors") or result.get("errors") or []
         if errors:
             error, status = errors[0]["message"], 422
         else:
@@ -405,30 +411,25 @@ def session_page(session_id: str):
         action = request.form.get("action")
         if action in ("book", "book-staff"):
             attendee = request.form.get("attendeeId", "")[:12] or None if action == "book-staff" else None
-            result = execute_here("""mutation($s: ID!, $a: ID, $k: String) { bookSession(sessionId: $s,
+            payload, errors = _mutate("""mutation($s: ID!, $a: ID, $k: String) { bookSession(sessionId: $s,
                 attendeeId: $a, idempotencyKey: $k) { booking { status waitingListPosition attendeeName }
                 userErrors { message } } }""",
-                                  {"s": session_id[:12], "a": attendee, "k": request.form.get("key", "")[:100] or None})
-            payload = (result.get("data") or {}).get("bookSession") or {}
+                                      {"s": session_id[:12], "a": attendee,
+                                       "k": request.form.get("key", "")[:100] or None})
         elif action == "cancel-session":
-            result = execute_here("""mutation($s: ID!, $r: String!) { cancelSession(sessionId: $s, reason: $r) {
+            payload, errors = _mutate("""mutation($s: ID!, $r: String!) { cancelSession(sessionId: $s, reason: $r) {
                 session { status } userErrors { message } } }""",
-                                  {"s": session_id[:12], "r": request.form.get("reason", "").strip()[:500]})
-            payload = (result.get("data") or {}).get("cancelSession") or {}
-            problems = payload.get("userErrors") or result.get("errors") or []
-            if not problems:
+                                      {"s": session_id[:12], "r": request.form.get("reason", "").strip()[:500]})
+            if not errors:
                 return redirect(url_for("web.session_page", session_id=session_id,
                                         message="The session is cancelled and every attendee has been told."))
-            payload = {"userErrors": problems}
         elif action in ("cancel", "accept"):
             name = "cancelBooking" if action == "cancel" else "acceptWaitingListOffer"
-            result = execute_here(f"""mutation($b: ID!) {{ {name}(bookingId: $b) {{
+            payload, errors = _mutate(f"""mutation($b: ID!) {{ {name}(bookingId: $b) {{
                 booking {{ status waitingListPosition }} userErrors {{ message }} }} }}""",
-                                  {"b": request.form.get("bookingId", "")[:12]})
-            payload = (result.get("data") or {}).get(name) or {}
+                                      {"b": request.form.get("bookingId", "")[:12]})
         else:
             abort(400)
-        errors = payload.get("userErrors") or result.get("errors") or []
         if errors:
             error, status = errors[0]["message"], 409
         else:
@@ -467,6 +468,10 @@ def session_page(session_id: str):
                            key=uuid.uuid4().hex, staff_key=uuid.uuid4().hex), status
 
 
+SCHEDULE_SESSION = """mutation($input: SessionInput!) { scheduleSession(input: $input) {
+    session { id } userErrors { field message } } }"""
+
+
 @bp.route("/admin/courses/<slug>/sessions/new", methods=["GET", "POST"])
 def new_session(slug: str):
     """Admins schedule a date for a course; times are typed in UK time."""
@@ -480,15 +485,11 @@ def new_session(slug: str):
     if request.method == "POST":
         values, errors = _session_from_form(form, course["id"])
         if not errors:
-            saved = execute_here("""mutation($input: SessionInput!) { scheduleSession(input: $input) {
-                session { id } userErrors { field message } } }""", {"input": values})
-            payload = (saved.get("data") or {}).get("scheduleSession") or {}
-            problems = payload.get("userErrors") or saved.get("errors") or []
+            payload, problems = _mutate(SCHEDULE_SESSION, {"input": values})
             if not problems:
                 return redirect(url_for("web.session_page", session_id=payload["session"]["id"],
                                         message="Session scheduled."))
-            for p in problems:
-                errors.setdefault((p.get("field") or ["_"])[0] if p.get("field") else "_", p["message"])
+            errors = _by_field(problems)
     return render_template("admin/session_form.html", course=course, form=form, errors=errors), 422 if errors else 200
 
 
@@ -510,14 +511,10 @@ def edit_session(session_id: int):
         values, errors = _session_from_form(form, course["id"])
         if not errors:
             values["id"] = str(session_id)
-            saved = execute_here("""mutation($input: SessionInput!) { scheduleSession(input: $input) {
-                session { id } userErrors { field message } } }""", {"input": values})
-            payload = (saved.get("data") or {}).get("scheduleSession") or {}
-            problems = payload.get("userErrors") or saved.get("errors") or []
+            _, problems = _mutate(SCHEDULE_SESSION, {"input": values})
             if not problems:
                 return redirect(url_for("web.session_page", session_id=session_id, message="Session updated."))
-            for p in problems:
-                errors.setdefault((p.get("field") or ["_"])[0] if p.get("field") else "_", p["message"])
+            errors = _by_field(problems)
     else:
         form = _form_from_session(session)
     return render_template("admin/session_form.html", course=course, form=form, errors=errors,
@@ -594,12 +591,10 @@ def my_cpd():
                 rating = int(request.form.get("rating", ""))
             except ValueError:
                 rating = 0
-            result = execute_here("""mutation($b: ID!, $r: Int!, $c: String) { leaveFeedback(bookingId: $b,
+            _, problems = _mutate("""mutation($b: ID!, $r: Int!, $c: String) { leaveFeedback(bookingId: $b,
                 rating: $r, comment: $c) { booking { id } userErrors { message } } }""",
                                   {"b": request.form.get("bookingId", "")[:12], "r": rating,
                                    "c": request.form.get("comment", "").strip()[:2000] or None})
-            payload = (result.get("data") or {}).get("leaveFeedback") or {}
-            problems = payload.get("userErrors") or result.get("errors") or []
             if problems:
                 error, status = problems[0]["message"], 422
             else:
@@ -631,11 +626,9 @@ def register(session_id: int):
         return refused
     message, error, status = None, None, 200
     if request.method == "POST":
-        result = execute_here("""mutation($s: ID!, $ids: [ID!]!) { recordAttendance(sessionId: $s,
+        _, problems = _mutate("""mutation($s: ID!, $ids: [ID!]!) { recordAttendance(sessionId: $s,
             attendedBookingIds: $ids) { session { id } userErrors { message } } }""",
                               {"s": str(session_id), "ids": request.form.getlist("attended")[:5000]})
-        payload = (result.get("data") or {}).get("recordAttendance") or {}
-        problems = payload.get("userErrors") or result.get("errors") or []
         if problems:
             error, status = problems[0]["message"], 409
         else:
@@ -675,12 +668,10 @@ def approvals():
     message, error, status = None, None, 200
     if request.method == "POST":
         approve = request.form.get("decision") == "approve"
-        result = execute_here("""mutation($b: ID!, $ok: Boolean!, $n: String) {
+        payload, problems = _mutate("""mutation($b: ID!, $ok: Boolean!, $n: String) {
             decideBooking(bookingId: $b, approve: $ok, note: $n) { booking { attendeeName status }
             userErrors { message } } }""", {"b": request.form.get("bookingId", "")[:12], "ok": approve,
                                               "n": request.form.get("note", "").strip()[:500] or None})
-        payload = (result.get("data") or {}).get("decideBooking") or {}
-        problems = payload.get("userErrors") or result.get("errors") or []
         if problems:
             error, status = problems[0]["message"], 409
         else:
@@ -820,24 +811,22 @@ def network_page(network_id: int):
         if g.get("person") is None:
             return redirect(url_for("auth.sign_in", next=request.path))
         if request.form.get("action") == "remove":
-            result = execute_here("""mutation($n: ID!, $p: ID!) { removeNetworkMember(networkId: $n, personId: $p) {
+            _, problems = _mutate("""mutation($n: ID!, $p: ID!) { removeNetworkMember(networkId: $n, personId: $p) {
                 network { id } userErrors { message } } }""",
                                   {"n": str(network_id), "p": request.form.get("personId", "")[:12]})
-            payload, done = (result.get("data") or {}).get("removeNetworkMember") or {}, "Member removed."
+            done = "Member removed."
         else:
             email = request.form.get("email", "").strip().lower()[:254]
             person = request_session().exec(select(PersonRow).where(func.lower(PersonRow.email) == email)).first()
             role = request.form.get("role") if request.form.get("role") in ("LEAD", "MEMBER", "GUEST") else "MEMBER"
             if person is None:
-                payload, result = {"userErrors": [{"message": f"Nobody with the email {email or '(blank)'} has "
-                                                              "signed in yet; check the address."}]}, {}
+                problems = [{"message": f"Nobody with the email {email or '(blank)'} has signed in yet; "
+                                        "check the address."}]
             else:
-                result = execute_here("""mutation($n: ID!, $p: ID!, $r: MembershipRole!) {
+                _, problems = _mutate("""mutation($n: ID!, $p: ID!, $r: MembershipRole!) {
                     addNetworkMember(networkId: $n, personId: $p, role: $r) { network { id } userErrors { message } } }""",
                                       {"n": str(network_id), "p": str(person.id), "r": role})
-                payload = (result.get("data") or {}).get("addNetworkMember") or {}
             done = f"{person.name} added." if person else ""
-        problems = payload.get("userErrors") or result.get("errors") or []
         if problems:
             error, status = problems[0]["message"], 409
         else:
@@ -888,16 +877,12 @@ def new_meeting(network_id: int):
     if request.method == "POST":
         values, errors = _meeting_from_form(form, network_id)
         if not errors:
-            saved = execute_here("""mutation($input: MeetingInput!) { scheduleMeeting(input: $input) {
+            payload, problems = _mutate("""mutation($input: MeetingInput!) { scheduleMeeting(input: $input) {
                 meeting { id } userErrors { field message } } }""", {"input": values})
-            payload = (saved.get("data") or {}).get("scheduleMeeting") or {}
-            problems = payload.get("userErrors") or saved.get("errors") or []
             if not problems:
                 return redirect(url_for("web.meeting_page", meeting_id=payload["meeting"]["id"],
                                         message="Meeting scheduled; every member has been invited."))
-            for p in problems:
-                field = (p.get("field") or ["_"])[-1]
-                errors.setdefault({"starts_at": "startsAt", "ends_at": "endsAt"}.get(field, field), p["message"])
+            errors = _by_field(problems)
     return render_template("meeting_form.html", network=network, form=form, errors=errors), 422 if errors else 200
 
 
@@ -930,12 +915,10 @@ def plan_year(network_id: int):
             pattern = None
             error, status = "Give the length and the meetings a term as whole numbers.", 422
         if pattern:
-            result = execute_here("""mutation($n: ID!, $y: String!, $p: MeetingPatternInput!) {
+            payload, problems = _mutate("""mutation($n: ID!, $y: String!, $p: MeetingPatternInput!) {
                 proposeMeetings(networkId: $n, academicYear: $y, pattern: $p) { proposals { term startsAt endsAt
                 clashes { person { name } with } } userErrors { field message } } }""",
-                                  {"n": str(network_id), "y": request.form.get("year", "")[:7], "p": pattern})
-            payload = (result.get("data") or {}).get("proposeMeetings") or {}
-            problems = payload.get("userErrors") or result.get("errors") or []
+                                        {"n": str(network_id), "y": request.form.get("year", "")[:7], "p": pattern})
             if problems:
                 error, status = problems[0]["message"], 422
             else:
@@ -987,18 +970,18 @@ def meeting_page(meeting_id: int):
     if request.method == "POST":
         action = request.form.get("action")
         if action == "rsvp":
-            result = execute_here("""mutation($m: ID!, $r: RsvpResponse!) { rsvp(meetingId: $m, response: $r) {
+            _, problems = _mutate("""mutation($m: ID!, $r: RsvpResponse!) { rsvp(meetingId: $m, response: $r) {
                 meeting { myRsvp } userErrors { message } } }""",
                                   {"m": str(meeting_id), "r": request.form.get("response", "")[:5]})
-            payload, done = (result.get("data") or {}).get("rsvp") or {}, "Thank you — your answer is recorded."
+            done = "Thank you — your answer is recorded."
         elif action == "cancel":
-            result = execute_here("""mutation($m: ID!) { cancelMeeting(meetingId: $m) { meeting { status }
+            _, problems = _mutate("""mutation($m: ID!) { cancelMeeting(meetingId: $m) { meeting { status }
                 userErrors { message } } }""", {"m": str(meeting_id)})
-            payload, done = (result.get("data") or {}).get("cancelMeeting") or {}, "Meeting cancelled; members told."
+            done = "Meeting cancelled; members told."
         elif action == "complete":
-            result = execute_here("""mutation($a: ID!) { completeAction(actionId: $a) { action { done }
+            _, problems = _mutate("""mutation($a: ID!) { completeAction(actionId: $a) { action { done }
                 userErrors { message } } }""", {"a": request.form.get("actionId", "")[:12]})
-            payload, done = (result.get("data") or {}).get("completeAction") or {}, "Action marked done."
+            done = "Action marked done."
         elif action == "minutes":
             actions = []
             for i in range(3):
@@ -1006,14 +989,13 @@ def meeting_page(meeting_id: int):
                 if text:
                     actions.append({"description": text, "ownerId": request.form.get(f"owner{i}", "")[:12],
                                     "dueOn": request.form.get(f"due{i}") or None})
-            result = execute_here("""mutation($input: MinutesInput!) { recordMinutes(input: $input) {
+            _, problems = _mutate("""mutation($input: MinutesInput!) { recordMinutes(input: $input) {
                 meeting { status } userErrors { message } } }""", {"input": {
                     "meetingId": str(meeting_id), "minutes": request.form.get("minutes", "")[:50_000],
                     "attendeeIds": request.form.getlist("attended")[:500], "actions": actions}})
-            payload, done = (result.get("data") or {}).get("recordMinutes") or {}, "Minutes saved."
+            done = "Minutes saved."
         else:
             abort(400)
-        problems = payload.get("userErrors") or result.get("errors") or []
         if problems:
             error, status = problems[0]["message"], 409
         else:
@@ -1089,12 +1071,11 @@ def academic_year_page(label: str):
                 continue
             terms.append({"name": name, **dates, "insetDays": [d.isoformat() for d in inset]})
         if not errors:
-            payload = (execute_here("""mutation($l: String!, $t: [TermInput!]!) { saveAcademicYear(label: $l,
+            payload, problems = _mutate("""mutation($l: String!, $t: [TermInput!]!) { saveAcademicYear(label: $l,
                 terms: $t) { academicYear { label } userErrors { message } } }""",
-                                    {"l": label, "t": [{**t, **{k: v.isoformat() for k, v in t.items()
-                                                                if isinstance(v, date)}} for t in terms]})
-                       .get("data") or {}).get("saveAcademicYear") or {}
-            errors = [e["message"] for e in payload.get("userErrors") or []]
+                                        {"l": label, "t": [{**t, **{k: v.isoformat() for k, v in t.items()
+                                                                    if isinstance(v, date)}} for t in terms]})
+            errors = [e["message"] for e in problems]
             if not errors and payload.get("academicYear"):
                 return redirect(url_for("web.academic_year_page", label=label, message="Calendar saved."))
         status = 422
