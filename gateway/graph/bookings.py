@@ -6,9 +6,8 @@ per-request caches: one call per kind of thing, however long the list.
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 import threading
+from datetime import datetime, timedelta
 
 import graphene
 from cachetools import TTLCache, cached
@@ -460,6 +459,7 @@ class BookSession(graphene.Mutation):
         school_id = body["attendee"]["school_id"] if "attendee" in body else ctx.person.school_id
         if school_id is not None:
             body["approvers"] = _leaders_of(ctx, school_id)
+        body["school_days"] = _school_days_ahead(ctx)
         return called(ctx, "booking", "bookings", "POST", f"/sessions/{_id(session_id)}/bookings", kind="bookings",
                       json=body)
 
@@ -480,6 +480,40 @@ def _leaders_of(ctx, school_id: int) -> list[str]:
     return list(rows)
 
 
+_SCHOOL_DAYS: TTLCache = TTLCache(maxsize=2, ttl=300)
+
+
+def _school_days_ahead(ctx) -> list[str]:
+    """The trust's school days in the next ten weeks, from the networks service's
+    academic calendar, for the bookings service to time approval reminders by (a
+    Christmas holiday is not three days of a head ignoring a request).  Asked at most
+    every five minutes; while networks cannot answer, none are sent and bookings
+    counts weekdays."""
+    from shared.clock import LONDON, utcnow
+
+    today = utcnow().astimezone(LONDON).date()
+    with _SCHOOL_DAYS_LOCK:
+        if today in _SCHOOL_DAYS:
+            return _SCHOOL_DAYS[today]
+    try:
+        days = ctx.call("networks", "GET", "/school-days",
+                        params={"from": today.isoformat(), "to": (today + timedelta(days=70)).isoformat()})["days"]
+    except (BackendError, BackendUnavailable):
+        days = []
+    with _SCHOOL_DAYS_LOCK:
+        _SCHOOL_DAYS[today] = days
+    return days
+
+
+_SCHOOL_DAYS_LOCK = threading.Lock()
+
+
+def forget_cached_calendar() -> None:
+    """After the academic calendar changes here, or between tests."""
+    with _SCHOOL_DAYS_LOCK:
+        _SCHOOL_DAYS.clear()
+
+
 def forget_cached_leaders() -> None:
     """After a role change here, or between tests."""
     _LEADERS.clear()
@@ -496,8 +530,10 @@ def _booking_action(action: str):
         def mutate(root, info, booking_id):
             if _id(booking_id) is None:
                 return no_such("booking", "bookingId", "booking")
+            # accepting an offer may start a wait for approval, timed like a booking's
+            body = {"school_days": _school_days_ahead(info.context)} if action == "accept" else None
             return called(info.context, "booking", "bookings", "POST", f"/bookings/{_id(booking_id)}/{action}",
-                          kind="bookings")
+                          kind="bookings", json=body)
 
     Action.__name__ = {"cancel": "CancelBooking", "accept": "AcceptWaitingListOffer"}[action]
     return Action

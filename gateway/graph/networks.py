@@ -8,7 +8,7 @@ from graphql import GraphQLError
 from sqlmodel import col, select
 
 from gateway.backends import BackendError, BackendUnavailable
-from gateway.graph.bookings import _call, _chunks, _dt, _id, _public
+from gateway.graph.bookings import _call, _chunks, _dt, _id, _public, forget_cached_calendar
 from gateway.graph.payloads import called, no_such, refusal, refused, remember
 from gateway.graph.types import Person, School, UserError, _school
 from gateway.identity.models import Person as PersonRow
@@ -737,8 +737,10 @@ class SaveAcademicYear(graphene.Mutation):
             body.append({"name": getattr(t["name"], "value", t["name"]), "closures": closures,
                          **{k: t[k].isoformat() for k in ("starts_on", "ends_on", "half_term_starts_on",
                                                           "half_term_ends_on")}})
-        return called(info.context, "academic_year", "networks", "PUT", f"/academic-years/{label}",
-                      json={"terms": body})
+        payload = called(info.context, "academic_year", "networks", "PUT", f"/academic-years/{label}",
+                         json={"terms": body})
+        forget_cached_calendar()  # this worker's next booking sees the new dates (others within minutes)
+        return payload
 
 
 class NetworksMutation(graphene.ObjectType):

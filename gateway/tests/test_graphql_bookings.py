@@ -178,6 +178,35 @@ def test_a_leader_approves_their_staffs_bookings(gateway_app, people, make_cours
     assert gql(head, queue)["data"]["bookingsAwaitingApproval"] == []
 
 
+def test_a_head_is_reminded_after_three_school_days_by_the_trust_calendar(gateway_app, people, make_course):
+    """Booked on Thursday 17 December, the day before the Christmas holiday: the head
+    is reminded on Wednesday 6 January (Monday the 4th is an INSET day), the third
+    school day by the networks calendar — not on the Tuesday before Christmas."""
+    import time_machine
+
+    from gateway.tests.test_graphql_proposals import seed_calendar
+    from services.bookings import scheduler
+
+    seed_calendar()
+    course = make_course(title="NPQ SEND day 1")
+    starts = datetime(2027, 1, 20, 9, 0, tzinfo=timezone.utc)
+    with time_machine.travel(datetime(2026, 12, 17, 10, 0, tzinfo=timezone.utc)):
+        admin, teacher = gateway_app.test_client(), gateway_app.test_client()
+        sign_in(admin, "admin@trust.test")
+        sid = gql(admin, SCHEDULE, {"input": session_input(
+            course["id"], startsAt=starts.isoformat(), endsAt=(starts + timedelta(hours=6)).isoformat(),
+            requiresApproval=True)})["data"]["scheduleSession"]["session"]["id"]
+        sign_in(teacher, "t1@a.test")
+        assert gql(teacher, BOOK, {"s": sid})["data"]["bookSession"]["booking"]["status"] == "PENDING_APPROVAL"
+    for day in (22, 23, 24):
+        with time_machine.travel(datetime(2026, 12, day, 11, 0, tzinfo=timezone.utc)):
+            assert scheduler.send_reminders() == 0
+    with time_machine.travel(datetime(2027, 1, 5, 11, 0, tzinfo=timezone.utc)):
+        assert scheduler.send_reminders() == 0
+    with time_machine.travel(datetime(2027, 1, 6, 11, 0, tzinfo=timezone.utc)):
+        assert scheduler.send_reminders() == 1
+
+
 def test_the_local_mailbox_is_for_development_only(stack, client, tmp_path):
     from shared.mail import MailboxTransport, build
 

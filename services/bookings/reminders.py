@@ -3,8 +3,10 @@ booking undecided.  Each booking is stamped as its message is written (in the sa
 transaction), so running a job twice — or two schedulers by mistake — sends once."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta, timezone
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from services.bookings import messages
@@ -16,15 +18,32 @@ APPROVAL_SCHOOL_DAYS = 3
 
 
 def school_days_before(moment: datetime, days: int) -> datetime:
-    """`days` school days (Monday to Friday, London) before `moment`.  Term dates and
-    bank holidays belong to the networks service's academic calendar; until bookings
-    reads it, weekends are the only days skipped."""
+    """`days` weekdays (London) before `moment`: the count for bookings that began
+    waiting before their reminder time was recorded (see school_days_after)."""
     local = moment.astimezone(LONDON)
     while days:
         local -= DAY
         if local.weekday() < 5:
             days -= 1
     return local
+
+
+def school_days_after(moment: datetime, days: int, school_days: Iterable[date] = ()) -> datetime:
+    """The same time of day, `days` school days after `moment` (London).
+
+    `school_days` are the trust's school days from the academic calendar (the networks
+    service's, brought by the gateway): holidays, half terms and INSET days are not
+    counted.  Past the last of them — a year the calendar does not have yet, or no
+    calendar at all — every weekday counts."""
+    known = set(school_days)
+    last = max(known, default=None)
+    local = moment.astimezone(LONDON)
+    while days:
+        local += DAY
+        day = local.date()
+        if (day in known) if last is not None and day <= last else (day.weekday() < 5):
+            days -= 1
+    return local.astimezone(timezone.utc)
 
 
 def _due(db: Session, *where):
@@ -58,9 +77,11 @@ def remind_approvers(db: Session, now: datetime | None = None) -> int:
     """Once, to the school leaders of a booking left PENDING_APPROVAL for three school
     days."""
     now = now or utcnow()
-    cutoff = school_days_before(now, APPROVAL_SCHOOL_DAYS)
+    due_now = sa.or_(Booking.approval_remind_at <= now,
+                     sa.and_(Booking.approval_remind_at.is_(None),
+                             Booking.created_at <= school_days_before(now, APPROVAL_SCHOOL_DAYS)))
     due = _due(db, Booking.status == BookingStatus.PENDING_APPROVAL, Booking.approval_reminded_at.is_(None),
-               Booking.approver_emails.is_not(None), Booking.created_at <= cutoff, CourseSession.starts_at > now)
+               Booking.approver_emails.is_not(None), due_now, CourseSession.starts_at > now)
     for booking, session in due:
         booking.approval_reminded_at = now
         messages.approval_reminder(db, session, booking)

@@ -67,7 +67,12 @@ def stack():
 
 @pytest.fixture(autouse=True)
 def _empty_databases():
+    from gateway.graph.bookings import forget_cached_calendar, forget_cached_leaders
+
     components.empty_all()
+    # each test has its own schools and calendar under the same ids and dates
+    forget_cached_leaders()
+    forget_cached_calendar()
     yield
 
 
@@ -77,9 +82,7 @@ def _empty_databases():
 @pytest.fixture(scope="session")
 def gateway_app(stack):
     from gateway.app import create_app
-    from gateway.graph.bookings import forget_cached_leaders
 
-    forget_cached_leaders()  # each test has its own schools under the same ids
     app = create_app(stack.settings)
     app.config["SERVER_NAME"] = None
     return app

@@ -10,6 +10,7 @@ from services.bookings.sessions.models import Booking, CourseSession
 from services.bookings.sessions.schemas import (
     Commitments,
     CommitmentsIn,
+    AcceptIn,
     AttendanceIn,
     CourseFeedback,
     CpdRecordOut,
@@ -132,7 +133,8 @@ def book(path: SessionIdPath, body: BookingIn):
     else:
         a = body.attendee
         attendee = service.Attendee(a.person_id, a.name, str(a.email), a.school_id)
-    booking, created = service.book(db, identity, path.session_id, attendee, body.idempotency_key, body.approvers)
+    booking, created = service.book(db, identity, path.session_id, attendee, body.idempotency_key, body.approvers,
+                                    body.school_days)
     answer = booking_out(db, booking)
     # Commit before the response is serialised: the session's row lock is held until
     # commit, and every other booking of the session waits for it.
@@ -169,11 +171,11 @@ def get_booking(path: BookingIdPath):
 
 
 @bp.post("/bookings/<int:booking_id>/accept", responses={200: BookingOut})
-def accept_offer(path: BookingIdPath):
+def accept_offer(path: BookingIdPath, body: AcceptIn):
     """Take up a waiting-list offer."""
     db = request_session()
     begin_write(db)
-    return booking_out(db, service.accept_offer(db, current_identity(), path.booking_id))
+    return booking_out(db, service.accept_offer(db, current_identity(), path.booking_id, body.school_days))
 
 
 @bp.post("/bookings/<int:booking_id>/cancel", responses={200: BookingOut})

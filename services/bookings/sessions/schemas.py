@@ -1,7 +1,7 @@
 """What the bookings API accepts and answers."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -130,6 +130,19 @@ class BookingIn(BaseModel):
     idempotency_key: Text(1, 100) | None = None
     approvers: list[Email] = Field(default_factory=list, max_length=10,
                                    description="The attendee's school leaders, told when a booking needs approval.")
+    school_days: list[date] = Field(default_factory=list, max_length=200, description=(
+        "The trust's school days from today, as the academic calendar has them: a booking that needs approval "
+        "reminds the school leaders after three of these (weekdays past the last one given)."))
+
+
+class AcceptIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    school_days: list[date] = Field(default_factory=list, max_length=200, description="As for a booking.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_body(cls, data):
+        return {} if data is None else data  # accepting needs nothing said: no body is fine
 
 
 class AttendanceIn(BaseModel):

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -10,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, func, select
 
 from services.bookings import messages
+from services.bookings.reminders import APPROVAL_SCHOOL_DAYS, school_days_after
 from services.bookings.sessions.models import (
     HOLDS_PLACE,
     LIVE,
@@ -221,8 +223,10 @@ _WAITING_AHEAD = (sa.select(sa.func.count()).select_from(_BOOKINGS)
 
 
 def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
-         idempotency_key: str | None = None, approvers: list[str] = ()) -> tuple[Booking, bool]:
+         idempotency_key: str | None = None, approvers: list[str] = (),
+         school_days: Sequence[date] = ()) -> tuple[Booking, bool]:
     """Book a trust place, or a place on the waiting list when the session is full.
+    `school_days` (the academic calendar's, from today) time the approval reminder.
 
     Guarantees: never more trust places held than the session has (one conditional
     UPDATE decides); one live booking per person per session (a second attempt, or a
@@ -268,7 +272,8 @@ def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
         "session_id": session_id, "person_id": attendee.person_id, "attendee_name": attendee.name,
         "attendee_email": attendee.email, "school_id": attendee.school_id, "booked_by_id": identity.person_id or 0,
         "idempotency_key": idempotency_key, "status": status, "approver_emails": ",".join(approvers) or None,
-        "created_at": stamp, "updated_at": stamp}).first()
+        "approval_remind_at": _approval_remind_at(stamp, school_days) if status == BookingStatus.PENDING_APPROVAL
+        else None, "created_at": stamp, "updated_at": stamp}).first()
     if row is None:
         if took_place:
             _give_back_place(db, session_id)
@@ -284,6 +289,10 @@ def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
     booking = Booking(**row._mapping)
     messages.booking_changed(db, session, booking, waiting_list_position(db, booking))
     return booking, True
+
+
+def _approval_remind_at(waiting_since: datetime, school_days: Sequence[date]) -> datetime:
+    return school_days_after(waiting_since, APPROVAL_SCHOOL_DAYS, school_days)
 
 
 def _give_back_place(db: Session, session_id: int) -> None:
@@ -413,8 +422,9 @@ def offer_free_places(db: Session, session_id: int, window: timedelta | None = N
         offered.append(first)
 
 
-def accept_offer(db: Session, identity: Identity, booking_id: int) -> Booking:
-    """Take up a waiting-list offer before it lapses."""
+def accept_offer(db: Session, identity: Identity, booking_id: int, school_days: Sequence[date] = ()) -> Booking:
+    """Take up a waiting-list offer before it lapses (on a session that needs approval,
+    the wait for the school leader starts now)."""
     booking = get_booking(db, identity, booking_id)
     if booking.status != BookingStatus.OFFERED:
         raise Conflict("There is no open offer on this booking.")
@@ -424,6 +434,8 @@ def accept_offer(db: Session, identity: Identity, booking_id: int) -> Booking:
     booking.status = BookingStatus.PENDING_APPROVAL if session.requires_approval else BookingStatus.CONFIRMED
     booking.offer_expires_at = None
     booking.updated_at = utcnow()
+    if booking.status == BookingStatus.PENDING_APPROVAL:
+        booking.approval_remind_at = _approval_remind_at(booking.updated_at, school_days)
     db.flush()
     messages.booking_changed(db, session, booking)
     return booking

@@ -234,6 +234,72 @@ def test_a_leader_is_reminded_once_after_three_school_days(service_call):
     assert outbox_subjects("head@trust.test")[1].startswith("Reminder — approval still needed: Person 1")
 
 
+def test_school_days_skip_holidays_and_inset_days_then_fall_back_to_weekdays():
+    from datetime import date
+
+    from services.bookings.reminders import school_days_after
+
+    # Autumn term ends Friday 18 December; Monday 4 January is an INSET day.
+    calendar = [date(2026, 12, 17), date(2026, 12, 18)] + [date(2027, 1, d) for d in (5, 6, 7, 8, 11)]
+    thursday = datetime(2026, 12, 17, 10, 0, tzinfo=timezone.utc)
+    assert school_days_after(thursday, 3, calendar) == datetime(2027, 1, 6, 10, 0, tzinfo=timezone.utc)
+    assert school_days_after(thursday, 3) == datetime(2026, 12, 22, 10, 0, tzinfo=timezone.utc)  # no calendar
+    # past the calendar's last day, weekdays count: 11 January, then 12 and 13
+    friday = datetime(2027, 1, 8, 10, 0, tzinfo=timezone.utc)
+    assert school_days_after(friday, 3, calendar) == datetime(2027, 1, 13, 10, 0, tzinfo=timezone.utc)
+    # the clocks go back on 25 October 2026: 10:00 in London stays 10:00 in London
+    before = datetime(2026, 10, 22, 9, 0, tzinfo=timezone.utc)  # Thursday, 10:00 BST
+    assert school_days_after(before, 3) == datetime(2026, 10, 27, 10, 0, tzinfo=timezone.utc)  # 10:00 GMT
+
+
+def test_the_approval_reminder_counts_the_school_days_it_is_given(service_call):
+    from datetime import date
+
+    from services.bookings import scheduler
+
+    thursday = datetime(2026, 12, 17, 10, 0, tzinfo=timezone.utc)
+    starts = datetime(2027, 1, 20, 9, 0, tzinfo=timezone.utc)
+    open_days = [date(2026, 12, 17), date(2026, 12, 18)] + [date(2027, 1, d) for d in range(5, 9)]
+    with time_machine.travel(thursday):
+        s = service_call("bookings", "POST", "/sessions", json=session_body(
+            requires_approval=True, starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=6)).isoformat(),
+            course_title="NPQ SEND day 1")).json()
+        booking = book(service_call, s["id"], person(1), approvers=["head@trust.test"],
+                       school_days=[d.isoformat() for d in open_days])
+        assert booking.json()["status"] == "PENDING_APPROVAL"
+    for quiet in (datetime(2026, 12, 22, 11, 0, tzinfo=timezone.utc),  # three weekdays: the holidays
+                  datetime(2027, 1, 5, 11, 0, tzinfo=timezone.utc)):  # the first day back is the second
+        with time_machine.travel(quiet):
+            assert scheduler.send_reminders() == 0
+    with time_machine.travel(datetime(2027, 1, 6, 11, 0, tzinfo=timezone.utc)):
+        assert scheduler.send_reminders() == 1
+    assert outbox_subjects("head@trust.test")[-1].startswith("Reminder — approval still needed: Person 1")
+    refused = book(service_call, s["id"], person(2), school_days=["18 December"])
+    assert refused.status_code == 422 and "school_days" in refused.text
+
+
+def test_a_wait_for_approval_starts_when_an_offer_is_accepted(service_call):
+    from services.bookings import scheduler
+
+    monday = datetime(2027, 1, 11, 10, 0, tzinfo=timezone.utc)
+    starts = monday + timedelta(days=30)
+    with time_machine.travel(monday):
+        s = service_call("bookings", "POST", "/sessions", json=session_body(
+            requires_approval=True, capacity=1, starts_at=starts.isoformat(),
+            ends_at=(starts + timedelta(hours=6)).isoformat(), course_title="NPQ SEND day 1")).json()
+        first = book(service_call, s["id"], person(1), approvers=["head@trust.test"]).json()
+        waiting = book(service_call, s["id"], person(2), approvers=["head@trust.test"]).json()
+        assert waiting["status"] == "WAITLISTED"
+    with time_machine.travel(monday + timedelta(days=7)):  # a week later the first place is given up
+        assert service_call("bookings", "POST", f"/bookings/{first['id']}/cancel", person(1)).status_code == 200
+        accepted = service_call("bookings", "POST", f"/bookings/{waiting['id']}/accept", person(2))
+        assert accepted.json()["status"] == "PENDING_APPROVAL"
+    with time_machine.travel(monday + timedelta(days=8)):  # a week after booking, a day after accepting
+        assert scheduler.send_reminders() == 0
+    with time_machine.travel(monday + timedelta(days=10, hours=1)):  # the third school day after accepting
+        assert scheduler.send_reminders() == 1
+
+
 def test_commitments_are_for_network_leads_and_admins_only(service_call):
     s, people, ids = full_session(service_call, course_title="Team Teach")
     span = {"person_ids": [1, 2, 4], "from": (SOON - timedelta(days=1)).isoformat(),
