@@ -486,32 +486,26 @@ _SCHOOL_DAYS: TTLCache = TTLCache(maxsize=2, ttl=300)
 def _school_days_ahead(ctx) -> list[str]:
     """The trust's school days in the next ten weeks, from the networks service's
     academic calendar, for the bookings service to time approval reminders by (a
-    Christmas holiday is not three days of a head ignoring a request).  Asked at most
-    every five minutes; while networks cannot answer, none are sent and bookings
-    counts weekdays."""
+    Christmas holiday is not three days of a head ignoring a request)."""
     from shared.clock import LONDON, utcnow
 
-    today = utcnow().astimezone(LONDON).date()
-    with _SCHOOL_DAYS_LOCK:
-        if today in _SCHOOL_DAYS:
-            return _SCHOOL_DAYS[today]
+    return _school_days_from(ctx, utcnow().astimezone(LONDON).date())
+
+
+@cached(_SCHOOL_DAYS, key=lambda ctx, today: today, lock=threading.Lock())
+def _school_days_from(ctx, today) -> list[str]:
+    """Asked at most every five minutes; while networks cannot answer, none are sent
+    and bookings counts weekdays."""
     try:
-        days = ctx.call("networks", "GET", "/school-days",
+        return ctx.call("networks", "GET", "/school-days",
                         params={"from": today.isoformat(), "to": (today + timedelta(days=70)).isoformat()})["days"]
     except (BackendError, BackendUnavailable):
-        days = []
-    with _SCHOOL_DAYS_LOCK:
-        _SCHOOL_DAYS[today] = days
-    return days
-
-
-_SCHOOL_DAYS_LOCK = threading.Lock()
+        return []
 
 
 def forget_cached_calendar() -> None:
     """After the academic calendar changes here, or between tests."""
-    with _SCHOOL_DAYS_LOCK:
-        _SCHOOL_DAYS.clear()
+    _SCHOOL_DAYS.clear()
 
 
 def forget_cached_leaders() -> None:
