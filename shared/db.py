@@ -7,6 +7,7 @@ and rolled back otherwise; domain operations only add and flush.
 """
 from __future__ import annotations
 
+import re
 import time
 from contextlib import contextmanager
 from datetime import timezone
@@ -91,7 +92,7 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
             # pysqlite's own transaction handling would defer BEGIN; we issue it ourselves
-            # so that BEGIN IMMEDIATE can serialise writers where a guard needs it.
+            # so that writers take the lock up front (_take_the_write_lock_before_writing).
             dbapi_connection.isolation_level = None
             cur = dbapi_connection.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
@@ -99,17 +100,60 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):
-            # A transaction that will write says so up front (see `begin_write`): SQLite
-            # then queues it behind other writers instead of failing it with "database
-            # is locked" when it tries to upgrade a read lock.
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("ll_write") else "BEGIN")
-
+        _take_the_write_lock_before_writing(engine)
         return engine
     engine = create_engine(url, pool_size=10, max_overflow=20)
     _ping_connections_left_idle(engine)
     return engine
+
+
+# Where a SQLite transaction stands, kept in the pooled connection's info.
+_SQLITE_TXN = "ll_sqlite_txn"
+_DEFERRED, _LOCKED = "deferred", "locked"
+# Statements that only read.  Anything else (INSERT, UPDATE, DELETE, SAVEPOINT, DDL…)
+# counts as a write: a read mistaken for a write only takes the lock early.
+_READ_ONLY = re.compile(r"\s*(SELECT|PRAGMA|EXPLAIN)\b", re.IGNORECASE)
+_WITH_READ_ONLY = re.compile(r"\s*WITH\b(?!.*\b(INSERT|UPDATE|DELETE|REPLACE)\b)", re.IGNORECASE | re.DOTALL)
+
+
+def _take_the_write_lock_before_writing(engine: Engine) -> None:
+    """Every SQLite transaction that writes holds the write lock before its first write.
+
+    A deferred transaction that has read and then writes must upgrade its read lock,
+    and SQLite refuses that at once with "database is locked" whenever another writer
+    is active or has committed since the read began (the busy timeout is not consulted,
+    since waiting could deadlock).  So, just before the first write of a transaction
+    that has not yet written, the deferred transaction is ended and a BEGIN IMMEDIATE
+    waits its turn (busy timeout) for the lock.  Nothing was written yet, so nothing is
+    lost; the reads before it are then as of their own moment, which is what PostgreSQL
+    (READ COMMITTED) gives the same code in production.  A unit of work whose decision
+    rests on its reads takes the lock before them: `begin_write`, or SELECT … FOR UPDATE
+    (counted as a write here, since SQLite has no row locks to honour it with).
+    Reads alone stay deferred, so readers never queue behind writers."""
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        write = bool(conn.get_execution_options().get("ll_write"))
+        conn.info[_SQLITE_TXN] = None  # our own BEGIN is not the transaction's first statement
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        conn.info[_SQLITE_TXN] = _LOCKED if write else _DEFERRED
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _lock_before_first_write(conn, cursor, statement, _parameters, context, _executemany):
+        if conn.info.get(_SQLITE_TXN) != _DEFERRED or _only_reads(statement, context):
+            return
+        # Also when nothing ran yet: a FOR UPDATE read or a SAVEPOINT would not take
+        # the lock by itself, and ending an empty transaction costs nothing.
+        cursor.execute("COMMIT")
+        cursor.execute("BEGIN IMMEDIATE")
+        conn.info[_SQLITE_TXN] = _LOCKED
+
+
+def _only_reads(statement: str, context) -> bool:
+    compiled = getattr(context, "compiled", None)
+    if isinstance(getattr(compiled, "statement", None), sa.Select) and compiled.statement._for_update_arg is not None:
+        return False
+    return bool(_READ_ONLY.match(statement) or _WITH_READ_ONLY.match(statement))
 
 
 # A connection idle this long is checked before use; one in steady use is not.
@@ -212,7 +256,7 @@ def init_request_sessions(app: Flask, database: Database) -> None:
             try:
                 if not session.in_transaction():
                     pass  # nothing was read or written through it: no round trip to make
-                elif response.status_code < 400:
+                elif response.status_code < 400 and not session.info.get(CHECK_ONLY):
                     session.commit()
                 else:
                     session.rollback()
@@ -229,10 +273,11 @@ def init_request_sessions(app: Flask, database: Database) -> None:
 
 
 def begin_write(session: Session) -> None:
-    """Declare, before the first statement, that this unit of work writes under
-    contention (capacity counters and the like).  On SQLite it starts with BEGIN
-    IMMEDIATE; on PostgreSQL it changes nothing, row locks and conditional updates do
-    the work there."""
+    """Declare, before the first statement, that what this unit of work writes rests on
+    what it reads under contention (capacity counters and the like).  On SQLite it
+    starts with BEGIN IMMEDIATE, so its reads are made under the write lock too (any
+    other transaction takes the lock only at its first write); on PostgreSQL it changes
+    nothing, row locks and conditional updates do the work there."""
     if session.in_transaction():
         raise RuntimeError("begin_write must come before the transaction's first statement")
     session.connection(execution_options={"ll_write": True})
@@ -242,8 +287,22 @@ def request_session() -> Session:
     from flask import current_app
 
     if "db_session" not in g:
-        g.db_session = Session(current_app.extensions["lighthouse_db"].engine, expire_on_commit=False)
+        g.db_session = Session(current_app.extensions["lighthouse_db"].engine, expire_on_commit=False,
+                               info={CHECK_ONLY: bool(g.get(CHECK_ONLY))})
     return g.db_session
+
+
+# A request marked check-only (see shared.web: the gateway's forms ask a service whether
+# what was typed would be accepted, without saving it) does all its work and is then
+# rolled back whole, outbox messages included.  A handler that commits by itself would
+# save anyway, so such a commit is refused outright.
+CHECK_ONLY = "ll_check_only"
+
+
+@event.listens_for(Session, "before_commit")
+def _never_commit_a_check(session: Session) -> None:
+    if session.info.get(CHECK_ONLY):
+        raise RuntimeError("a check-only request must not commit")
 
 
 _databases: dict[str, Database] = {}

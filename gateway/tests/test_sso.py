@@ -161,3 +161,37 @@ def test_a_second_provider_can_be_configured(stack, make_person):
         assert client.get("/auth/login/nobody").status_code == 404
     finally:
         other.stop()
+
+
+def test_twenty_people_signing_in_at_the_same_moment_all_get_in(client, gateway_server, make_person):
+    """Every write path takes the database's write lock before its first write (on the
+    embedded SQLite default too), so simultaneous sign-ins queue instead of failing:
+    first sign-ins (linked to their person) and returning ones alike."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    people = [f"rush.{n}@lighthouse.test" for n in range(20)]
+    for email in people:
+        make_person(email, email.split("@")[0].title())
+    for email in people[::2]:
+        sign_in(client, email)
+    gate = threading.Barrier(len(people))
+
+    def sign_in_over_http(email: str) -> tuple[int, dict | None]:
+        with httpx.Client(base_url=gateway_server.url) as browser:
+            start = browser.get("/auth/login/default")
+            back = oidc_authorize(start.headers["Location"], email).headers["location"]
+            gate.wait(timeout=30)
+            done = browser.get(back)
+            me = browser.post("/graphql", json={"query": ME},
+                              headers={"X-CSRFToken": _csrf(browser)}).json()["data"]["me"]
+            return done.status_code, me
+
+    with ThreadPoolExecutor(len(people)) as pool:
+        results = list(pool.map(sign_in_over_http, people))
+    assert [status for status, _ in results] == [302] * len(people)
+    assert [me["email"] for _, me in results] == people
+
+
+def _csrf(browser: httpx.Client) -> str:
+    return browser.get("/").text.split('name="csrf-token" content="')[1].split('"')[0]
