@@ -80,7 +80,7 @@ def _course() -> int:
 
 def _session(bookings_url: str, token: str, course_id: int, places: int) -> int:
     start_at = datetime.now(timezone.utc) + timedelta(days=30)
-    body = {"course_id": course_id, "starts_at": start_at.isoformat(),
+    body = {"course_id": course_id, "course_title": "Rush course", "starts_at": start_at.isoformat(),
             "ends_at": (start_at + timedelta(hours=2)).isoformat(), "venue": "Hall", "capacity": places}
     response = httpx.post(f"{bookings_url}/sessions", json=body, headers={"Authorization": f"Bearer {token}"})
     response.raise_for_status()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Literal
 
 from flask import Response
 from icalendar import Calendar, Event
@@ -11,11 +12,16 @@ from icalendar import Calendar, Event
 from shared.clock import as_utc, utcnow
 
 
+Status = Literal["CONFIRMED", "TENTATIVE", "CANCELLED"]
+
+
 def event(uid: str, sequence: int, starts_at: datetime, ends_at: datetime, summary: str, location: str,
-          cancelled: bool) -> Event:
+          status: Status) -> Event:
     """One diary entry.  `uid` must never change for the thing it stands for, and
     `sequence` must grow with each change: a calendar then updates (or, cancelled,
-    removes) the entry it already has rather than adding another."""
+    removes) the entry it already has rather than adding another.  `status` is the
+    caller's to decide: a calendar shows CONFIRMED as a firm engagement, so nothing
+    short of one may say so."""
     ev = Event()
     ev.add("uid", f"{uid}@lighthouse.test")
     ev.add("sequence", sequence)
@@ -24,7 +30,7 @@ def event(uid: str, sequence: int, starts_at: datetime, ends_at: datetime, summa
     ev.add("dtend", as_utc(ends_at))
     ev.add("summary", summary)
     ev.add("location", location)
-    ev.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    ev.add("status", status)
     return ev
 
 

@@ -127,3 +127,32 @@ def test_the_maths_network_gets_its_demo_roster_once(seeded, stack, client):
     assert network["data"]["network"]["name"].startswith("Maths")
     assert {m["person"]["email"] for m in members if m["role"] == "LEAD"} == {"maths.lead@lighthouse.test"}
     assert len({m["school"]["name"] for m in members}) == 9
+
+
+def test_every_demo_session_is_listed_as_its_course_and_its_messages_name_it(seeded, client):
+    from icalendar import Calendar
+
+    from services.bookings.db import database as bookings_db
+    from services.bookings.messages import OutboxMessage
+    from services.bookings.sessions.models import CourseSession
+    from services.catalogue.courses.models import Course
+    from services.catalogue.db import database as catalogue_db
+
+    with catalogue_db().session() as db:
+        courses = {c.id: (c.title, c.visibility.value, c.subject, sorted(getattr(p, "value", p) for p in c.phases))
+                   for c in db.exec(select(Course)).all()}
+    with bookings_db().session() as db:
+        sessions = db.exec(select(CourseSession)).all()
+        listed = {s.id: (s.course_id, (s.course_title, s.course_visibility, s.course_subject,
+                                       sorted(p for p in s.course_phases.split(",") if p))) for s in sessions}
+    assert listed and all(listing == courses[course_id] for course_id, listing in listed.values())
+
+    sign_in(client, "teacher@lighthouse.test")
+    ecf = next(sid for sid, (course_id, _) in listed.items() if course_id == 27)  # no approval needed
+    booked = gql(client, "mutation($s: ID!) { bookSession(sessionId: $s) { booking { status } } }", {"s": str(ecf)})
+    assert booked["data"]["bookSession"]["booking"]["status"] == "CONFIRMED"
+    with bookings_db().session() as db:
+        [message] = db.exec(select(OutboxMessage).where(OutboxMessage.recipient == "teacher@lighthouse.test")).all()
+    assert message.subject.startswith("Booked: ECF mentor training: year one, ")
+    [event] = Calendar.from_ical(message.ics).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "ECF mentor training: year one"

@@ -16,6 +16,7 @@ from sqlmodel import col, select
 
 from gateway.backends import BackendError, BackendUnavailable
 from gateway.graph.errors import as_graphql_error
+from gateway.graph.ids import parse_id, parse_ids, parse_slug
 from gateway.graph.payloads import called, no_such, refusal, refused, remember
 from gateway.graph.types import Course, PageInfo, Person, UserError, _connection, _page_args
 from gateway.identity.models import Person as PersonRow
@@ -124,9 +125,27 @@ def sessions_for_course(ctx, course_id: int, upcoming: bool) -> list[dict]:
     return by_course[course_id]
 
 
+def course_as_recorded(session: dict) -> dict:
+    """The course as `session` keeps it: what the bookings service shows of a session
+    to the people it still shows it to (its attendees, their school's leaders) once
+    the catalogue no longer shows them the course (archived, back to draft, no longer
+    public).  Its title is the one they booked; the rest of the course is the
+    catalogue's to show, so it is left empty."""
+    minutes = (_dt(session["ends_at"]) - _dt(session["starts_at"])).total_seconds() // 60
+    return {"id": session["course_id"], "slug": "", "title": session["course_title"], "summary": "",
+            "description": "", "subject": session["course_subject"] or "", "phases": session["course_phases"],
+            "audiences": [], "provider": "", "delivery_mode": "IN_PERSON" if session["venue"] else "ONLINE",
+            "duration_minutes": int(minutes), "visibility": session["course_visibility"],
+            "status": "PUBLISHED" if session["course_published"] else "ARCHIVED", "external_price_pence": None,
+            "updated_at": None}
+
+
 class Session(graphene.ObjectType):
     id = graphene.ID(required=True)
-    course = graphene.Field(Course, required=True)
+    course = graphene.Field(Course, required=True, description=(
+        "For a session of yours whose course the catalogue no longer shows you (archived, back to draft, no longer "
+        "public): the course as the session keeps it, its title as booked, subject, phases and visibility, status "
+        "ARCHIVED once withdrawn, and nothing more."))
     starts_at = graphene.DateTime(required=True)
     ends_at = graphene.DateTime(required=True)
     venue = graphene.String()
@@ -155,10 +174,7 @@ class Session(graphene.ObjectType):
 
     @staticmethod
     def resolve_course(session, info):
-        course = courses_by_id(info.context).get(session["course_id"])
-        if course is None:
-            raise GraphQLError("The course of this session is not open to you.")
-        return course
+        return courses_by_id(info.context).get(session["course_id"]) or course_as_recorded(session)
 
     @staticmethod
     def resolve_external_places_left(session, info):
@@ -251,6 +267,8 @@ class SessionInput(graphene.InputObjectType):
     requires_approval = graphene.Boolean(required=True)
     booking_closes_at = graphene.DateTime()
     cancellation_deadline = graphene.DateTime()
+    outside_term_confirmed = graphene.Boolean(default_value=False,
+                                              description="Hold it on a day that is not a school day.")
 
 
 class SessionPayload(graphene.ObjectType):
@@ -318,10 +336,6 @@ def course_feedback(ctx, course_id: int) -> dict | None:
     return _call(ctx, "bookings", "GET", f"/courses/{course_id}/feedback")
 
 
-def _id(value) -> int | None:
-    return int(value) if str(value).isdigit() and 0 < int(value) < 2**31 else None
-
-
 class BookingsQuery(graphene.ObjectType):
     sessions = graphene.Field(
         SessionConnection, required=True,
@@ -352,10 +366,13 @@ class BookingsQuery(graphene.ObjectType):
         if to:
             params["to"] = to.isoformat()
         if course_slug:
+            none = {"edges": [], "page_info": {"has_next_page": False, "end_cursor": None}, "total_count": 0}
+            if parse_slug(course_slug) is None:
+                return none
             try:
                 params["course_id"] = ctx.call("catalogue", "GET", f"/courses/by-slug/{course_slug}")["id"]
             except BackendError:
-                return {"edges": [], "page_info": {"has_next_page": False, "end_cursor": None}, "total_count": 0}
+                return none
             except BackendUnavailable as exc:
                 raise as_graphql_error(exc) from exc
         page = _call(ctx, "bookings", "GET", "/sessions", params=params)
@@ -364,10 +381,10 @@ class BookingsQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_session(root, info, id):
-        if _id(id) is None:
+        if parse_id(id) is None:
             return None
         try:
-            session = info.context.call("bookings", "GET", f"/sessions/{_id(id)}")
+            session = info.context.call("bookings", "GET", f"/sessions/{parse_id(id)}")
         except BackendError:
             return None
         except BackendUnavailable as exc:
@@ -386,10 +403,10 @@ class BookingsQuery(graphene.ObjectType):
     @staticmethod
     def resolve_school_bookings(root, info, school_id, upcoming=True):
         ctx = info.context
-        if _id(school_id) is None or ctx.identity.person_id is None:
+        if parse_id(school_id) is None or ctx.identity.person_id is None:
             return []
         items = _call(ctx, "bookings", "GET", "/bookings/school",
-                      params={"school_id": _id(school_id), "upcoming": str(upcoming).lower()})["items"]
+                      params={"school_id": parse_id(school_id), "upcoming": str(upcoming).lower()})["items"]
         return remember(ctx, "bookings", items)
 
     @staticmethod
@@ -411,7 +428,7 @@ class ScheduleSession(graphene.Mutation):
         ctx = info.context
         if not ctx.identity.is_admin:
             return refused("session", "Only Lighthouse Learning admins can schedule sessions.")
-        course_id = _id(input["course_id"])
+        course_id = parse_id(input["course_id"])
         try:
             course = ctx.call("catalogue", "GET", f"/courses/{course_id}") if course_id else None
         except BackendError:
@@ -420,16 +437,43 @@ class ScheduleSession(graphene.Mutation):
             return {"session": None, "user_errors": refusal(exc)}
         if course is None:
             return no_such("session", "courseId", "course")
-        body = {k: v for k, v in dict(input).items() if k not in ("id", "course_id")}
+        if input.get("id") and parse_id(input["id"]) is None:
+            return no_such("session", "id", "session")
+        body = {k: v for k, v in dict(input).items() if k not in ("id", "course_id", "outside_term_confirmed")}
         body = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in body.items()}
         body.update(course_id=course_id, course_visibility=course["visibility"],
                     course_published=course["status"] == "PUBLISHED", course_title=course["title"],
                     course_subject=course["subject"], course_phases=course["phases"])
-        if not input.get("id"):
-            return called(ctx, "session", "bookings", "POST", "/sessions", kind="sessions", json=body)
-        if _id(input["id"]) is None:
-            return no_such("session", "id", "session")
-        return called(ctx, "session", "bookings", "PUT", f"/sessions/{_id(input['id'])}", kind="sessions", json=body)
+        method, path = ("PUT", f"/sessions/{parse_id(input['id'])}") if input.get("id") else ("POST", "/sessions")
+        problems = [] if input.get("outside_term_confirmed") else _not_a_school_day(ctx, input["starts_at"])
+        if not problems:
+            return called(ctx, "session", "bookings", method, path, kind="sessions", json=body)
+        # Not saved whatever bookings says; it only checks the rest, so every problem shows at once.
+        checking, ctx.check_only = ctx.check_only, True
+        try:
+            payload = called(ctx, "session", "bookings", method, path, kind="sessions", json=body)
+        finally:
+            ctx.check_only = checking
+        return {"session": None, "user_errors": problems + payload["user_errors"]}
+
+
+def _not_a_school_day(ctx, starts_at: datetime) -> list[dict]:
+    """A userError on startsAt when the academic calendar (networks) has schools
+    closed that day: a weekend, a holiday, half term, an INSET day."""
+    from shared.clock import LONDON
+
+    day = starts_at.astimezone(LONDON).date()
+    try:
+        known = ctx.call("networks", "GET", f"/calendar-days/{day.isoformat()}")
+    except BackendError:
+        return []  # a day the calendar cannot speak of is not ours to refuse
+    except BackendUnavailable:
+        return [{"field": ["startsAt"], "message": "The academic calendar cannot be checked just now. Try again in "
+                                                   "a minute, or confirm that the session should go ahead anyway."}]
+    if known["school_day"]:
+        return []
+    return [{"field": ["startsAt"], "message": f"{day:%A %-d %B %Y} is not a school day (a weekend, holiday, half "
+                                               "term or INSET day). Confirm to hold it anyway."}]
 
 
 class BookSession(graphene.Mutation):
@@ -447,11 +491,11 @@ class BookSession(graphene.Mutation):
         ctx = info.context
         if ctx.person is None:
             return refused("booking", "Sign in to book a place.")
-        if _id(session_id) is None:
+        if parse_id(session_id) is None:
             return no_such("booking", "sessionId", "session")
         body: dict = {"idempotency_key": idempotency_key} if idempotency_key else {}
         if attendee_id is not None and str(attendee_id) != str(ctx.person.id):
-            attendee = ctx.db.get(PersonRow, _id(attendee_id)) if _id(attendee_id) else None
+            attendee = ctx.db.get(PersonRow, parse_id(attendee_id)) if parse_id(attendee_id) else None
             if attendee is None:
                 return no_such("booking", "attendeeId", "person")
             body["attendee"] = {"person_id": attendee.id, "name": attendee.name, "email": attendee.email,
@@ -460,7 +504,7 @@ class BookSession(graphene.Mutation):
         if school_id is not None:
             body["approvers"] = _leaders_of(ctx, school_id)
         body["school_days"] = _school_days_ahead(ctx)
-        return called(ctx, "booking", "bookings", "POST", f"/sessions/{_id(session_id)}/bookings", kind="bookings",
+        return called(ctx, "booking", "bookings", "POST", f"/sessions/{parse_id(session_id)}/bookings", kind="bookings",
                       json=body)
 
 
@@ -522,11 +566,11 @@ def _booking_action(action: str):
 
         @staticmethod
         def mutate(root, info, booking_id):
-            if _id(booking_id) is None:
+            if parse_id(booking_id) is None:
                 return no_such("booking", "bookingId", "booking")
             # accepting an offer may start a wait for approval, timed like a booking's
             body = {"school_days": _school_days_ahead(info.context)} if action == "accept" else None
-            return called(info.context, "booking", "bookings", "POST", f"/bookings/{_id(booking_id)}/{action}",
+            return called(info.context, "booking", "bookings", "POST", f"/bookings/{parse_id(booking_id)}/{action}",
                           kind="bookings", json=body)
 
     Action.__name__ = {"cancel": "CancelBooking", "accept": "AcceptWaitingListOffer"}[action]
@@ -548,9 +592,9 @@ class CancelSession(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, session_id, reason):
-        if _id(session_id) is None:
+        if parse_id(session_id) is None:
             return no_such("session", "sessionId", "session")
-        return called(info.context, "session", "bookings", "POST", f"/sessions/{_id(session_id)}/cancel",
+        return called(info.context, "session", "bookings", "POST", f"/sessions/{parse_id(session_id)}/cancel",
                       kind="sessions", json={"reason": reason})
 
 
@@ -566,9 +610,9 @@ class DecideBooking(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, booking_id, approve, note=None):
-        if _id(booking_id) is None:
+        if parse_id(booking_id) is None:
             return no_such("booking", "bookingId", "booking")
-        return called(info.context, "booking", "bookings", "POST", f"/bookings/{_id(booking_id)}/decide",
+        return called(info.context, "booking", "bookings", "POST", f"/bookings/{parse_id(booking_id)}/decide",
                       kind="bookings", json={"approve": approve, "note": note})
 
 
@@ -583,12 +627,12 @@ class RecordAttendance(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, session_id, attended_booking_ids):
-        if _id(session_id) is None:
+        if parse_id(session_id) is None:
             return no_such("session", "sessionId", "session")
-        ids = [_id(i) for i in attended_booking_ids]
-        if None in ids:
+        ids = parse_ids(attended_booking_ids)
+        if ids is None:
             return refused("session", "Every attendee must be one of the session's bookings.", "attendedBookingIds")
-        return called(info.context, "session", "bookings", "POST", f"/sessions/{_id(session_id)}/attendance",
+        return called(info.context, "session", "bookings", "POST", f"/sessions/{parse_id(session_id)}/attendance",
                       kind="sessions", json={"attended_booking_ids": ids})
 
 
@@ -604,11 +648,11 @@ class LeaveFeedback(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, booking_id, rating, comment=None):
-        if _id(booking_id) is None:
+        if parse_id(booking_id) is None:
             return no_such("booking", "bookingId", "booking")
         if not 1 <= rating <= 5:
             return refused("booking", "Rate it from 1 to 5.", "rating")
-        return called(info.context, "booking", "bookings", "POST", f"/bookings/{_id(booking_id)}/feedback",
+        return called(info.context, "booking", "bookings", "POST", f"/bookings/{parse_id(booking_id)}/feedback",
                       kind="bookings", json={"rating": rating, "comment": comment})
 
 

@@ -74,10 +74,17 @@ class RoleGrant(graphene.ObjectType):
     school_id = graphene.ID()
     network_id = graphene.ID()
     school = graphene.Field(lambda: School)
+    network = graphene.Field(lambda: _networks_type("Network"), description="The network a network lead leads.")
 
     @staticmethod
     def resolve_role(grant, info):
         return grant.role.value
+
+    @staticmethod
+    def resolve_network(grant, info):
+        from gateway.graph.networks import all_networks
+
+        return all_networks(info.context).get(grant.network_id) if grant.network_id else None
 
     @staticmethod
     def resolve_school(grant, info):
@@ -212,7 +219,7 @@ class Course(graphene.ObjectType):
     visibility = graphene.Field(Visibility, required=True)
     status = graphene.Field(CourseStatus, required=True)
     external_price_pence = graphene.Int()
-    updated_at = graphene.DateTime(required=True)
+    updated_at = graphene.DateTime(description="Null for a course seen only as a session of yours keeps it.")
     sessions = graphene.List(graphene.NonNull(lambda: _session_type()), required=True,
                              upcoming=graphene.Boolean(default_value=True))
     feedback = graphene.Field(lambda: _bookings_type("CourseFeedback"),
@@ -234,13 +241,19 @@ class Course(graphene.ObjectType):
     def resolve_updated_at(course, info):
         from datetime import datetime
 
-        return datetime.fromisoformat(course["updated_at"])
+        return datetime.fromisoformat(course["updated_at"]) if course["updated_at"] else None
 
 
 def _bookings_type(name: str):
     from gateway.graph import bookings
 
     return getattr(bookings, name)
+
+
+def _networks_type(name: str):
+    from gateway.graph import networks
+
+    return getattr(networks, name)
 
 
 def _session_type():

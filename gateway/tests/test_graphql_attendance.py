@@ -124,7 +124,7 @@ def test_the_calendar_feed_is_private_and_can_be_reset(gateway_app, booked, anon
     assert fresh != url
     assert anon_client.get("/" + path).status_code == 404  # the old address stops at once
     assert anon_client.get("/calendar/not-a-real-token.ics").status_code == 404
-    others = gql(c["admin@trust.test"], "{ people { email calendarFeedUrl } }")
+    others = gql(c["admin@trust.test"], "{ people { edges { node { email calendarFeedUrl } } } }")
     assert "Only the person themselves" in others["errors"][0]["message"]
     ics = c["t1@a.test"].get(f"/sessions/{sid}.ics")
     assert ics.status_code == 200 and b"BEGIN:VEVENT" in ics.data
@@ -153,3 +153,77 @@ def test_a_leader_is_asked_when_a_booking_needs_approval(gateway_app, booked, ma
     with database().session() as db:
         subjects = db.exec(select(OutboxMessage.subject).where(OutboxMessage.recipient == "head@a.test")).all()
     assert subjects == ["Approval needed: Tara One, NPQ SEND day 1"]
+
+
+SAVE_COURSE = "mutation($input: CourseInput!) { saveCourse(input: $input) { userErrors { message } } }"
+
+
+def team_teach_input(course_id, **overrides) -> dict:
+    data = {"id": str(course_id), "title": "Team Teach Level 1", "summary": "s", "description": "d",
+            "subject": "Behaviour", "phases": ["KS1", "KS2"], "audiences": ["TEACHER"], "provider": "Team Teach",
+            "deliveryMode": "IN_PERSON", "durationMinutes": 120, "visibility": "TRUST", "status": "PUBLISHED"}
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("withdrawn", ["ARCHIVED", "DRAFT"])
+def test_a_withdrawn_course_stays_in_the_history_of_those_who_attended_it(booked, withdrawn):
+    from pypdf import PdfReader
+
+    c, ids, sid = booked["c"], booked["ids"], booked["sid"]
+    with time_machine.travel(SOON + timedelta(hours=3)):
+        sign_in(c["admin@trust.test"], "admin@trust.test")
+        gql(c["admin@trust.test"], REGISTER, {"s": sid, "ids": [ids["t1@a.test"]]})
+    for email in ("t1@a.test", "admin@trust.test", "head@a.test"):
+        sign_in(c[email], email)
+    saved = gql(c["admin@trust.test"], SAVE_COURSE, {"input": team_teach_input(booked["course"]["id"], status=withdrawn)})
+    assert saved["data"]["saveCourse"]["userErrors"] == []
+
+    year = SOON.year if SOON.month >= 9 else SOON.year - 1
+    page = c["t1@a.test"].get(f"/my-cpd?year={year}-{(year + 1) % 100:02d}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Something went wrong" not in html
+    assert "Team Teach Level 1" in html and "2 hours</strong> of CPD from 1 session" in html
+    pdf = c["t1@a.test"].get(f"/certificates/{ids['t1@a.test']}.pdf")
+    assert pdf.status_code == 200 and "Team Teach Level 1" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    past = gql(c["t1@a.test"], "{ myBookings(upcoming: false) { status session { course { title status } } } }")
+    assert past == {"data": {"myBookings": [
+        {"status": "ATTENDED", "session": {"course": {"title": "Team Teach Level 1", "status": "ARCHIVED"}}}]}}
+    # the school's leader still sees their staff's history too
+    ashby = gql(c["head@a.test"], "{ me { school { id } } }")["data"]["me"]["school"]["id"]
+    school = gql(c["head@a.test"], """query($id: ID!) { schoolBookings(schoolId: $id, upcoming: false) {
+        attendeeName session { course { title } } } }""", {"id": ashby})
+    assert "errors" not in school and {b["session"]["course"]["title"] for b in school["data"]["schoolBookings"]} == {
+        "Team Teach Level 1"}
+    # while the course is out of the catalogue for everyone else, and nobody can book it
+    for email in ("t1@a.test", "o@b.test"):
+        assert gql(c[email], '{ courses(search: "Team Teach") { totalCount } }')["data"]["courses"]["totalCount"] == 0
+        assert gql(c[email], "{ sessions { totalCount } }")["data"]["sessions"]["totalCount"] == 0
+    assert gql(c["o@b.test"], "query($s: ID!) { session(id: $s) { id } }", {"s": sid})["data"]["session"] is None
+
+
+def test_the_calendar_feed_holds_places_not_hopes(gateway_app, booked, anon_client, make_course):
+    c = booked["c"]
+    cover = make_course(title="NPQ SEND day 1")
+    small = make_course(title="Phonics refresher")
+    pending_sid = gql(c["admin@trust.test"], SCHEDULE, {"input": session_input(cover["id"], requiresApproval=True)})[
+        "data"]["scheduleSession"]["session"]["id"]
+    full_sid = gql(c["admin@trust.test"], SCHEDULE, {"input": session_input(small["id"], capacity=1)})[
+        "data"]["scheduleSession"]["session"]["id"]
+    pending = gql(c["t1@a.test"], BOOK, {"s": pending_sid})["data"]["bookSession"]["booking"]
+    assert pending["status"] == "PENDING_APPROVAL"
+    gql(c["t2@a.test"], BOOK, {"s": full_sid})
+    assert gql(c["t1@a.test"], BOOK, {"s": full_sid})["data"]["bookSession"]["booking"]["status"] == "WAITLISTED"
+    url = gql(c["t1@a.test"], "{ me { calendarFeedUrl } }")["data"]["me"]["calendarFeedUrl"]
+    path = "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+    def feed():
+        response = anon_client.get(path)
+        assert response.status_code == 200
+        return {str(e["UID"]): (str(e["STATUS"]), str(e["SUMMARY"])) for e in Calendar.from_ical(response.data).walk("VEVENT")}
+
+    assert feed() == {f"session-{booked['sid']}@lighthouse.test": ("CONFIRMED", "Team Teach Level 1"),
+                      f"session-{pending_sid}@lighthouse.test": ("TENTATIVE", "Awaiting approval: NPQ SEND day 1")}
+    cancel = "mutation($b: ID!) { cancelBooking(bookingId: $b) { booking { status } } }"
+    gql(c["t1@a.test"], cancel, {"b": pending["id"]})
+    assert feed() == {f"session-{booked['sid']}@lighthouse.test": ("CONFIRMED", "Team Teach Level 1")}

@@ -10,7 +10,8 @@ from gateway.app import create_app
 from gateway.tests.test_graphql_catalogue import CountingBackends
 from tests.support.fixtures import gql, sign_in
 
-SOON = (datetime.now(timezone.utc) + timedelta(days=10)).replace(microsecond=0)
+SOON = (datetime.now(timezone.utc) + timedelta(days=10)).replace(hour=14, minute=0, second=0, microsecond=0)
+SOON += timedelta(days=max(0, 7 - SOON.weekday()) if SOON.weekday() >= 5 else 0)  # a weekday: no calendar question
 SCHEDULE = """mutation($input: SessionInput!) { scheduleSession(input: $input) {
   session { id placesLeft capacity course { title } startsAt } userErrors { field message } } }"""
 BOOK = """mutation($s: ID!, $a: ID, $k: String) { bookSession(sessionId: $s, attendeeId: $a, idempotencyKey: $k) {
@@ -122,7 +123,7 @@ def test_course_sessions_and_my_booking_cost_one_call_each_however_many(stack, p
     sign_in(client, "t1@a.test")
     for i in range(12):
         course = make_course(title=f"Course {i:02d}")
-        body = {"course_id": course["id"], "starts_at": SOON.isoformat(),
+        body = {"course_id": course["id"], "course_title": course["title"], "starts_at": SOON.isoformat(),
                 "ends_at": (SOON + timedelta(hours=1)).isoformat(), "venue": "Hall", "capacity": 5}
         assert service_call("bookings", "POST", "/sessions", json=body).status_code == 201
     query = """{ courses(first: 50) { edges { node { title sessions { placesLeft course { title }
@@ -207,14 +208,30 @@ def test_a_head_is_reminded_after_three_school_days_by_the_trust_calendar(gatewa
         assert scheduler.send_reminders() == 1
 
 
-def test_the_local_mailbox_is_for_development_only(stack, client, tmp_path):
+def test_the_local_mailbox_is_for_development_only_and_shows_people_their_own(stack, client, people, tmp_path):
+    from gateway.db import database
     from shared.mail import MailboxTransport, build
 
     assert client.get("/dev/mailbox").status_code == 404
-    dev = stack.settings.model_copy(update={"env": "development", "var_dir": tmp_path})
+    # a mailbox of its own, beside the same people
+    dev = stack.settings.model_copy(update={"env": "development", "var_dir": tmp_path,
+                                            "gateway_database_url": database(stack.settings).url})
     MailboxTransport(dev.mailbox_dir).send(build("t1@a.test", "Booked: Phonics", "You have a place.", "BEGIN:VCALENDAR"))
-    page = create_app(dev).test_client().get("/dev/mailbox").get_data(as_text=True)
-    assert "Booked: Phonics" in page and "You have a place." in page and "invite.ics" in page
+    MailboxTransport(dev.mailbox_dir).send(build("t2@a.test", "Your answer", "Answer: http://x/rsvp/signed", None))
+    app = create_app(dev)
+    visitor = app.test_client().get("/dev/mailbox")
+    assert visitor.status_code == 302 and "/sign-in" in visitor.headers["Location"]
+
+    def mailbox_of(email: str) -> str:
+        browser = app.test_client()
+        sign_in(browser, email)
+        return browser.get("/dev/mailbox").get_data(as_text=True)
+
+    tara = mailbox_of("t1@a.test")
+    assert "Booked: Phonics" in tara and "You have a place." in tara and "invite.ics" in tara
+    assert "Your answer" not in tara and "rsvp/signed" not in tara
+    everyone = mailbox_of("admin@trust.test")
+    assert "Booked: Phonics" in everyone and "Your answer" in everyone
 
 
 def test_an_admin_cancels_a_session_from_its_page(gateway_app, scheduled):
@@ -226,3 +243,25 @@ def test_an_admin_cancels_a_session_from_its_page(gateway_app, scheduled):
     assert done.status_code == 302
     page = admin.get(done.headers["Location"]).get_data(as_text=True)
     assert "every attendee has been told" in page and "Cancelled" in page
+
+
+def test_a_head_booking_their_own_staff_onto_a_day_needing_cover_approves_it_by_booking(gateway_app, people,
+                                                                                         make_course):
+    from sqlmodel import select
+
+    from services.bookings.db import database
+    from services.bookings.messages import OutboxMessage
+
+    course = make_course(title="NPQ SEND day 1")
+    admin = gateway_app.test_client()
+    sign_in(admin, "admin@trust.test")
+    sid = gql(admin, SCHEDULE, {"input": session_input(course["id"], requiresApproval=True)})[
+        "data"]["scheduleSession"]["session"]["id"]
+    head = gateway_app.test_client()
+    sign_in(head, "head@a.test")
+    booked = gql(head, BOOK, {"s": sid, "a": str(people["t1"])})["data"]["bookSession"]
+    assert booked["userErrors"] == [] and booked["booking"]["status"] == "CONFIRMED"
+    assert gql(head, "{ bookingsAwaitingApproval { id } }")["data"]["bookingsAwaitingApproval"] == []
+    with database().session() as db:
+        sent = db.exec(select(OutboxMessage.recipient, OutboxMessage.subject).order_by(OutboxMessage.id)).all()
+    assert [(to, subject.split(",")[0]) for to, subject in sent] == [("t1@a.test", "Booked: NPQ SEND day 1")]

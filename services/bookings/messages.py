@@ -6,24 +6,44 @@ from icalendar import Event
 from sqlmodel import Session
 
 from services.bookings.db import BookingsModel
-from services.bookings.sessions.models import Booking, CourseSession
+from services.bookings.sessions.models import Booking, BookingStatus, CourseSession
 from shared import calendars
 from shared.clock import LONDON, as_utc
 from shared.outbox import enqueue, outbox_model
 
 OutboxMessage = outbox_model(BookingsModel)
 
+# A booking that does not (yet) give its person a place: their diary shows the session
+# as tentative, and says why in its title.
+TENTATIVE = {
+    BookingStatus.PENDING_APPROVAL: "Awaiting approval",
+    BookingStatus.OFFERED: "Place offered, not yet accepted",
+    BookingStatus.HELD: "Place held, not yet paid for",
+    BookingStatus.WAITLISTED: "Waiting list",
+}
+ENDED = (BookingStatus.CANCELLED, BookingStatus.DECLINED, BookingStatus.NO_SHOW)
 
-def event(session: CourseSession, cancelled: bool = False) -> Event:
+
+def event(session: CourseSession, booking: Booking | None = None, cancelled: bool = False) -> Event:
+    """The session as a diary entry; with `booking`, as it stands in that person's
+    diary: CONFIRMED only for a confirmed (or attended) place, TENTATIVE while the
+    place waits on someone, CANCELLED once the booking or the session has ended."""
+    title = session.course_title
+    if cancelled or session.status == "CANCELLED" or (booking is not None and booking.status in ENDED):
+        status = "CANCELLED"
+    elif booking is not None and booking.status in TENTATIVE:
+        status, title = "TENTATIVE", f"{TENTATIVE[booking.status]}: {title}"
+    else:
+        status = "CONFIRMED"
     return calendars.event(f"session-{session.id}", session.sequence, session.starts_at, session.ends_at,
-                           session.course_title or "CPD session", session.venue or "Online",
-                           cancelled or session.status == "CANCELLED")
+                           title, session.venue or "Online", status)
 
 
-def ics(session: CourseSession, method: str = "REQUEST") -> str:
-    """An invitation for the session: SEQUENCE from the session, and METHOD:CANCEL
-    (STATUS:CANCELLED) to take it out of a calendar again."""
-    return calendars.calendar([event(session, cancelled=method == "CANCEL")], method)
+def ics(session: CourseSession, method: str = "REQUEST", booking: Booking | None = None) -> str:
+    """An invitation for the session (for `booking`'s person, as it stands for them):
+    SEQUENCE from the session, and METHOD:CANCEL (STATUS:CANCELLED) to take it out of
+    a calendar again."""
+    return calendars.calendar([event(session, booking, cancelled=method == "CANCEL")], method)
 
 
 def _when(session: CourseSession) -> str:
@@ -32,7 +52,7 @@ def _when(session: CourseSession) -> str:
 
 def booking_changed(db: Session, session: CourseSession, booking: Booking, position: int | None = None) -> None:
     """The message a booking's new status calls for (none for some)."""
-    title, when = session.course_title or "your CPD session", _when(session)
+    title, when = session.course_title, _when(session)
     status = booking.status.value
     if status == "CONFIRMED":
         enqueue(db, OutboxMessage, booking.attendee_email, f"Booked: {title}, {when}",
@@ -64,14 +84,15 @@ def booking_changed(db: Session, session: CourseSession, booking: Booking, posit
 
 
 def session_changed(db: Session, session: CourseSession, booking: Booking) -> None:
-    title, when = session.course_title or "your CPD session", _when(session)
+    title, when = session.course_title, _when(session)
     enqueue(db, OutboxMessage, booking.attendee_email, f"Changed: {title}, now {when}",
             f"Dear {booking.attendee_name},\n\n{title} has changed: it is now on {when} "
-            f"({session.venue or 'online'}). The updated calendar entry is attached.\n", ics(session))
+            f"({session.venue or 'online'}). The updated calendar entry is attached.\n",
+            ics(session, booking=booking))
 
 
 def session_cancelled(db: Session, session: CourseSession, booking: Booking) -> None:
-    title, when = session.course_title or "your CPD session", _when(session)
+    title, when = session.course_title, _when(session)
     enqueue(db, OutboxMessage, booking.attendee_email, f"Session cancelled: {title}, {when}",
             f"Dear {booking.attendee_name},\n\nWe are sorry: {title} on {when} has been cancelled.\n\n"
             f"Reason: {session.cancel_reason}\n\nYour booking is cancelled and the event removed from your "
@@ -89,7 +110,7 @@ def _approvers(booking: Booking) -> list[str]:
 
 
 def approval_reminder(db: Session, session: CourseSession, booking: Booking) -> None:
-    title, when = session.course_title or "a CPD session", _when(session)
+    title, when = session.course_title, _when(session)
     for approver in _approvers(booking):
         enqueue(db, OutboxMessage, approver, f"Reminder — approval still needed: {booking.attendee_name}, {title}",
                 f"{booking.attendee_name}'s place on {title} on {when} has waited three school days for a "
@@ -98,7 +119,7 @@ def approval_reminder(db: Session, session: CourseSession, booking: Booking) -> 
 
 
 def session_reminder(db: Session, session: CourseSession, booking: Booking, in_words: str) -> None:
-    title, when = session.course_title or "your CPD session", _when(session)
+    title, when = session.course_title, _when(session)
     enqueue(db, OutboxMessage, booking.attendee_email, f"{in_words.capitalize()}: {title}, {when}",
             f"Dear {booking.attendee_name},\n\nA reminder that {title} is {in_words}, on {when} "
             f"({session.venue or 'online'}). If you can no longer come, cancel at "
@@ -106,7 +127,7 @@ def session_reminder(db: Session, session: CourseSession, booking: Booking, in_w
 
 
 def feedback_request(db: Session, session: CourseSession, booking: Booking) -> None:
-    title = session.course_title or "your CPD session"
+    title = session.course_title
     enqueue(db, OutboxMessage, booking.attendee_email, f"How was {title}?",
             f"Dear {booking.attendee_name},\n\nThank you for coming to {title}. It is now in your CPD record, "
             f"with a certificate of attendance. Please rate it from 1 to 5 and tell us what would make it better: "

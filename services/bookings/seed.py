@@ -1,6 +1,9 @@
 """Demo sessions for the embedded default: dates over the coming term for some of the
-demo courses (the catalogue seeds them first, so their ids are 1, 2, 3…).  The course
-listing is copied here as the gateway would when scheduling."""
+demo courses (the catalogue seeds them first, so their ids are 1, 2, 3…).  This
+service cannot ask the catalogue, so each course's listing is copied here as the
+gateway copies it when an admin schedules a session (tests/test_demo_data.py checks
+the copy against the catalogue's), and the sessions are scheduled by the same
+operation, so a seeded session is held to everything a scheduled one is."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -9,23 +12,45 @@ from sqlmodel import select
 
 from services.bookings.db import database
 from services.bookings.sessions.models import CourseSession
+from services.bookings.sessions.schemas import SessionIn
+from services.bookings.sessions.service import schedule_session
 from shared.clock import LONDON
+from shared.tokens import Grant, Identity
 
-# (course id, its visibility, weeks from now, weekday 0=Mon, start, minutes, places, for other schools,
+SEEDER = Identity(subject="service:seed", name="Demo data", grants=(Grant("ll_admin"),))
+
+# course id: (title, visibility, subject, phases), as services/catalogue/demo_courses.py has them
+PRIMARY = ["EYFS", "KS1", "KS2"]
+ALL_PHASES = PRIMARY + ["KS3", "KS4"]
+COURSES = {
+    1: ("White Rose Maths: Teaching for Mastery in Year 1", "PUBLIC", "Maths", ["KS1"]),
+    2: ("White Rose Maths: Fractions in Key Stage 2", "PUBLIC", "Maths", ["KS2"]),
+    3: ("White Rose Maths: Mastery in Mixed-Age Classes", "PUBLIC", "Maths", ["KS1", "KS2"]),
+    4: ("Maths subject leadership: monitoring and the deep dive", "TRUST", "Maths", PRIMARY),
+    5: ("Times tables that stick: the Year 4 multiplication check", "PUBLIC", "Maths", ["KS2"]),
+    7: ("Unlocking Letters and Sounds: full training", "PUBLIC", "Phonics", ["EYFS", "KS1"]),
+    8: ("Phonics refresher for learning partners", "TRUST", "Phonics", ["EYFS", "KS1"]),
+    10: ("Writing moderation: Key Stage 1", "TRUST", "English", ["KS1"]),
+    11: ("Writing moderation: Key Stage 2", "PUBLIC", "English", ["KS2"]),
+    24: ("Team Teach Level 1: positive handling", "PUBLIC", "Behaviour", ALL_PHASES),
+    27: ("ECF mentor training: year one", "TRUST", "Induction", ALL_PHASES),
+}
+
+# (course id, weeks from now, weekday 0=Mon, start, minutes, places, for other schools,
 #  venue or None for online, needs approval)
 DEMO = [
-    (1, "PUBLIC", 2, 2, "09:00", 360, 24, 6, "Saltmarsh Primary School", True),
-    (2, "PUBLIC", 3, 3, "09:00", 360, 30, 8, "Harbourside Academy", True),
-    (3, "PUBLIC", 1, 1, "15:45", 120, 40, 10, None, False),
-    (4, "TRUST", 2, 1, "15:45", 180, 30, 0, "Brackenfield Primary School", False),
-    (5, "PUBLIC", 4, 2, "15:45", 90, 40, 10, None, False),
-    (7, "PUBLIC", 1, 3, "09:00", 360, 20, 4, "St Aidan's CE Primary School", True),
-    (7, "PUBLIC", 6, 3, "09:00", 360, 20, 4, "Beacon Hill Primary", True),
-    (8, "TRUST", 2, 0, "15:45", 120, 3, 0, "Saltmarsh Primary School", False),
-    (10, "TRUST", 3, 2, "13:30", 180, 25, 0, "Kestrel Rise Primary", True),
-    (11, "PUBLIC", 5, 2, "13:30", 180, 25, 5, "Harbourside Academy", True),
-    (24, "PUBLIC", 2, 4, "09:00", 360, 12, 2, "Saltmarsh High School", True),
-    (27, "TRUST", 1, 3, "15:45", 120, 40, 0, None, False),
+    (1, 2, 2, "09:00", 360, 24, 6, "Saltmarsh Primary School", True),
+    (2, 3, 3, "09:00", 360, 30, 8, "Harbourside Academy", True),
+    (3, 1, 1, "15:45", 120, 40, 10, None, False),
+    (4, 2, 1, "15:45", 180, 30, 0, "Brackenfield Primary School", False),
+    (5, 4, 2, "15:45", 90, 40, 10, None, False),
+    (7, 1, 3, "09:00", 360, 20, 4, "St Aidan's CE Primary School", True),
+    (7, 6, 3, "09:00", 360, 20, 4, "Beacon Hill Primary", True),
+    (8, 2, 0, "15:45", 120, 3, 0, "Saltmarsh Primary School", False),
+    (10, 3, 2, "13:30", 180, 25, 0, "Kestrel Rise Primary", True),
+    (11, 5, 2, "13:30", 180, 25, 5, "Harbourside Academy", True),
+    (24, 2, 4, "09:00", 360, 12, 2, "Saltmarsh High School", True),
+    (27, 1, 3, "15:45", 120, 40, 0, None, False),
 ]
 
 
@@ -39,10 +64,12 @@ def seed() -> bool:
     with database().session() as db:
         if db.exec(select(CourseSession.id).limit(1)).first() is not None:
             return False
-        for course_id, visibility, weeks, weekday, clock, minutes, places, external, venue, approval in DEMO:
+        for course_id, weeks, weekday, clock, minutes, places, external, venue, approval in DEMO:
+            title, visibility, subject, phases = COURSES[course_id]
             starts = _at(weeks, weekday, clock)
-            db.add(CourseSession(
-                course_id=course_id, course_visibility=visibility, course_published=True,
+            schedule_session(db, SEEDER, SessionIn(
+                course_id=course_id, course_title=title, course_visibility=visibility, course_published=True,
+                course_subject=subject, course_phases=phases,
                 starts_at=starts, ends_at=starts + timedelta(minutes=minutes), venue=venue,
                 online_url=None if venue else "https://meet.example.org/lighthouse-demo",
                 capacity=places, external_places=external, requires_approval=approval,

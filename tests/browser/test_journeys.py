@@ -228,7 +228,8 @@ def test_a_head_approves_a_booking_from_the_approvals_page(page: Page, make_scho
     course = make_course(title="NPQ SEND day")["id"]
     start = datetime.now(timezone.utc) + timedelta(days=20)
     sid = service_call("bookings", "POST", "/sessions", json={
-        "course_id": course, "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=6)).isoformat(),
+        "course_id": course, "course_title": "NPQ SEND day", "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=6)).isoformat(),
         "venue": "Hall", "capacity": 5, "requires_approval": True}).json()["id"]
     teacher = tokens.Identity(subject=str(tara), name="Tara Teacher", email="teacher@lighthouse.test",
                               school_id=school, grants=(tokens.Grant("staff", school_id=school),))

@@ -54,9 +54,11 @@ def sessions_out(db, rows: list[CourseSession]) -> list[dict]:
 
 def session_out(row: CourseSession, waiting: int, show_link: bool) -> dict:
     return SessionOut(
-        **{k: getattr(row, k) for k in ("id", "course_id", "starts_at", "ends_at", "venue", "online_url", "capacity",
-                                         "external_places", "requires_approval", "booking_closes_at",
+        **{k: getattr(row, k) for k in ("id", "course_id", "course_title", "course_subject", "course_visibility",
+                                         "course_published", "starts_at", "ends_at", "venue", "online_url",
+                                         "capacity", "external_places", "requires_approval", "booking_closes_at",
                                          "cancellation_deadline", "status", "sequence")},
+        course_phases=[p for p in (row.course_phases or "").split(",") if p],
         places_left=row.trust_places - row.trust_taken, waiting_list_length=waiting,
     ).model_dump(mode="json") | ({} if show_link else {"online_url": None})
 
@@ -229,21 +231,24 @@ def school_bookings(query: SchoolBookingsQuery):
 
 @bp.get("/bookings/mine/calendar")
 def my_calendar():
-    """The caller's bookings as one calendar (text/calendar), for a subscribed feed."""
+    """The caller's places as one calendar (text/calendar), for a subscribed feed:
+    each as it stands for them, so a place that ends leaves it at the next refresh."""
     db = request_session()
     rows = service.calendar_bookings(db, current_identity())
-    events = [messages.event(s) for _, s in rows]
+    events = [messages.event(s, b) for b, s in rows]
     return calendars.download(calendars.calendar(events, "PUBLISH", "Lighthouse Learning CPD"), "my-cpd")
 
 
 @bp.get("/bookings/<int:booking_id>/calendar")
 def booking_calendar(path: BookingIdPath):
-    """A booking's session as an .ics file; cancelled bookings cancel the event."""
+    """A booking's session as an .ics file, as it stands for its person; an ended
+    booking cancels the event."""
     db = request_session()
     booking = service.get_booking(db, current_identity(), path.booking_id)
     session = service.get_session(db, booking.session_id)
-    ended = booking.status.value in ("CANCELLED", "DECLINED")
-    return calendars.download(messages.ics(session, "CANCEL" if ended else "PUBLISH"), f"booking-{booking.id}")
+    event = messages.event(session, booking)
+    method = "CANCEL" if event["STATUS"] == "CANCELLED" else "PUBLISH"
+    return calendars.download(calendars.calendar([event], method), f"booking-{booking.id}")
 
 
 @bp.get("/bookings/<int:booking_id>/certificate")
@@ -287,4 +292,4 @@ def commitments(body: CommitmentsIn):
     from shared.clock import as_utc
 
     return {"items": [{"person_id": p, "starts_at": as_utc(s).isoformat(), "ends_at": as_utc(e).isoformat(),
-                       "title": t or "CPD session"} for p, s, e, t in rows]}
+                       "title": t} for p, s, e, t in rows]}

@@ -123,7 +123,7 @@ def cpd_record(db: Session, identity: Identity, person_id: int, academic_year: s
         stmt = overseen(identity, stmt)
         if stmt is None:
             return {"academic_year": label, "minutes": 0, "sessions_attended": 0, "entries": []}
-    entries = [Entry(b.id, s.id, s.course_title or "CPD session", as_utc(s.starts_at),
+    entries = [Entry(b.id, s.id, s.course_title, as_utc(s.starts_at),
                      int((as_utc(s.ends_at) - as_utc(s.starts_at)).total_seconds() // 60))
                for b, s in db.exec(stmt).all()]
     return {"academic_year": label, "minutes": sum(e.minutes for e in entries), "sessions_attended": len(entries),
@@ -139,7 +139,7 @@ def certificate(db: Session, identity: Identity, booking_id: int) -> tuple[str, 
         raise NotFound("A certificate is issued once the register shows the session was attended.")
     session = db.get(CourseSession, booking.session_id)
     starts, ends = as_utc(session.starts_at), as_utc(session.ends_at)
-    pdf = certificate_pdf(attendee_name=booking.attendee_name, course_title=session.course_title or "CPD session",
+    pdf = certificate_pdf(attendee_name=booking.attendee_name, course_title=session.course_title,
                           starts_at=starts, ends_at=ends, venue=session.venue,
                           minutes=int((ends - starts).total_seconds() // 60), certificate_id=f"LL-{booking.id:06d}")
     return f"certificate-{booking.id}.pdf", pdf

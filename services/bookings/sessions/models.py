@@ -54,7 +54,10 @@ class CourseSession(BookingsModel, table=True):
         sa.String(10), nullable=False, server_default="TRUST"))
     course_published: bool = Field(default=True, sa_column=sa.Column(
         sa.Boolean, nullable=False, server_default=sa.true()))
-    course_title: str | None = Field(default=None, sa_column=sa.Column(sa.String(200)))
+    # Every message, calendar entry, record and certificate of the session names its
+    # course by this; it stops following the catalogue once the session has started,
+    # so what people attended keeps the name it had.
+    course_title: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
     # Subject and phases (",KS1,KS2,") copied too, so the session list filters by them
     # in one query rather than asking the catalogue for every course of a subject.
     course_subject: str | None = Field(default=None, sa_column=sa.Column(sa.String(80), index=True))

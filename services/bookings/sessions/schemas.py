@@ -7,10 +7,11 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from services.bookings.sessions.models import BookingStatus, SessionStatus
+from shared.errors import FieldProblems
+from shared.fields import HttpsUrl, Text
 from shared.paging import PageQuery
 
 Phase = Literal["EYFS", "KS1", "KS2", "KS3", "KS4", "KS5"]
-Text = lambda lo, hi: Annotated[str, StringConstraints(strip_whitespace=True, min_length=lo, max_length=hi)]  # noqa: E731
 
 
 class SessionIn(BaseModel):
@@ -19,13 +20,13 @@ class SessionIn(BaseModel):
     course_id: int = Field(ge=1, le=2**31 - 1)
     course_visibility: Literal["TRUST", "PUBLIC"] = "TRUST"
     course_published: bool = True
-    course_title: Text(1, 200) | None = None
+    course_title: Text(1, 200) = Field(description="What every message, record and certificate calls it.")
     course_subject: Text(1, 80) | None = None
     course_phases: list[Phase] = Field(default_factory=list, max_length=6)
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     venue: Text(1, 200) | None = None
-    online_url: Annotated[str, StringConstraints(max_length=500, pattern=r"^https://\S+$")] | None = None
+    online_url: HttpsUrl | None = None
     capacity: int = Field(ge=1, le=5000)
     external_places: int = Field(0, ge=0, le=5000)
     requires_approval: bool = False
@@ -42,7 +43,7 @@ class SessionIn(BaseModel):
         if not self.venue and not self.online_url:
             problems.append(("venue", "Give a venue, an online link, or both."))
         if problems:
-            raise ValueError("; ".join(f"{f}: {m}" for f, m in problems))
+            raise FieldProblems(problems)
         return self
 
 
@@ -66,6 +67,13 @@ class CourseIdPath(BaseModel):
 class SessionOut(BaseModel):
     id: int
     course_id: int
+    # The course as this session has it: what the session's attendees still see of a
+    # course the catalogue no longer shows them.
+    course_title: str
+    course_subject: str | None
+    course_phases: list[Phase]
+    course_visibility: Literal["TRUST", "PUBLIC"]
+    course_published: bool
     starts_at: datetime
     ends_at: datetime
     venue: str | None

@@ -22,7 +22,7 @@ from services.bookings.sessions.models import (
 )
 from services.bookings.sessions.schemas import SessionIn, SessionQuery
 from shared.clock import as_utc, utcnow
-from shared.errors import Conflict, Forbidden, NotFound
+from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from shared.tokens import Identity
 
 DEFAULT_CANCELLATION_NOTICE = timedelta(hours=48)
@@ -38,19 +38,23 @@ def _ordinal(n: int) -> str:
 
 def schedule_session(db: Session, identity: Identity, data: SessionIn, session_id: int | None = None) -> CourseSession:
     """Create or change a session.  Admins only.  Never leaves fewer trust places than
-    are already taken."""
+    are already taken; never starts a session (or moves one) in the past."""
     if not identity.is_admin:
         raise Forbidden("Only Lighthouse Learning admins can schedule sessions.")
+    row = None if session_id is None else _session_for_update(db, session_id)
+    # A session already under way keeps its start when other details change.
+    if as_utc(data.starts_at) <= utcnow() and (row is None or as_utc(row.starts_at) != as_utc(data.starts_at)):
+        raise Invalid("The session was not scheduled; see the field errors.",
+                      [field_error("starts_at", "That time has passed; choose a time in the future.")])
     closes = data.booking_closes_at or data.starts_at
     deadline = data.cancellation_deadline or min(closes, data.starts_at - DEFAULT_CANCELLATION_NOTICE)
     values = data.model_dump(exclude={"booking_closes_at", "cancellation_deadline", "course_phases"})
     values.update(booking_closes_at=closes, cancellation_deadline=deadline,
                   course_phases=phases_column(data.course_phases))
-    if session_id is None:
+    if row is None:
         row = CourseSession(**values)
         db.add(row)
     else:
-        row = _session_for_update(db, session_id)
         if row.status != SessionStatus.SCHEDULED:
             raise Conflict("This session was cancelled or has finished; schedule a new one instead.")
         if data.capacity - data.external_places < row.trust_taken:
@@ -111,21 +115,40 @@ def get_session(db: Session, session_id: int, identity: Identity | None = None) 
 def set_course_listing(db: Session, identity: Identity, course_id: int, visibility: str, published: bool,
                        title: str | None = None, subject: str | None = None, phases: list[str] | None = None) -> int:
     """Keep the course snapshot of every session of a course in step with the
-    catalogue (the gateway calls this after saving a course)."""
+    catalogue (the gateway calls this after saving a course).  A session that has
+    started keeps the title it had: it is what its attendees' records and
+    certificates say they attended."""
     if not identity.is_admin:
         raise Forbidden("Only Lighthouse Learning admins can change a course's listing.")
+    retitled = sa.case((CourseSession.starts_at > utcnow(), title), else_=CourseSession.course_title)
     result = db.execute(sa.update(CourseSession).where(CourseSession.course_id == course_id)
                         .values(course_visibility=visibility, course_published=published,
-                                **({"course_title": title} if title else {}),
+                                **({"course_title": retitled} if title else {}),
                                 **({"course_subject": subject} if subject else {}),
                                 **({"course_phases": phases_column(phases)} if phases is not None else {}))
                         .execution_options(synchronize_session=False))
     return result.rowcount
 
 
+def _booked_by_or_overseen(identity: Identity):
+    """Sessions holding a booking the caller may see: their own, and (school leaders)
+    their school's."""
+    mine = Booking.person_id == identity.person_id if identity.person_id is not None else sa.false()
+    schools = identity.schools_for("school_leader")
+    whose = sa.or_(mine, Booking.school_id.in_(schools)) if schools else mine
+    return sa.exists().where(Booking.session_id == CourseSession.id, whose)
+
+
 def list_sessions(db: Session, identity: Identity, q: SessionQuery, offset: int) -> tuple[list[CourseSession], int]:
+    """Sessions the caller may see, by start time.  A batch read by `ids` (how a
+    booking's session is read) also answers the sessions of the caller's own bookings
+    and those they oversee, whatever has become of the course's listing since: a
+    person's history outlives the catalogue.  Lists and single reads follow the
+    listing alone, so a withdrawn course's sessions are found and booked by nobody."""
     where = [_visible_to(identity)]
     if q.ids:
+        if not identity.is_admin:
+            where = [sa.or_(where[0], _booked_by_or_overseen(identity))]
         where.append(CourseSession.id.in_([int(i) for i in q.ids.split(",")]))
     if q.course_id:
         where.append(CourseSession.course_id == q.course_id)
@@ -222,6 +245,9 @@ _WAITING_AHEAD = (sa.select(sa.func.count()).select_from(_BOOKINGS)
                          _BOOKINGS.c.id < sa.bindparam("booking_id")))
 
 
+_BOOKED_BY_LEADER = "Booked by their school leader"
+
+
 def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
          idempotency_key: str | None = None, approvers: list[str] = (),
          school_days: Sequence[date] = ()) -> tuple[Booking, bool]:
@@ -231,6 +257,9 @@ def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
     Guarantees: never more trust places held than the session has (one conditional
     UPDATE decides); one live booking per person per session (a second attempt, or a
     retry with the same idempotency key, answers the first booking: created=False).
+    On a session that needs approval, a booking made by a leader of the attendee's
+    school is approved as it is made (and recorded as decided by them); anyone else's,
+    an admin's included, waits for the school's leaders, who decide on cover.
     """
     if not _may_book_for(identity, attendee):
         if identity.person_id == attendee.person_id:
@@ -257,9 +286,13 @@ def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
         raise Conflict("Booking for this session has closed; ask the CPD team if a late place is possible.")
 
     dialect = db.get_bind().dialect.name
+    # The attendee's school leader booking them has given the approval by booking:
+    # recorded as the decision, and a place on the waiting list keeps it for later.
+    approved = session.requires_approval and attendee.school_id in identity.schools_for("school_leader")
     took_place = _take_trust_place(db, session_id)
     if took_place:
-        status = BookingStatus.PENDING_APPROVAL if session.requires_approval else BookingStatus.CONFIRMED
+        status = (BookingStatus.PENDING_APPROVAL if session.requires_approval and not approved
+                  else BookingStatus.CONFIRMED)
     else:
         # Join the queue one at a time per session, so that ids (queue order) and the
         # positions people are told agree even in a rush.  (On SQLite, BEGIN IMMEDIATE
@@ -273,7 +306,9 @@ def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
         "attendee_email": attendee.email, "school_id": attendee.school_id, "booked_by_id": identity.person_id or 0,
         "idempotency_key": idempotency_key, "status": status, "approver_emails": ",".join(approvers) or None,
         "approval_remind_at": _approval_remind_at(stamp, school_days) if status == BookingStatus.PENDING_APPROVAL
-        else None, "created_at": stamp, "updated_at": stamp}).first()
+        else None, "decided_by_id": identity.person_id if approved else None,
+        "decided_at": stamp if approved else None, "decision_note": _BOOKED_BY_LEADER if approved else None,
+        "created_at": stamp, "updated_at": stamp}).first()
     if row is None:
         if took_place:
             _give_back_place(db, session_id)
@@ -424,14 +459,16 @@ def offer_free_places(db: Session, session_id: int, window: timedelta | None = N
 
 def accept_offer(db: Session, identity: Identity, booking_id: int, school_days: Sequence[date] = ()) -> Booking:
     """Take up a waiting-list offer before it lapses (on a session that needs approval,
-    the wait for the school leader starts now)."""
+    the wait for the school leader starts now, unless the approval came with the
+    booking)."""
     booking = get_booking(db, identity, booking_id)
     if booking.status != BookingStatus.OFFERED:
         raise Conflict("There is no open offer on this booking.")
     if as_utc(booking.offer_expires_at) <= utcnow():
         raise Conflict("This offer has lapsed and the place has gone to the next person waiting.")
     session = get_session(db, booking.session_id)
-    booking.status = BookingStatus.PENDING_APPROVAL if session.requires_approval else BookingStatus.CONFIRMED
+    booking.status = (BookingStatus.PENDING_APPROVAL if session.requires_approval and booking.decided_at is None
+                      else BookingStatus.CONFIRMED)
     booking.offer_expires_at = None
     booking.updated_at = utcnow()
     if booking.status == BookingStatus.PENDING_APPROVAL:
@@ -525,13 +562,14 @@ def commitments(db: Session, identity: Identity, person_ids: list[int], start, e
 
 
 def calendar_bookings(db: Session, identity: Identity) -> list[tuple[Booking, CourseSession]]:
-    """The caller's bookings worth a place in their calendar: live ones, and what they
-    attended in the last year."""
+    """The caller's places, for their calendar: those they hold (confirmed, or held for
+    them while someone decides) and what they attended in the last year.  A place on
+    the waiting list is not one."""
     if identity.person_id is None:
         return []
     return list(db.exec(select(Booking, CourseSession).join(CourseSession, CourseSession.id == Booking.session_id)
                         .where(Booking.person_id == identity.person_id,
-                               Booking.status.in_(LIVE + (BookingStatus.ATTENDED,)),
+                               Booking.status.in_(HOLDS_PLACE + (BookingStatus.ATTENDED,)),
                                CourseSession.starts_at > utcnow() - timedelta(days=366))
                         .order_by(CourseSession.starts_at)).all())
 

@@ -187,6 +187,61 @@ def test_my_calendar_holds_my_live_bookings_only(service_call):
     assert service_call("bookings", "GET", f"/bookings/{ids[0]}/calendar", people[1]).status_code == 404
 
 
+def test_my_calendar_shows_each_place_as_it_stands(service_call):
+    from icalendar import Calendar
+
+    from services.bookings import scheduler
+
+    confirmed = service_call("bookings", "POST", "/sessions", json=session_body(course_title="Team Teach")).json()
+    approval = service_call("bookings", "POST", "/sessions", json=session_body(
+        course_title="NPQ SEND day 1", requires_approval=True)).json()
+    full = service_call("bookings", "POST", "/sessions", json=session_body(course_title="Phonics", capacity=1)).json()
+    book(service_call, confirmed["id"], person(1))
+    pending = book(service_call, approval["id"], person(1)).json()
+    taken = book(service_call, full["id"], person(2)).json()
+    assert book(service_call, full["id"], person(1)).json()["status"] == "WAITLISTED"
+
+    def feed():
+        text = service_call("bookings", "GET", "/bookings/mine/calendar", person(1)).text
+        return {str(e["UID"]).split("@")[0]: (str(e["STATUS"]), str(e["SUMMARY"]))
+                for e in Calendar.from_ical(text).walk("VEVENT")}
+
+    # a place on the waiting list is not a place: it is not in the diary at all
+    assert feed() == {f"session-{confirmed['id']}": ("CONFIRMED", "Team Teach"),
+                      f"session-{approval['id']}": ("TENTATIVE", "Awaiting approval: NPQ SEND day 1")}
+    one = Calendar.from_ical(service_call("bookings", "GET", f"/bookings/{pending['id']}/calendar", person(1)).text)
+    assert str(one.walk("VEVENT")[0]["STATUS"]) == "TENTATIVE"
+    service_call("bookings", "POST", f"/bookings/{taken['id']}/cancel", person(2))
+    assert feed()[f"session-{full['id']}"] == ("TENTATIVE", "Place offered, not yet accepted: Phonics")
+    # the offer lapses and the pending place is given up: both leave the diary
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=2)):
+        assert scheduler.expire_offers() == 1
+    service_call("bookings", "POST", f"/bookings/{pending['id']}/cancel", person(1))
+    assert feed() == {f"session-{confirmed['id']}": ("CONFIRMED", "Team Teach")}
+
+
+def test_a_record_keeps_the_title_the_course_had_when_it_was_attended(service_call):
+    from pypdf import PdfReader
+
+    s, people, ids = full_session(service_call, course_id=5, course_title="Team Teach Level 1")
+    later = service_call("bookings", "POST", "/sessions", json=session_body(
+        course_id=5, course_title="Team Teach Level 1", starts_at=(SOON + timedelta(days=60)).isoformat(),
+        ends_at=(SOON + timedelta(days=60, hours=2)).isoformat())).json()
+    with time_machine.travel(AFTER):
+        register(service_call, s["id"], ids[:1])
+        # renamed in the catalogue afterwards: what was attended keeps its name
+        assert service_call("bookings", "PUT", "/courses/5/listing", json={
+            "visibility": "TRUST", "published": True, "title": "Positive handling (Team Teach)"}).json() == {
+                "sessions": 2}
+        record = service_call("bookings", "GET", "/cpd-record", people[0], params={"person_id": 1}).json()
+        pdf = service_call("bookings", "GET", f"/bookings/{ids[0]}/certificate", people[0])
+        booked = book(service_call, later["id"], person(7))
+    assert [e["title"] for e in record["entries"]] == ["Team Teach Level 1"]
+    assert "Team Teach Level 1" in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert booked.status_code == 201
+    assert outbox_subjects("p7@trust.test")[0].startswith("Booked: Positive handling (Team Teach),")
+
+
 def count_outbox() -> int:
     with database().session() as db:
         return db.exec(select(func.count()).select_from(OutboxMessage)).one()

@@ -19,9 +19,9 @@ def person(pid: int, school: int | None = 1, *roles: tokens.Grant) -> tokens.Ide
 
 
 def session_body(**overrides) -> dict:
-    body = {"course_id": 1, "starts_at": SOON.isoformat(), "ends_at": (SOON + timedelta(hours=2)).isoformat(),
-            "venue": "Saltmarsh Primary School, hall", "capacity": 3, "external_places": 0,
-            "requires_approval": False}
+    body = {"course_id": 1, "course_title": "Phonics", "starts_at": SOON.isoformat(),
+            "ends_at": (SOON + timedelta(hours=2)).isoformat(), "venue": "Saltmarsh Primary School, hall",
+            "capacity": 3, "external_places": 0, "requires_approval": False}
     body.update(overrides)
     return body
 
@@ -136,6 +136,9 @@ def test_only_admins_schedule_and_bad_sessions_are_refused(service_call, new_ses
     assert service_call("bookings", "POST", "/sessions", json=session_body(capacity=0)).status_code == 422
     naive = service_call("bookings", "POST", "/sessions", json=session_body(starts_at="2026-12-01T10:00:00"))
     assert naive.status_code == 422
+    untitled = session_body()
+    del untitled["course_title"]  # every message and certificate of the session names its course
+    assert service_call("bookings", "POST", "/sessions", json=untitled).status_code == 422
     s = new_session(capacity=2)
     book(service_call, s["id"], person(1))
     book(service_call, s["id"], person(2))
@@ -190,3 +193,26 @@ def test_sessions_follow_their_course_listing(service_call, new_session):
     assert listed(person(1)) == [public["id"]]
     assert book(service_call, trust["id"], person(1)).status_code == 404
     assert sorted(listed(ADMIN)) == sorted([public["id"], trust["id"]])
+
+
+def test_a_withdrawn_courses_sessions_stay_in_the_history_of_those_booked_on_them(service_call, new_session):
+    s = new_session(course_id=8, course_title="Team Teach Level 1")
+    book(service_call, s["id"], person(1))
+    assert service_call("bookings", "PUT", "/courses/8/listing",
+                        json={"visibility": "TRUST", "published": False}).json() == {"sessions": 1}
+
+    def by_id(who):
+        return service_call("bookings", "GET", "/sessions", who, params={"ids": str(s["id"])}).json()["items"]
+
+    # the batch read the gateway makes for a booking's session: the attendee and their
+    # school's leaders still get it, with the course's title as it was
+    leader = person(9, 1, tokens.Grant("school_leader", school_id=1))
+    for who in (person(1), leader):
+        [seen] = by_id(who)
+        assert seen["course_title"] == "Team Teach Level 1" and seen["course_published"] is False
+    # nobody else does, and it is out of every list and not bookable
+    for who in (person(2), person(3, 2, tokens.Grant("school_leader", school_id=2)), tokens.ANONYMOUS_IDENTITY):
+        assert by_id(who) == []
+    assert service_call("bookings", "GET", "/sessions", person(1)).json()["items"] == []
+    assert service_call("bookings", "GET", f"/sessions/{s['id']}", person(1)).status_code == 404
+    assert book(service_call, s["id"], person(2)).status_code == 404

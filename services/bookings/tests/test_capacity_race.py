@@ -21,7 +21,8 @@ CAPACITY, CLIENTS = 10, 40
 
 def _session(service_call) -> int:
     start = datetime.now(timezone.utc) + timedelta(days=7)
-    body = {"course_id": 1, "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat(),
+    body = {"course_id": 1, "course_title": "Team Teach Level 1", "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=1)).isoformat(),
             "venue": "Hall", "capacity": CAPACITY, "external_places": 0, "requires_approval": False}
     return service_call("bookings", "POST", "/sessions", json=body).json()["id"]
 

@@ -152,3 +152,17 @@ def test_a_course_title_of_the_longest_allowed_length_still_books_and_mails(serv
     scheduler.deliver_messages()
     [message] = smtp.messages
     assert message["Subject"].startswith("Booked: Teaching reading fluency") and len(message["Subject"]) <= 200
+
+
+def test_a_changed_session_tells_a_place_awaiting_approval_it_is_still_tentative(service_call, smtp):
+    s = service_call("bookings", "POST", "/sessions", json=session_body(
+        requires_approval=True, course_title="NPQ SEND day 1")).json()
+    book(service_call, s["id"], person(1))
+    scheduler.deliver_messages()
+    smtp.messages.clear()
+    moved = session_body(requires_approval=True, course_title="NPQ SEND day 1", venue="Brook Academy library")
+    assert service_call("bookings", "PUT", f"/sessions/{s['id']}", json=moved).status_code == 200
+    scheduler.deliver_messages()
+    [message] = smtp.messages
+    event = invite(message)[0].walk("VEVENT")[0]
+    assert str(event["STATUS"]) == "TENTATIVE" and str(event["SUMMARY"]) == "Awaiting approval: NPQ SEND day 1"

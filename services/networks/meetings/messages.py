@@ -20,7 +20,7 @@ OutboxMessage = outbox_model(NetworksModel)
 def event(meeting: Meeting, network: Network) -> Event:
     return calendars.event(f"meeting-{meeting.id}", meeting.sequence, meeting.starts_at, meeting.ends_at,
                            f"{network.name}: {meeting.title}", meeting.venue or "Online",
-                           meeting.status == "CANCELLED")
+                           "CANCELLED" if meeting.status == "CANCELLED" else "CONFIRMED")
 
 
 def ics(meeting: Meeting, network: Network, method: str = "REQUEST") -> str:
