@@ -19,6 +19,7 @@ import urllib3
 
 from shared import tokens
 from shared.settings import Settings
+from shared.web import CHECK_ONLY_HEADER
 
 SERVICES = ("catalogue", "bookings", "networks")
 FRIENDLY = {
@@ -26,6 +27,10 @@ FRIENDLY = {
     "bookings": "The bookings service",
     "networks": "The networks service",
 }
+# gunicorn refuses a request line over 4,094 bytes with a bare 400 (limit_request_line),
+# which would read as the service being down: a longer address is never sent, and the
+# value that made it so long is refused as too long instead.
+MAX_TARGET = 4000
 # A kept-alive connection the service has just closed fails the moment it is used:
 # that one case is tried again on a new connection, for any method, because the
 # request never reached the service.  Nothing else is retried.
@@ -89,14 +94,17 @@ class Backends:
 
     def fetch(self, service: str, method: str, path: str, *, identity: tokens.Identity,
               request_id: str | None = None, counter: list | None = None,
-              json: Any = None, params: Mapping[str, Any] | None = None) -> Reply:
+              json: Any = None, params: Mapping[str, Any] | None = None, check_only: bool = False) -> Reply:
         """The service's response as it came, 5xx and network failures raised as
-        BackendUnavailable."""
+        BackendUnavailable.  `check_only`: the service answers as it would but saves
+        nothing (for a form that has problems of its own, so it can show all at once)."""
         token = tokens.sign(identity, audience=service, private_key_pem=self._private_key,
                             ttl_seconds=self.settings.service_token_ttl_seconds)
         headers = {"Authorization": f"Bearer {token}"}
         if request_id:
             headers["X-Request-ID"] = request_id
+        if check_only:
+            headers[CHECK_ONLY_HEADER] = "1"
         body = None
         if json is not None:
             body = _json_bytes(json)
@@ -104,6 +112,8 @@ class Backends:
         if params:
             path += ("&" if "?" in path else "?") + urlencode(
                 [(k, _param(v)) for k, v in params.items() if v is not None])
+        if len(self._prefixes[service]) + len(path) > MAX_TARGET:
+            raise _too_long(service, params or {})
         if counter is not None:
             counter.append((service, method, path))
         try:
@@ -118,6 +128,16 @@ class Backends:
     def close(self) -> None:
         for pool in self._pools.values():
             pool.close()
+
+
+def _too_long(service: str, params: Mapping[str, Any]) -> BackendError:
+    """The refusal of a request the service could not have read, saying which value
+    made it too long, as the service would say a value is too long."""
+    name, value = max(((k, _param(v)) for k, v in params.items() if v is not None), key=lambda kv: len(kv[1]),
+                      default=("address", ""))
+    message = f"`{name}` is too long ({len(value):,} characters) to send to {FRIENDLY[service].lower()}; shorten it."
+    return BackendError(422, {"code": "invalid", "message": message,
+                              "fieldErrors": [{"field": ["query", name], "message": message}]})
 
 
 def _param(value: Any) -> str:

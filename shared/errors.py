@@ -60,21 +60,96 @@ def field_error(field: str | list[str], message: str) -> dict[str, Any]:
     return {"field": [field] if isinstance(field, str) else list(field), "message": message}
 
 
+class FieldProblems(ValueError):
+    """Raised by a model validator that checks several fields together, so that each
+    problem is reported against its own field instead of as one sentence about the
+    whole body ("ends_at: …; venue: …")."""
+
+    def __init__(self, problems: Iterable[tuple[str, str]]):
+        self.problems = list(problems)
+        super().__init__("; ".join(message for _, message in self.problems))
+
+
+def _expected(ctx: dict[str, Any]) -> str:
+    return str(ctx.get("expected", "")).replace("'", "")
+
+
+def _length(value: Any) -> int:
+    try:
+        return len(value)
+    except TypeError:
+        return 0
+
+
+# What pydantic's error types mean, said as a person filling in a form would want it
+# (its own wording reads like code: "List should have at least 1 item after validation").
+# Each takes the error's context and the value that was sent.
+_PLAIN: dict[str, Any] = {
+    "missing": lambda c, v: "This field is required.",
+    "extra_forbidden": lambda c, v: "This field is not recognised; remove it.",
+    "string_too_short": lambda c, v: ("This cannot be blank." if c["min_length"] <= 1 else
+                                      f"Enter at least {c['min_length']} characters."),
+    "string_too_long": lambda c, v: f"Use {c['max_length']:,} characters or fewer (this has {_length(v):,}).",
+    "too_short": lambda c, v: ("Choose at least one." if c["min_length"] <= 1 else
+                               f"Choose at least {c['min_length']}."),
+    "too_long": lambda c, v: f"Give no more than {c['max_length']:,}.",
+    "greater_than_equal": lambda c, v: f"Enter a number of at least {c['ge']:,}.",
+    "greater_than": lambda c, v: f"Enter a number greater than {c['gt']:,}.",
+    "less_than_equal": lambda c, v: f"Enter a number no greater than {c['le']:,}.",
+    "less_than": lambda c, v: f"Enter a number less than {c['lt']:,}.",
+    "int_parsing": lambda c, v: "Enter a whole number.",
+    "int_type": lambda c, v: "Enter a whole number.",
+    "int_from_float": lambda c, v: "Enter a whole number.",
+    "float_parsing": lambda c, v: "Enter a number.",
+    "float_type": lambda c, v: "Enter a number.",
+    "bool_parsing": lambda c, v: "Answer yes or no.",
+    "bool_type": lambda c, v: "Answer yes or no.",
+    "literal_error": lambda c, v: f"Choose one of {_expected(c)}.",
+    "enum": lambda c, v: f"Choose one of {_expected(c)}.",
+    "string_type": lambda c, v: "Enter text.",
+    "string_pattern_mismatch": lambda c, v: "This is not in the form we expect; check what was typed.",
+    "list_type": lambda c, v: "Give a list.",
+    "dict_type": lambda c, v: "Give an object with named fields.",
+    "model_type": lambda c, v: "Give an object with named fields.",
+    "model_attributes_type": lambda c, v: "Give an object with named fields.",
+    "datetime_parsing": lambda c, v: "Enter a date and time, for example 2027-01-14T15:45:00+00:00.",
+    "datetime_from_date_parsing": lambda c, v: "Enter a date and time, for example 2027-01-14T15:45:00+00:00.",
+    "datetime_type": lambda c, v: "Enter a date and time, for example 2027-01-14T15:45:00+00:00.",
+    "timezone_aware": lambda c, v: "Give the time with its offset from UTC, for example 2027-01-14T15:45:00+00:00.",
+    "date_parsing": lambda c, v: "Enter a date, for example 2027-01-14.",
+    "date_from_datetime_parsing": lambda c, v: "Enter a date, for example 2027-01-14.",
+    "date_from_datetime_inexact": lambda c, v: "Enter a date without a time, for example 2027-01-14.",
+    "date_type": lambda c, v: "Enter a date, for example 2027-01-14.",
+    "time_parsing": lambda c, v: "Enter a time, for example 16:00.",
+    "json_invalid": lambda c, v: "What was sent is not valid JSON.",
+    "json_type": lambda c, v: "What was sent is not valid JSON.",
+}
+
+
 def _friendly(err: dict[str, Any]) -> str:
-    kind, msg = err.get("type", ""), err.get("msg", "Invalid value")
-    if kind == "missing":
-        return "This field is required."
-    if kind == "extra_forbidden":
-        return "This field is not recognised; remove it."
-    msg = msg[0].upper() + msg[1:] if msg else msg
+    kind, ctx = err.get("type", ""), err.get("ctx") or {}
+    if kind in ("value_error", "assertion_error") and ctx.get("error") is not None:
+        msg = str(ctx["error"])  # our own validators' sentences, without pydantic's "Value error, "
+    elif kind in _PLAIN:
+        try:
+            return _PLAIN[kind](ctx, err.get("input"))
+        except (KeyError, TypeError, ValueError):  # a context other than the documented one
+            msg = err.get("msg", "")
+    else:
+        msg = err.get("msg", "")
+    msg = (msg[0].upper() + msg[1:]) if msg else "This value is not valid."
     return msg if msg.endswith(".") else msg + "."
 
 
 def from_validation_error(exc: ValidationError, prefix: str | None = None) -> Invalid:
     fields = []
     for err in exc.errors(include_url=False):
-        loc = [str(p) for p in err.get("loc", ())]
-        fields.append(field_error(([prefix] if prefix else []) + loc, _friendly(err)))
+        loc = ([prefix] if prefix else []) + [str(p) for p in err.get("loc", ())]
+        error = (err.get("ctx") or {}).get("error")
+        if isinstance(error, FieldProblems):
+            fields += [field_error(loc + [name], message) for name, message in error.problems]
+        else:
+            fields.append(field_error(loc, _friendly(err)))
     return Invalid("Some of what was sent is not valid; see the field errors.", fields)
 
 

@@ -13,7 +13,7 @@ from flask_openapi3 import Info, OpenAPI, Tag
 from pydantic import BaseModel
 
 from shared import tokens
-from shared.db import Database, init_request_sessions
+from shared.db import CHECK_ONLY, Database, init_request_sessions
 from shared.errors import Unauthorized, register_error_handlers, validation_error_response
 from shared.logs import configure_logging, install_request_id
 from shared.settings import Settings
@@ -25,6 +25,9 @@ class Probe(BaseModel):
 
 
 PUBLIC_ENDPOINTS = {"healthz", "readyz", "openapi_json", "static"}
+# Sent by the gateway with a change it only wants checked: the service answers as it
+# would, and saves nothing (shared.db.CHECK_ONLY).
+CHECK_ONLY_HEADER = "X-LL-Check-Only"
 SECURITY = [{"serviceToken": []}]
 
 
@@ -67,6 +70,7 @@ def create_service_app(
             g.identity = tokens.verify(token, audience=component, public_key_pem=public_key)
         except tokens.TokenError:
             raise Unauthorized("The service token is not valid for this service.") from None
+        g.setdefault(CHECK_ONLY, request.headers.get(CHECK_ONLY_HEADER) == "1")
 
     for bp in blueprints:
         app.register_api(bp)

@@ -10,6 +10,7 @@ from sqlmodel import func, or_, select
 from gateway.backends import BackendError, BackendUnavailable
 from gateway.graph.bookings import forget_cached_leaders
 from gateway.graph.errors import as_graphql_error
+from gateway.graph.ids import parse_id, parse_slug
 from gateway.graph.payloads import called, no_such, refused
 from gateway.graph.types import (
     Audience,
@@ -19,6 +20,7 @@ from gateway.graph.types import (
     CoursePayload,
     CourseStatus,
     DeliveryMode,
+    PageInfo,
     Person,
     Phase,
     Role,
@@ -34,7 +36,7 @@ from gateway.identity import service as identity_service
 from gateway.identity.models import Person as PersonRow
 from gateway.identity.models import School as SchoolRow
 from shared.errors import ApiError
-from shared.paging import MAX_PAGE
+from shared.paging import decode_cursor, page_of
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +45,9 @@ class CatalogueQuery(graphene.ObjectType):
     me = graphene.Field(Person, description="Who is signed in; null for a visitor.")
     schools = graphene.List(graphene.NonNull(School), required=True)
     school = graphene.Field(School, id=graphene.ID(required=True))
-    people = graphene.List(graphene.NonNull(Person), required=True, search=graphene.String(),
-                           first=graphene.Int(default_value=50),
-                           description="Admins only: people matching a name or email.")
+    people = graphene.Field(lambda: PersonConnection, required=True, search=graphene.String(),
+                            first=graphene.Int(default_value=50), after=graphene.String(),
+                            description="Admins only: people matching a name or email, by name, a page at a time.")
     courses = graphene.Field(
         CourseConnection, required=True,
         search=graphene.String(), subject=graphene.String(), phase=Phase(), audience=Audience(),
@@ -69,17 +71,29 @@ class CatalogueQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_school(root, info, id):
-        return _school(info.context, int(id)) if str(id).isdigit() else None
+        school_id = parse_id(id)
+        return _school(info.context, school_id) if school_id else None
 
     @staticmethod
-    def resolve_people(root, info, search=None, first=50):
-        if not info.context.identity.is_admin:
+    def resolve_people(root, info, search=None, first=50, after=None):
+        ctx = info.context
+        if not ctx.identity.is_admin:
             raise GraphQLError("Only Lighthouse Learning admins can list people.")
-        stmt = select(PersonRow).order_by(PersonRow.name).limit(max(0, min(first or 50, MAX_PAGE)))
+        params = _page_args(first, after)
+        try:
+            offset = decode_cursor(after)
+        except ApiError as exc:
+            raise GraphQLError(exc.message) from None
+        matching = select(PersonRow)
         if search and search.strip():
-            like = f"%{search.strip().lower()}%"
-            stmt = stmt.where(or_(func.lower(PersonRow.name).like(like), PersonRow.email.like(like)))
-        return info.context.db.exec(stmt).all()
+            # the search is words people type, not a pattern: % and _ match themselves
+            text = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            like = f"%{text}%"
+            matching = matching.where(or_(func.lower(PersonRow.name).like(like, escape="\\"),
+                                          PersonRow.email.like(like, escape="\\")))
+        total = ctx.db.exec(select(func.count()).select_from(matching.subquery())).one()
+        rows = ctx.db.exec(matching.order_by(PersonRow.name, PersonRow.id).offset(offset).limit(params["first"])).all()
+        return _connection(page_of(list(rows), total, offset))
 
     @staticmethod
     def resolve_courses(root, info, first=20, after=None, **filters):
@@ -96,6 +110,8 @@ class CatalogueQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_course(root, info, slug):
+        if parse_slug(slug) is None:
+            return None
         try:
             course = info.context.call("catalogue", "GET", f"/courses/by-slug/{slug}")
             info.context.cache.setdefault("courses_in_view", []).append(course["id"])
@@ -143,13 +159,25 @@ class SaveCourse(graphene.Mutation):
         body["audiences"] = [enum_value(a) for a in body["audiences"]]
         for key in ("delivery_mode", "visibility", "status"):
             body[key] = enum_value(body[key])
-        if input.get("id") and not str(input["id"]).isdigit():
+        course_id = parse_id(input["id"]) if input.get("id") else None
+        if input.get("id") and course_id is None:
             return no_such("course", "id", "course")
-        method, path = ("PUT", f"/courses/{input['id']}") if input.get("id") else ("POST", "/courses")
+        method, path = ("PUT", f"/courses/{course_id}") if course_id else ("POST", "/courses")
         payload = called(ctx, "course", "catalogue", method, path, json=body)
         if payload["course"] is not None:
             _sync_listing(ctx, payload["course"])
         return payload
+
+
+class PersonEdge(graphene.ObjectType):
+    node = graphene.Field(Person, required=True)
+    cursor = graphene.String(required=True)
+
+
+class PersonConnection(graphene.ObjectType):
+    edges = graphene.List(graphene.NonNull(PersonEdge), required=True)
+    page_info = graphene.Field(PageInfo, required=True)
+    total_count = graphene.Int(required=True)
 
 
 class PersonPayload(graphene.ObjectType):
@@ -171,15 +199,19 @@ class GrantRole(graphene.Mutation):
     @staticmethod
     def mutate(root, info, person_id, role, school_id=None, network_id=None):
         ctx = info.context
-        try:
-            ids = [int(x) if x is not None else None for x in (person_id, school_id, network_id)]
-        except ValueError:
+        ids = [parse_id(x) if x is not None else None for x in (person_id, school_id, network_id)]
+        if any(x is not None and i is None for x, i in zip((person_id, school_id, network_id), ids)):
             return refused("person", "Ids must be numbers we gave out.")
+        from gateway.graph.networks import all_networks
+
         try:
-            grant = identity_service.grant_role(ctx.db, ctx.identity, ids[0], enum_value(role), ids[1], ids[2])
+            grant = identity_service.grant_role(ctx.db, ctx.identity, ids[0], enum_value(role), ids[1], ids[2],
+                                                network_exists=lambda n: n in all_networks(ctx))
             forget_cached_leaders()
         except ApiError as exc:
             return {"person": None, "user_errors": exc.field_errors or [{"field": None, "message": exc.message}]}
+        except GraphQLError as exc:  # the networks service could not say which networks there are
+            return refused("person", exc.message, "networkId")
         return {"person": grant.person, "user_errors": []}
 
 
@@ -192,10 +224,10 @@ class RevokeRole(graphene.Mutation):
     @staticmethod
     def mutate(root, info, grant_id):
         ctx = info.context
-        if not str(grant_id).isdigit():
+        if parse_id(grant_id) is None:
             return no_such("person", "grantId", "role grant")
         try:
-            person = identity_service.revoke_role(ctx.db, ctx.identity, int(grant_id))
+            person = identity_service.revoke_role(ctx.db, ctx.identity, parse_id(grant_id))
             forget_cached_leaders()
         except ApiError as exc:
             return {"person": None, "user_errors": [{"field": None, "message": exc.message}]}

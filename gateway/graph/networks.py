@@ -8,7 +8,8 @@ from graphql import GraphQLError
 from sqlmodel import col, select
 
 from gateway.backends import BackendError, BackendUnavailable
-from gateway.graph.bookings import _call, _chunks, _dt, _id, _public, forget_cached_calendar
+from gateway.graph.bookings import _call, _chunks, _dt, _public, forget_cached_calendar
+from gateway.graph.ids import parse_id, parse_ids, parse_year_label
 from gateway.graph.payloads import called, no_such, refusal, refused, remember
 from gateway.graph.types import Person, School, UserError, _school
 from gateway.identity.models import Person as PersonRow
@@ -105,6 +106,21 @@ def networks_by_id(ctx, network_id: int) -> dict | None:
         for i in wanted:
             loaded.setdefault(i, None)
     return loaded[network_id]
+
+
+def all_networks(ctx) -> dict[int, dict]:
+    """Every network by id, read once per request: a trust has a few dozen, so one or
+    two calls of 100 name them all (for Query.networks and a role grant's network)."""
+    if "all_networks" not in ctx.cache:
+        items, after = [], None
+        while True:
+            page = _call(ctx, "networks", "GET", "/networks", params={"first": 100, **({"after": after} if after else {})})
+            items += page["items"]
+            if not page["has_next"]:
+                break
+            after = page["end_cursor"]
+        ctx.cache["all_networks"] = {n["id"]: n for n in items}
+    return ctx.cache["all_networks"]
 
 
 class AgendaItem(graphene.ObjectType):
@@ -255,6 +271,11 @@ class Membership(graphene.ObjectType):
     person = graphene.Field(Person, required=True)
     school = graphene.Field(School)
     role = graphene.Field(MembershipRole, required=True)
+    joined_at = graphene.DateTime(required=True, description="When they were added to the network.")
+
+    @staticmethod
+    def resolve_joined_at(member, info):
+        return _dt(member["added_at"])
 
     @staticmethod
     def resolve_person(member, info):
@@ -323,44 +344,36 @@ class NetworksQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_academic_year(root, info, label):
-        import re
-
-        if not re.fullmatch(r"\d{4}-\d{2}", label):
+        if parse_year_label(label) is None:
             return None
         try:
-            return info.context.call("networks", "GET", f"/academic-years/{label[:7]}")
+            return info.context.call("networks", "GET", f"/academic-years/{label}")
         except BackendError:
             return None
 
     @staticmethod
     def resolve_meeting(root, info, id):
         ctx = info.context
-        if _id(id) is None:
+        if parse_id(id) is None:
             return None
         try:
-            return remember(ctx, "meetings", [ctx.call("networks", "GET", f"/meetings/{_id(id)}")])[0]
+            return remember(ctx, "meetings", [ctx.call("networks", "GET", f"/meetings/{parse_id(id)}")])[0]
         except BackendError:
             return None
 
     @staticmethod
     def resolve_networks(root, info):
         ctx = info.context
-        items, after = [], None
-        while True:  # a trust has a few dozen networks: read them all, 100 at a time
-            page = _call(ctx, "networks", "GET", "/networks", params={"first": 100, **({"after": after} if after else {})})
-            items += page["items"]
-            if not page["has_next"]:
-                break
-            after = page["end_cursor"]
+        items = list(all_networks(ctx).values())
         ctx.cache["networks_in_view"] = [n["id"] for n in items]
         return items
 
     @staticmethod
     def resolve_network(root, info, id):
-        if _id(id) is None:
+        if parse_id(id) is None:
             return None
         try:
-            return info.context.call("networks", "GET", f"/networks/{_id(id)}")
+            return info.context.call("networks", "GET", f"/networks/{parse_id(id)}")
         except BackendError:
             return None
 
@@ -394,16 +407,16 @@ class AddNetworkMember(graphene.Mutation):
     @staticmethod
     def mutate(root, info, network_id, person_id, role):
         ctx = info.context
-        if _id(network_id) is None:
+        if parse_id(network_id) is None:
             return no_such("network", "networkId", "network")
-        person = ctx.db.get(PersonRow, _id(person_id)) if _id(person_id) else None
+        person = ctx.db.get(PersonRow, parse_id(person_id)) if parse_id(person_id) else None
         if person is None:
             return no_such("network", "personId", "person")
         body = {"person_id": person.id, "name": person.name, "email": person.email, "school_id": person.school_id,
                 "role": getattr(role, "value", role)}
         try:
-            ctx.call("networks", "POST", f"/networks/{_id(network_id)}/members", json=body)
-            return _payload(ctx, _id(network_id))
+            ctx.call("networks", "POST", f"/networks/{parse_id(network_id)}/members", json=body)
+            return _payload(ctx, parse_id(network_id))
         except (BackendError, BackendUnavailable) as exc:
             return {"network": None, "user_errors": refusal(exc)}
 
@@ -418,14 +431,13 @@ class RemoveNetworkMember(graphene.Mutation):
     @staticmethod
     def mutate(root, info, network_id, person_id):
         ctx = info.context
-        if _id(network_id) is None or _id(person_id) is None:
+        if parse_id(network_id) is None or parse_id(person_id) is None:
             return refused("network", "There is no such member.")
         try:
-            gone = ctx.backends.fetch("networks", "DELETE", f"/networks/{_id(network_id)}/members/{_id(person_id)}",
-                                      identity=ctx.identity, request_id=ctx.request_id, counter=ctx.backend_calls)
+            gone = ctx.fetch("networks", "DELETE", f"/networks/{parse_id(network_id)}/members/{parse_id(person_id)}")
             if gone.status_code >= 400:
                 raise BackendError(gone.status_code, gone.json())
-            return _payload(ctx, _id(network_id))
+            return _payload(ctx, parse_id(network_id))
         except (BackendError, BackendUnavailable) as exc:
             return {"network": None, "user_errors": refusal(exc)}
 
@@ -561,13 +573,13 @@ class ProposeMeetings(graphene.Mutation):
         import re
 
         problems = []
-        if _id(network_id) is None:
+        if parse_id(network_id) is None:
             problems.append({"field": ["networkId"], "message": "There is no such network."})
-        if not re.fullmatch(r"\d{4}-\d{2}", academic_year):
+        if parse_year_label(academic_year) is None:
             problems.append({"field": ["academicYear"], "message": "Give the academic year as, for example, 2026-27."})
         if not pattern["weekdays"] or any(not 1 <= d <= 7 for d in pattern["weekdays"]):
             problems.append({"field": ["pattern", "weekdays"], "message": "Choose weekdays from 1 (Monday) to 7."})
-        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", pattern["start_time"]):
+        if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", pattern["start_time"]):
             problems.append({"field": ["pattern", "startTime"], "message": "Give the start time as, for example, 16:00."})
         per_term = pattern.get("per_term") or 1
         if not 1 <= per_term <= 6:
@@ -575,7 +587,7 @@ class ProposeMeetings(graphene.Mutation):
         if problems:
             return {"proposals": [], "user_errors": problems}
         try:
-            proposals = propose(info.context, _id(network_id), academic_year, pattern["weekdays"],
+            proposals = propose(info.context, parse_id(network_id), academic_year, pattern["weekdays"],
                                 pattern["start_time"], pattern["duration_minutes"], per_term)
         except GraphQLError as exc:
             return {"proposals": [], "user_errors": [{"field": None, "message": exc.message}]}
@@ -614,20 +626,23 @@ class ScheduleMeeting(graphene.Mutation):
     def mutate(root, info, input):
         from datetime import datetime
 
-        network_id = _id(input["network_id"])
+        network_id = parse_id(input["network_id"])
         if network_id is None:
             return _bad_id("networkId", "network")
+        programme_id = parse_id(input["programme_id"]) if input.get("programme_id") else None
+        if input.get("programme_id") and programme_id is None:
+            return _bad_id("programmeId", "programme")
         body = {"network_id": network_id, "title": input["title"],
                 "starts_at": input["starts_at"].isoformat(), "ends_at": input["ends_at"].isoformat(),
                 "venue": input.get("venue"), "online_url": input.get("online_url"),
                 "agenda": [dict(i) for i in input.get("agenda") or []],
-                "programme_id": _id(input["programme_id"]) if input.get("programme_id") else None,
+                "programme_id": programme_id,
                 "outside_term_confirmed": bool(input.get("outside_term_confirmed"))}
         body = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in body.items()}
         if input.get("id"):
-            if _id(input["id"]) is None:
+            if parse_id(input["id"]) is None:
                 return _bad_id("id", "meeting")
-            return _meeting_call(info.context, "PUT", f"/meetings/{_id(input['id'])}", json=body)
+            return _meeting_call(info.context, "PUT", f"/meetings/{parse_id(input['id'])}", json=body)
         return _meeting_call(info.context, "POST", "/meetings", json=body)
 
 
@@ -640,9 +655,9 @@ class RsvpMutation(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, meeting_id, response):
-        if _id(meeting_id) is None:
+        if parse_id(meeting_id) is None:
             return _bad_id("meetingId", "meeting")
-        return _meeting_call(info.context, "POST", f"/meetings/{_id(meeting_id)}/rsvp",
+        return _meeting_call(info.context, "POST", f"/meetings/{parse_id(meeting_id)}/rsvp",
                              json={"response": getattr(response, "value", response)})
 
 
@@ -656,9 +671,9 @@ class CancelMeeting(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, meeting_id):
-        if _id(meeting_id) is None:
+        if parse_id(meeting_id) is None:
             return _bad_id("meetingId", "meeting")
-        return _meeting_call(info.context, "POST", f"/meetings/{_id(meeting_id)}/cancel")
+        return _meeting_call(info.context, "POST", f"/meetings/{parse_id(meeting_id)}/cancel")
 
 
 class RecordMinutes(graphene.Mutation):
@@ -669,13 +684,13 @@ class RecordMinutes(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, input):
-        meeting_id = _id(input["meeting_id"])
+        meeting_id = parse_id(input["meeting_id"])
         if meeting_id is None:
             return _bad_id("meetingId", "meeting")
-        attendees = [_id(i) for i in input["attendee_ids"]]
-        actions = [{"description": a["description"], "owner_id": _id(a["owner_id"]),
+        attendees = parse_ids(input["attendee_ids"])
+        actions = [{"description": a["description"], "owner_id": parse_id(a["owner_id"]),
                     "due_on": a["due_on"].isoformat() if a.get("due_on") else None} for a in input.get("actions") or []]
-        if None in attendees or any(a["owner_id"] is None for a in actions):
+        if attendees is None or any(a["owner_id"] is None for a in actions):
             return refused("meeting", "Everyone named must be a member.")
         return _meeting_call(info.context, "POST", f"/meetings/{meeting_id}/minutes",
                              json={"minutes": input["minutes"], "attendee_ids": attendees, "actions": actions})
@@ -689,9 +704,9 @@ class CompleteAction(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, action_id):
-        if _id(action_id) is None:
+        if parse_id(action_id) is None:
             return no_such("action", "actionId", "action")
-        return called(info.context, "action", "networks", "POST", f"/actions/{_id(action_id)}/complete")
+        return called(info.context, "action", "networks", "POST", f"/actions/{parse_id(action_id)}/complete")
 
 
 class TermInput(graphene.InputObjectType):
@@ -720,11 +735,9 @@ class SaveAcademicYear(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, label, terms):
-        import re
-
         import holidays
 
-        if not re.fullmatch(r"\d{4}-\d{2}", label):
+        if parse_year_label(label) is None:
             return refused("academic_year", "Give the academic year as, for example, 2026-27.", "label")
         first = int(label[:4])
         bank = holidays.country_holidays("GB", subdiv="ENG", years=[first, first + 1])

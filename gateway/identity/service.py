@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
@@ -128,9 +129,11 @@ SCHOOL_SCOPED = {"staff", "school_leader", "sip", "governor"}
 
 
 def grant_role(db: Session, actor: tokens.Identity, person_id: int, role: str,
-               school_id: int | None = None, network_id: int | None = None) -> RoleGrant:
-    """Admins grant roles, scoped as the role needs; granting what is held already
-    answers with the existing grant."""
+               school_id: int | None = None, network_id: int | None = None,
+               network_exists: Callable[[int], bool] = lambda _: False) -> RoleGrant:
+    """Admins grant roles, scoped as the role needs, to schools and networks that
+    exist (`network_exists` asks the networks service, which owns them); granting what
+    is held already answers with the existing grant."""
     if not actor.is_admin:
         raise Forbidden("Only Lighthouse Learning admins can grant roles.")
     person = db.get(Person, person_id)
@@ -142,6 +145,9 @@ def grant_role(db: Session, actor: tokens.Identity, person_id: int, role: str,
         raise Invalid("This role needs a school.", [field_error("schoolId", "Choose one of the trust's schools.")])
     if role == "network_lead" and network_id is None:
         raise Invalid("This role needs a network.", [field_error("networkId", "Choose the network they lead.")])
+    if role == "network_lead" and not network_exists(network_id):
+        raise Invalid("There is no such network.", [field_error("networkId", "There is no such network; choose "
+                                                                          "one of the trust's networks.")])
     if role not in SCHOOL_SCOPED:
         school_id = None
     if role != "network_lead":

@@ -119,3 +119,30 @@ def test_admins_correct_the_calendar_and_bank_holidays_come_by_themselves(client
     assert {"on": "2028-05-01", "kind": "BANK_HOLIDAY"} in summer["closureDetails"]
     page = client.get("/admin/academic-years/2027-28").get_data(as_text=True)
     assert 'value="2028-07-19"' in page and "May Day 2028-05-01" in page
+
+
+def test_proposals_start_tomorrow_and_count_the_networks_own_meetings(gateway_app, world, service_call):  # noqa: F811
+    import time_machine
+
+    from tests.support.fixtures import sign_in
+
+    c, p, maths = world["c"], world["people"], world["maths"]
+    seed_calendar()
+    gql(c["lead"], ADD, {"n": str(maths), "p": str(p["t1"]), "r": "MEMBER"})
+    # Wednesday 8 December 2027, in the last fortnight of the autumn term
+    with time_machine.travel(datetime(2027, 12, 8, 9, 0, tzinfo=timezone.utc)):
+        lead = gateway_app.test_client()
+        sign_in(lead, "lead@a.test")
+        own = service_call("networks", "POST", "/meetings", json={
+            "network_id": maths, "title": "Autumn catch-up", "starts_at": "2027-12-15T10:00:00+00:00",
+            "ends_at": "2027-12-15T11:00:00+00:00", "venue": "Ashby Primary"})
+        assert own.status_code == 201, own.text
+        pattern = {"weekdays": [3], "startTime": "16:00", "durationMinutes": 90, "perTerm": 1}
+        result = gql(lead, PROPOSE, {"n": str(maths), "y": "2027-28", "p": pattern})["data"]["proposeMeetings"]
+    assert result["userErrors"] == []
+    starts = [x["startsAt"][:10] for x in result["proposals"]]
+    assert min(starts) > "2027-12-08"  # nothing that has passed, nor today
+    [autumn] = [x for x in result["proposals"] if x["term"] == "AUTUMN"]
+    # the only Wednesday left of the autumn term already has the network's own meeting (in the morning)
+    assert autumn["startsAt"][:10] == "2027-12-15"
+    assert {"person": {"name": "Tara One"}, "with": "Maths network: Autumn catch-up"} in autumn["clashes"]

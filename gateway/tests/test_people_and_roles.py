@@ -123,13 +123,13 @@ def test_a_granted_role_takes_effect_on_the_next_request(client, anon_client, tr
     assert gql(client, courses)["data"]["courses"]["totalCount"] == 0
     admin = anon_client
     sign_in(admin, "admin@trust.test")
-    people = gql(admin, '{ people(search: "newcomer") { id } }')["data"]["people"]
-    gql(admin, GRANT, {"p": people[0]["id"], "r": "STAFF", "s": str(trust["a"])})
+    people = gql(admin, '{ people(search: "newcomer") { edges { node { id } } } }')["data"]["people"]["edges"]
+    gql(admin, GRANT, {"p": people[0]["node"]["id"], "r": "STAFF", "s": str(trust["a"])})
     assert gql(client, courses)["data"]["courses"]["totalCount"] == 1
 
 
 def test_people_list_is_for_admins(client, trust):
     sign_in(client, "head@a.test")
-    result = gql(client, "{ people { email } }")
+    result = gql(client, "{ people { totalCount } }")
     assert result["data"] is None
     assert "Only Lighthouse Learning admins" in result["errors"][0]["message"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 
 from gateway.graph.view import execute_here
+from gateway.web.forms import FormErrors, run, submit
 
 bp = Blueprint("web", __name__)
 
@@ -18,22 +19,6 @@ COURSE_FIELDS = """
   id slug title summary description subject phases audiences provider deliveryMode
   durationMinutes visibility status externalPricePence updatedAt
 """
-
-
-def _mutate(mutation: str, variables: dict) -> tuple[dict, list[dict]]:
-    """Run one mutation for a form: its payload, and what went wrong (the payload's
-    userErrors, or the request's own errors) — nothing when it worked."""
-    result = execute_here(mutation, variables)
-    payload = next(iter((result.get("data") or {}).values()), None) or {}
-    return payload, payload.get("userErrors") or result.get("errors") or []
-
-
-def _by_field(problems: list[dict]) -> dict[str, str]:
-    """Problems keyed by the form field they are about ("_": the form as a whole)."""
-    errors: dict[str, str] = {}
-    for problem in problems:
-        errors.setdefault((problem.get("field") or ["_"])[0], problem["message"])
-    return errors
 
 
 @bp.app_template_filter("label")
@@ -100,7 +85,7 @@ def readyz():
 @bp.get("/")
 def home():
     result = execute_here("""{ me { name email jobTitle school { name } organisation { name }
-                                roles { role schoolId networkId school { name } } } }""")
+                                roles { role school { name } network { name } } } }""")
     return render_template("home.html", me=(result.get("data") or {}).get("me"))
 
 
@@ -172,9 +157,15 @@ SAVE_COURSE = f"""mutation Save($input: CourseInput!) {{
   saveCourse(input: $input) {{ course {{ {COURSE_FIELDS} }} userErrors {{ field message }} }} }}"""
 
 
-def _course_from_form(form) -> tuple[dict, dict]:
-    """The CourseInput a form describes, and field errors for what cannot even be typed."""
-    errors: dict[str, str] = {}
+# The course form's fields, in the order they stand on the page.
+COURSE_FORM = ["title", "summary", "description", "subject", "provider", "phases", "audiences", "deliveryMode",
+               "durationMinutes", "visibility", "externalPricePence", "status"]
+
+
+def _course_from_form(form, errors: FormErrors) -> tuple[dict, dict]:
+    """The CourseInput a form describes, and the form as typed (to show it again).
+    What cannot even be typed into a CourseInput is filed in `errors`, and a stand-in
+    goes in its place, so the catalogue still checks everything else."""
     values = {
         "title": form.get("title", ""), "summary": form.get("summary", ""),
         "description": form.get("description", ""), "subject": form.get("subject", ""),
@@ -184,28 +175,32 @@ def _course_from_form(form) -> tuple[dict, dict]:
         "deliveryMode": form.get("deliveryMode") if form.get("deliveryMode") in DELIVERY_MODES else "IN_PERSON",
         "visibility": form.get("visibility") if form.get("visibility") in VISIBILITIES else "TRUST",
         "status": form.get("status") if form.get("status") in STATUSES else "DRAFT",
+        "externalPricePence": None,
     }
+    typed = {**values, "durationMinutes": form.get("durationMinutes", ""), "externalPrice": form.get("externalPrice", "")}
     try:
-        values["durationMinutes"] = int(form.get("durationMinutes", ""))
+        values["durationMinutes"] = int(form.get("durationMinutes", "").strip())
     except ValueError:
-        errors["durationMinutes"] = "Enter the length in whole minutes, for example 90."
-        values["durationMinutes"] = 0
+        errors.add("durationMinutes", "Enter the length in whole minutes, for example 90.")
+        values["durationMinutes"] = 60
     price = form.get("externalPrice", "").strip().lstrip("£")
     if price:
         try:
-            values["externalPricePence"] = round(float(price) * 100)
+            values["externalPricePence"] = round(float(price.replace(",", "")) * 100)
         except ValueError:
-            errors["externalPricePence"] = "Enter a price in pounds, for example 95 or 95.50."
-    else:
-        values["externalPricePence"] = None
-    if form.get("id"):
-        values["id"] = form["id"]
-    return values, errors
+            errors.add("externalPricePence", "Enter a price in pounds, for example 95 or 95.50.")
+    return values, typed
 
 
-def _editor(course: dict | None, errors: dict, status: int = 200):
-    return render_template("admin/course_form.html", course=course or {}, errors=errors, phases=PHASES,
-                           audiences=AUDIENCES, modes=DELIVERY_MODES, visibilities=VISIBILITIES,
+def _editor(course: dict, errors: FormErrors | None = None, status: int = 200):
+    """The course form: `course` as stored, or as typed (then its price and length are
+    the text that was typed)."""
+    if "externalPrice" not in course:
+        pence = course.get("externalPricePence")
+        course = {**course, "externalPrice": "" if pence is None else f"{pence / 100:.2f}",
+                  "durationMinutes": course.get("durationMinutes") or ""}
+    return render_template("admin/course_form.html", course=course, errors=errors or FormErrors(COURSE_FORM),
+                           phases=PHASES, audiences=AUDIENCES, modes=DELIVERY_MODES, visibilities=VISIBILITIES,
                            statuses=STATUSES), status
 
 
@@ -215,7 +210,7 @@ def new_course():
         return refused
     if request.method == "GET":
         return _editor({"phases": [], "audiences": [], "status": "DRAFT", "visibility": "TRUST",
-                        "deliveryMode": "IN_PERSON"}, {})
+                        "deliveryMode": "IN_PERSON", "provider": "Lighthouse Learning"})
     return _save(None)
 
 
@@ -229,57 +224,88 @@ def edit_course(slug: str):
     if course is None:
         abort(404)
     if request.method == "GET":
-        return _editor(course, {})
+        return _editor(course)
     return _save(course)
 
 
 def _save(existing: dict | None):
-    values, errors = _course_from_form(request.form)
+    errors = FormErrors(COURSE_FORM)
+    values, typed = _course_from_form(request.form, errors)
     if existing:
-        values["id"] = existing["id"]
-    shown = {**values, "slug": existing["slug"] if existing else None,
-             "externalPricePence": values.get("externalPricePence")}
-    if errors:
-        return _editor(shown, errors, 422)
-    payload, problems = _mutate(SAVE_COURSE, {"input": values})
-    if problems:
-        return _editor(shown, _by_field(problems), 422)
+        values["id"] = typed["id"] = existing["id"]
+        typed["slug"] = existing["slug"]
+    payload = submit(SAVE_COURSE, {"input": values}, errors)
+    if payload is None:
+        return _editor(typed, errors, 422)
     return redirect(url_for("web.course_page", slug=payload["course"]["slug"], saved=1))
 
 
 ROLES = ["STAFF", "SCHOOL_LEADER", "NETWORK_LEAD", "SIP", "LL_ADMIN", "EXTERNAL_BOOKER", "GOVERNOR"]
-PEOPLE = """query($search: String) {
-  people(search: $search, first: 50) { id name email school { name } roles { id role schoolId networkId } }
-  schools { id name } }"""
+PEOPLE_PAGE = 25
+PEOPLE = """query($search: String, $first: Int, $after: String) {
+  people(search: $search, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+    edges { node { id name email school { name } roles { id role school { name } network { name } } } } }
+  schools { id name } networks { id name } }"""
+
+
+def grant_label(grant: dict) -> str:
+    """A role as people say it: "Network lead · Maths network"."""
+    scope = (grant.get("school") or {}).get("name") or (grant.get("network") or {}).get("name")
+    return label(grant["role"]) + (f" · {scope}" if scope else "")
+
+
+bp.add_app_template_filter(grant_label, "grant_label")
 
 
 @bp.route("/admin/people", methods=["GET", "POST"])
 def people():
-    """Admins find people and grant or revoke their roles."""
+    """Admins find people (a page at a time) and grant or revoke their roles; a
+    role is only removed once the admin has confirmed it."""
     if (refused := _require_admin()) is not None:
         return refused
-    message, error, status = None, None, 200
+    form = request.form
+    search = request.values.get("q", "").strip()
+    after = request.values.get("after", "")[:200] or None
+    variables = {"search": search or None, "first": PEOPLE_PAGE, "after": after}
+    message, confirm, row, status = None, None, None, 200
+    errors = FormErrors([])
     if request.method == "POST":
-        form = request.form
-        if form.get("action") == "revoke":
-            _, errors = _mutate("mutation($g: ID!) { revokeRole(grantId: $g) { userErrors { message } } }",
-                                {"g": form.get("grantId", "")})
+        action, person_id = form.get("action"), form.get("personId", "")[:12]
+        if action == "grant":
+            row = person_id
+            fields = {"role": f"role-{row}", "schoolId": f"school-{row}", "networkId": f"network-{row}"}
+            errors = FormErrors(fields.values(), name_of=lambda path: fields.get(path[0]) if path else None)
+            payload = submit("""mutation($p: ID!, $r: Role!, $s: ID, $n: ID) { grantRole(personId: $p, role: $r,
+                schoolId: $s, networkId: $n) { person { name } userErrors { field message } } }""",
+                             {"p": person_id, "r": form.get("role") if form.get("role") in ROLES else "STAFF",
+                              "s": form.get("schoolId") or None, "n": form.get("networkId") or None}, errors)
+            if payload is not None:
+                message = f"Role granted to {payload['person']['name']}."
+        elif action == "revoke" and form.get("confirmed") == "yes":
+            payload, problems = run("mutation($g: ID!) { revokeRole(grantId: $g) { person { name } "
+                                    "userErrors { message } } }", {"g": form.get("grantId", "")[:12]})
+            errors.add_problems(problems)
+            if not problems:
+                message = f"Role removed from {payload['person']['name']}."
+        elif action == "revoke":
+            confirm = {"grantId": form.get("grantId", "")[:12], "personId": person_id}
         else:
-            role = form.get("role") if form.get("role") in ROLES else "STAFF"
-            _, errors = _mutate(
-                """mutation($p: ID!, $r: Role!, $s: ID, $n: ID) { grantRole(personId: $p, role: $r, schoolId: $s,
-                   networkId: $n) { userErrors { message } } }""",
-                {"p": form.get("personId", ""), "r": role, "s": form.get("schoolId") or None,
-                 "n": form.get("networkId") or None})
-        if errors:
-            error, status = errors[0]["message"], 422
-        else:
-            message = "Role removed." if form.get("action") == "revoke" else "Role granted."
-    search = request.values.get("q", "").strip()[:100]
-    data = execute_here(PEOPLE, {"search": search or None}).get("data") or {}
-    schools = {s["id"]: s["name"] for s in data.get("schools") or []}
-    return render_template("admin/people.html", people=data.get("people") or [], schools=schools, roles=ROLES,
-                           q=search, message=message, error=error), status
+            abort(400)
+        status = 422 if errors else 200
+    data = execute_here(PEOPLE, variables).get("data") or {}
+    found = data.get("people") or {"edges": [], "totalCount": 0, "pageInfo": {"hasNextPage": False}}
+    listed = [e["node"] for e in found["edges"]]
+    if confirm:  # what is about to be removed, said in words, from the list on show
+        for person in listed:
+            for grant in person["roles"]:
+                if grant["id"] == confirm["grantId"]:
+                    confirm.update(person=person, grant=grant)
+        if "grant" not in confirm:
+            confirm = None
+            errors.add(None, "That role has already been removed.")
+    return render_template("admin/people.html", people=listed, found=found, schools=data.get("schools") or [],
+                           networks=data.get("networks") or [], roles=ROLES, q=search, after=after,
+                           message=message, errors=errors, row=row, confirm=confirm, form=form), status
 
 
 # ---------- sessions and bookings ----------
@@ -404,34 +430,35 @@ def _session(session_id: str, with_bookings: bool = False):
 
 @bp.route("/sessions/<session_id>", methods=["GET", "POST"])
 def session_page(session_id: str):
-    message, error, status = request.args.get("message"), None, 200
+    message = request.args.get("message") if request.method == "GET" else None
+    errors, status = FormErrors(["attendeeId", "reason"]), 200
     if request.method == "POST":
         if g.get("person") is None:
             return redirect(url_for("auth.sign_in", next=request.path))
         action = request.form.get("action")
         if action in ("book", "book-staff"):
             attendee = request.form.get("attendeeId", "")[:12] or None if action == "book-staff" else None
-            payload, errors = _mutate("""mutation($s: ID!, $a: ID, $k: String) { bookSession(sessionId: $s,
+            payload, problems = run("""mutation($s: ID!, $a: ID, $k: String) { bookSession(sessionId: $s,
                 attendeeId: $a, idempotencyKey: $k) { booking { status waitingListPosition attendeeName }
-                userErrors { message } } }""",
-                                      {"s": session_id[:12], "a": attendee,
-                                       "k": request.form.get("key", "")[:100] or None})
+                userErrors { field message } } }""",
+                                {"s": session_id[:12], "a": attendee, "k": request.form.get("key", "")[:100] or None})
         elif action == "cancel-session":
-            payload, errors = _mutate("""mutation($s: ID!, $r: String!) { cancelSession(sessionId: $s, reason: $r) {
-                session { status } userErrors { message } } }""",
-                                      {"s": session_id[:12], "r": request.form.get("reason", "").strip()[:500]})
-            if not errors:
+            payload, problems = run("""mutation($s: ID!, $r: String!) { cancelSession(sessionId: $s, reason: $r) {
+                session { status } userErrors { field message } } }""",
+                                    {"s": session_id[:12], "r": request.form.get("reason", "").strip()})
+            if not problems:
                 return redirect(url_for("web.session_page", session_id=session_id,
                                         message="The session is cancelled and every attendee has been told."))
         elif action in ("cancel", "accept"):
             name = "cancelBooking" if action == "cancel" else "acceptWaitingListOffer"
-            payload, errors = _mutate(f"""mutation($b: ID!) {{ {name}(bookingId: $b) {{
+            payload, problems = run(f"""mutation($b: ID!) {{ {name}(bookingId: $b) {{
                 booking {{ status waitingListPosition }} userErrors {{ message }} }} }}""",
-                                      {"b": request.form.get("bookingId", "")[:12]})
+                                    {"b": request.form.get("bookingId", "")[:12]})
         else:
             abort(400)
+        errors.add_problems(problems)
         if errors:
-            error, status = errors[0]["message"], 409
+            status = 409
         else:
             booking = payload["booking"]
             if action == "book-staff":
@@ -464,12 +491,20 @@ def session_page(session_id: str):
                 staff += [{"id": p["id"], "name": p["name"], "school": grant["school"]["name"]}
                           for p in grant["school"]["staff"] if p["id"] != me["id"]]
     # One key per form: a retried submit is recognised, two different forms are not confused.
-    return render_template("session.html", session=session, message=message, error=error, staff=staff,
+    return render_template("session.html", session=session, message=message, errors=errors, staff=staff,
                            key=uuid.uuid4().hex, staff_key=uuid.uuid4().hex), status
 
 
 SCHEDULE_SESSION = """mutation($input: SessionInput!) { scheduleSession(input: $input) {
     session { id } userErrors { field message } } }"""
+# The session form's fields, in the order they stand on the page.
+SESSION_FORM = ["startsAt", "endsAt", "outsideTerm", "venue", "onlineUrl", "capacity", "externalPlaces",
+                "requiresApproval", "bookingClosesAt", "cancellationDeadline"]
+
+
+def _session_form(course: dict, form, errors: FormErrors, editing: bool = False):
+    return render_template("admin/session_form.html", course=course, form=form, errors=errors,
+                           editing=editing), 422 if errors else 200
 
 
 @bp.route("/admin/courses/<slug>/sessions/new", methods=["GET", "POST"])
@@ -481,16 +516,13 @@ def new_session(slug: str):
     course = (result.get("data") or {}).get("course")
     if course is None:
         abort(404)
-    form, errors = request.form, {}
+    errors = FormErrors(SESSION_FORM)
     if request.method == "POST":
-        values, errors = _session_from_form(form, course["id"])
-        if not errors:
-            payload, problems = _mutate(SCHEDULE_SESSION, {"input": values})
-            if not problems:
-                return redirect(url_for("web.session_page", session_id=payload["session"]["id"],
-                                        message="Session scheduled."))
-            errors = _by_field(problems)
-    return render_template("admin/session_form.html", course=course, form=form, errors=errors), 422 if errors else 200
+        payload = submit(SCHEDULE_SESSION, {"input": _session_from_form(request.form, course["id"], errors)}, errors)
+        if payload is not None:
+            return redirect(url_for("web.session_page", session_id=payload["session"]["id"],
+                                    message="Session scheduled."))
+    return _session_form(course, request.form, errors)
 
 
 @bp.route("/admin/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -505,20 +537,14 @@ def edit_session(session_id: int):
     course = {"id": None, "title": session["course"]["title"], "slug": session["course"]["slug"]}
     found = execute_here("query($slug: String!) { course(slug: $slug) { id } }", {"slug": course["slug"]})
     course["id"] = ((found.get("data") or {}).get("course") or {}).get("id")
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        form = request.form
-        values, errors = _session_from_form(form, course["id"])
-        if not errors:
-            values["id"] = str(session_id)
-            _, problems = _mutate(SCHEDULE_SESSION, {"input": values})
-            if not problems:
-                return redirect(url_for("web.session_page", session_id=session_id, message="Session updated."))
-            errors = _by_field(problems)
-    else:
-        form = _form_from_session(session)
-    return render_template("admin/session_form.html", course=course, form=form, errors=errors,
-                           editing=True), 422 if errors else 200
+    errors = FormErrors(SESSION_FORM)
+    if request.method == "GET":
+        return _session_form(course, _form_from_session(session), errors, editing=True)
+    values = _session_from_form(request.form, course["id"], errors)
+    values["id"] = str(session_id)
+    if submit(SCHEDULE_SESSION, {"input": values}, errors) is not None:
+        return redirect(url_for("web.session_page", session_id=session_id, message="Session updated."))
+    return _session_form(course, request.form, errors, editing=True)
 
 
 def _form_from_session(session: dict) -> dict:
@@ -537,40 +563,59 @@ def _form_from_session(session: dict) -> dict:
             "cancellationDeadline": local(session["cancellationDeadline"])}
 
 
-def _session_from_form(form, course_id: str) -> tuple[dict, dict]:
+def _local_moment(form, name: str, label: str, errors: FormErrors, example: str, required: bool = True):
+    """A date and time typed in UK time, as an aware datetime (None if left out or
+    unreadable, which is filed in `errors`)."""
     from datetime import datetime
 
     from shared.clock import LONDON
 
-    errors: dict[str, str] = {}
+    text = form.get(name, "").strip()
+    if not text:
+        if required:
+            errors.add(name, f"Enter the {label}.")
+        return None
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=LONDON)
+    except ValueError:
+        errors.add(name, f"Enter the {label} as a date and time, for example {example}.")
+        return None
 
-    def moment(name: str, label: str, required: bool = True):
-        text = form.get(name, "").strip()
-        if not text:
-            if required:
-                errors[name] = f"Enter the {label}."
-            return None
+
+def _start_and_end(starts, ends):
+    """Stand-ins for a start or end the page could not read (see forms.submit), an hour
+    from the other so that nothing else is refused because of them."""
+    from datetime import timedelta
+
+    from shared.clock import utcnow
+
+    starts = starts or (ends - timedelta(hours=1) if ends else utcnow() + timedelta(days=30))
+    return starts, ends or starts + timedelta(hours=1)
+
+
+def _session_from_form(form, course_id: str, errors: FormErrors) -> dict:
+    """The SessionInput a form describes; what cannot be read is filed in `errors`."""
+
+    def moment(name, label, required=True):
+        return _local_moment(form, name, label, errors, "2027-01-14T15:45", required)
+
+    def number(name: str, label: str, stand_in: int):
         try:
-            return datetime.fromisoformat(text).replace(tzinfo=LONDON).isoformat()
+            return int(form.get(name, "").strip())
         except ValueError:
-            errors[name] = f"Enter the {label} as a date and time, for example 2027-01-14T15:45."
-            return None
+            errors.add(name, f"Enter the {label} as a whole number.")
+            return stand_in
 
-    def number(name: str, label: str):
-        try:
-            return int(form.get(name, ""))
-        except ValueError:
-            errors[name] = f"Enter the {label} as a whole number."
-            return 0
-
-    values = {"courseId": course_id, "startsAt": moment("startsAt", "start"), "endsAt": moment("endsAt", "end"),
-              "venue": form.get("venue", "").strip() or None, "onlineUrl": form.get("onlineUrl", "").strip() or None,
-              "capacity": number("capacity", "number of places"),
-              "externalPlaces": number("externalPlaces", "places for other schools"),
-              "requiresApproval": form.get("requiresApproval") == "yes",
-              "bookingClosesAt": moment("bookingClosesAt", "booking close", required=False),
-              "cancellationDeadline": moment("cancellationDeadline", "cancellation deadline", required=False)}
-    return values, errors
+    starts, ends = _start_and_end(moment("startsAt", "start"), moment("endsAt", "end"))
+    optional = {name: moment(name, label, required=False) for name, label in
+                (("bookingClosesAt", "booking close"), ("cancellationDeadline", "cancellation deadline"))}
+    return {"courseId": course_id, "startsAt": starts.isoformat(), "endsAt": ends.isoformat(),
+            "venue": form.get("venue", "").strip() or None, "onlineUrl": form.get("onlineUrl", "").strip() or None,
+            "capacity": number("capacity", "number of places", 5000),
+            "externalPlaces": number("externalPlaces", "places for other schools", 0),
+            "requiresApproval": form.get("requiresApproval") == "yes",
+            "outsideTermConfirmed": form.get("outsideTerm") == "yes",
+            **{name: value.isoformat() if value else None for name, value in optional.items()}}
 
 
 @bp.route("/my-cpd", methods=["GET", "POST"])
@@ -581,7 +626,9 @@ def my_cpd():
 
     if g.get("person") is None:
         return redirect(url_for("auth.sign_in", next=request.path))
-    message, error, status = None, None, 200
+    message, status, rated = None, 200, request.form.get("bookingId", "")[:12]
+    fields = {"rating": f"rating-{rated}", "comment": f"comment-{rated}"}
+    errors = FormErrors(fields.values(), name_of=lambda path: fields.get(path[0]) if path else None)
     if request.method == "POST":
         if request.form.get("action") == "reset-feed":
             execute_here("mutation { resetCalendarFeed }")
@@ -590,15 +637,15 @@ def my_cpd():
             try:
                 rating = int(request.form.get("rating", ""))
             except ValueError:
-                rating = 0
-            _, problems = _mutate("""mutation($b: ID!, $r: Int!, $c: String) { leaveFeedback(bookingId: $b,
-                rating: $r, comment: $c) { booking { id } userErrors { message } } }""",
-                                  {"b": request.form.get("bookingId", "")[:12], "r": rating,
-                                   "c": request.form.get("comment", "").strip()[:2000] or None})
-            if problems:
-                error, status = problems[0]["message"], 422
-            else:
+                errors.add(fields["rating"], "Choose how useful it was, from 1 (poor) to 5 (excellent).")
+                rating = 3  # a stand-in, only checked (forms.submit)
+            if submit("""mutation($b: ID!, $r: Int!, $c: String) { leaveFeedback(bookingId: $b,
+                rating: $r, comment: $c) { booking { id } userErrors { field message } } }""",
+                      {"b": rated, "r": rating, "c": request.form.get("comment", "").strip() or None},
+                      errors) is not None:
                 message = "Thank you — your feedback has been recorded."
+            else:
+                status = 422
     from shared.clock import academic_years_around
 
     years = academic_years_around(utcnow().astimezone(LONDON).date())
@@ -614,8 +661,8 @@ def my_cpd():
     attended = [b for b in data.get("past") or [] if b["status"] == "ATTENDED"]
     return render_template("my_cpd.html", bookings=data.get("upcoming") or [], me=data.get("me"),
                            to_rate=[b for b in attended if b["feedbackRating"] is None], years=years,
-                           message=message, error=error,
-                           errors=[e["message"] for e in result.get("errors", [])]), status
+                           message=message, errors=errors, rated=rated, form=request.form,
+                           unavailable=[e["message"] for e in result.get("errors", [])]), status
 
 
 @bp.route("/sessions/<int:session_id>/register", methods=["GET", "POST"])
@@ -624,13 +671,14 @@ def register(session_id: int):
     for a tablet at the door — big targets, one button."""
     if (refused := _require_admin()) is not None:
         return refused
-    message, error, status = None, None, 200
+    message, errors, status = None, FormErrors([]), 200
     if request.method == "POST":
-        _, problems = _mutate("""mutation($s: ID!, $ids: [ID!]!) { recordAttendance(sessionId: $s,
+        _, problems = run("""mutation($s: ID!, $ids: [ID!]!) { recordAttendance(sessionId: $s,
             attendedBookingIds: $ids) { session { id } userErrors { message } } }""",
-                              {"s": str(session_id), "ids": request.form.getlist("attended")[:5000]})
-        if problems:
-            error, status = problems[0]["message"], 409
+                          {"s": str(session_id), "ids": request.form.getlist("attended")[:5000]})
+        errors.add_problems(problems)
+        if errors:
+            status = 409
         else:
             came = len(request.form.getlist("attended"))
             message = f"Register saved: {came} attended. Certificates and feedback requests are on their way."
@@ -638,7 +686,7 @@ def register(session_id: int):
     if session is None:
         abort(404 if not problem else 503)
     places = [b for b in session["bookings"] if b["status"] in ("CONFIRMED", "ATTENDED", "NO_SHOW")]
-    return render_template("register.html", session=session, places=places, message=message, error=error), status
+    return render_template("register.html", session=session, places=places, message=message, errors=errors), status
 
 
 @bp.get("/school-bookings")
@@ -665,43 +713,59 @@ def approvals():
     """School leaders approve or decline their staff's bookings that need cover."""
     if g.get("person") is None:
         return redirect(url_for("auth.sign_in", next=request.path))
-    message, error, status = None, None, 200
+    if not (g.identity.is_admin or g.identity.has_role("school_leader")):
+        return render_template("error.html", title="For school leaders",
+                               message="Bookings are approved here by the school leaders of the people who made "
+                                       "them. Ask your school leader about a booking of yours."), 403
+    message, status, decided = None, 200, request.form.get("bookingId", "")[:12]
+    errors = FormErrors([f"note-{decided}"], name_of=lambda path: f"note-{decided}" if path == ["note"] else None)
     if request.method == "POST":
         approve = request.form.get("decision") == "approve"
-        payload, problems = _mutate("""mutation($b: ID!, $ok: Boolean!, $n: String) {
+        payload = submit("""mutation($b: ID!, $ok: Boolean!, $n: String) {
             decideBooking(bookingId: $b, approve: $ok, note: $n) { booking { attendeeName status }
-            userErrors { message } } }""", {"b": request.form.get("bookingId", "")[:12], "ok": approve,
-                                              "n": request.form.get("note", "").strip()[:500] or None})
-        if problems:
-            error, status = problems[0]["message"], 409
+            userErrors { field message } } }""", {"b": decided, "ok": approve,
+                                                    "n": request.form.get("note", "").strip() or None}, errors)
+        if payload is None:
+            status = 409
         else:
             b = payload["booking"]
             message = f"{b['attendeeName']}: {'approved' if approve else 'declined'}."
     result = execute_here("""{ bookingsAwaitingApproval { id attendeeName
         session { id startsAt venue course { title } } } }""")
     return render_template("approvals.html", bookings=(result.get("data") or {}).get("bookingsAwaitingApproval") or [],
-                           message=message, error=error), status
+                           message=message, errors=errors, decided=decided, form=request.form), status
 
 
 @bp.get("/dev/mailbox")
 def mailbox():
-    """Development only: the messages the embedded default 'sent', newest first."""
+    """Development only: the messages the embedded default 'sent', newest first — a
+    person's own (admins see everyone's).  The messages hold signed one-click links, so
+    a visitor sees none of them."""
     import email
     from email import policy
+    from email.utils import getaddresses
 
     settings = current_app.extensions["lighthouse_settings"]
     if not settings.is_development:
         abort(404)
+    if g.get("person") is None:
+        return redirect(url_for("auth.sign_in", next=request.path))
+    everyone = g.identity.is_admin
     folder = settings.mailbox_dir
-    files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)[:100] if folder.exists() else []
+    files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True) if folder.exists() else []
     messages = []
     for path in files:
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        recipients = {address.lower() for _, address in getaddresses(message.get_all("To", []))}
+        if not everyone and g.person.email.lower() not in recipients:
+            continue
         body = message.get_body(("plain",))
         messages.append({"to": message["To"], "subject": message["Subject"], "date": message["Date"],
                          "body": body.get_content() if body else "",
                          "attachments": [p.get_filename() for p in message.iter_attachments()]})
-    return render_template("mailbox.html", messages=messages)
+        if len(messages) == 100:
+            break
+    return render_template("mailbox.html", messages=messages, everyone=everyone)
 
 
 # ---------- files: calendars and certificates ----------
@@ -806,36 +870,40 @@ def network_page(network_id: int):
     from gateway.identity.models import Person as PersonRow
     from shared.db import request_session
 
-    message, error, status = request.args.get("message"), None, 200
+    # A message from the last change, unless this is a new attempt (whose own outcome shows instead).
+    message = request.args.get("message") if request.method == "GET" else None
+    errors, status = FormErrors(["email", "role"]), 200
     if request.method == "POST":
         if g.get("person") is None:
             return redirect(url_for("auth.sign_in", next=request.path))
         if request.form.get("action") == "remove":
-            _, problems = _mutate("""mutation($n: ID!, $p: ID!) { removeNetworkMember(networkId: $n, personId: $p) {
+            _, problems = run("""mutation($n: ID!, $p: ID!) { removeNetworkMember(networkId: $n, personId: $p) {
                 network { id } userErrors { message } } }""",
-                                  {"n": str(network_id), "p": request.form.get("personId", "")[:12]})
+                              {"n": str(network_id), "p": request.form.get("personId", "")[:12]})
+            errors.add_problems(problems)
             done = "Member removed."
         else:
-            email = request.form.get("email", "").strip().lower()[:254]
-            person = request_session().exec(select(PersonRow).where(func.lower(PersonRow.email) == email)).first()
+            email = request.form.get("email", "").strip().lower()
+            person = request_session().exec(select(PersonRow).where(func.lower(PersonRow.email) == email)).first() \
+                if email else None
             role = request.form.get("role") if request.form.get("role") in ("LEAD", "MEMBER", "GUEST") else "MEMBER"
-            if person is None:
-                problems = [{"message": f"Nobody with the email {email or '(blank)'} has signed in yet; "
-                                        "check the address."}]
+            if not email:
+                errors.add("email", "Enter the email address of the person to add.")
+            elif person is None:
+                errors.add("email", f"Nobody with the email {email} has signed in yet; check the address.")
             else:
-                _, problems = _mutate("""mutation($n: ID!, $p: ID!, $r: MembershipRole!) {
-                    addNetworkMember(networkId: $n, personId: $p, role: $r) { network { id } userErrors { message } } }""",
-                                      {"n": str(network_id), "p": str(person.id), "r": role})
-            done = f"{person.name} added." if person else ""
-        if problems:
-            error, status = problems[0]["message"], 409
-        else:
+                submit("""mutation($n: ID!, $p: ID!, $r: MembershipRole!) { addNetworkMember(networkId: $n,
+                    personId: $p, role: $r) { network { id } userErrors { field message } } }""",
+                       {"n": str(network_id), "p": str(person.id), "r": role}, errors)
+                done = f"{person.name} added."
+        if not errors:
             return redirect(url_for("web.network_page", network_id=network_id, message=done))
+        status = 409
     from shared.clock import LONDON, academic_year_of, utcnow
 
     year = academic_year_of(utcnow().astimezone(LONDON).date())
     result = execute_here("""query($id: ID!, $y: String) { network(id: $id) { id name subject meetingsPerYear
-        leads { id name school { name } } members { role person { id name } school { id name } }
+        leads { id name school { name } } members { role joinedAt person { id name } school { id name } }
         schoolsWithoutMember { id name }
         meetings(academicYear: $y) { id title term startsAt status venue attendees { id school { id } } }
         openActions { id description dueOn owner { name } } } }""", {"id": str(network_id), "y": year})
@@ -847,20 +915,34 @@ def network_page(network_id: int):
         abort(404)
     identity = g.identity
     may_change = identity.is_admin or network_id in identity.networks_for("network_lead")
-    return render_template("network.html", network=network, may_change=may_change, message=message, error=error,
-                           roles=["MEMBER", "LEAD", "GUEST"], year=year,
+    return render_template("network.html", network=network, may_change=may_change, message=message, errors=errors,
+                           form=request.form, roles=["MEMBER", "LEAD", "GUEST"], year=year,
                            attendance=_attendance_by_school(network)), status
 
 
 def _attendance_by_school(network: dict) -> list[dict]:
     """For each school in the network: meetings held this year that somebody from it
-    attended, out of all held — so a school that missed two of three stands out."""
+    attended, out of those it could have (held since it joined, or that it came to
+    anyway) — so a school that missed two stands out, and one that joined today does not."""
+    from datetime import datetime
+
     held = [m for m in network.get("meetings") or [] if m["status"] == "HELD"]
-    schools = {m["school"]["id"]: m["school"]["name"] for m in network.get("members") or [] if m["school"]}
+    joined: dict[str, datetime] = {}
+    names: dict[str, str] = {}
+    for member in network.get("members") or []:
+        if member["school"]:
+            school_id, since = member["school"]["id"], datetime.fromisoformat(member["joinedAt"])
+            names[school_id] = member["school"]["name"]
+            joined[school_id] = min(since, joined.get(school_id, since))
     rows = []
-    for school_id, name in sorted(schools.items(), key=lambda kv: kv[1]):
-        came = sum(any((p["school"] or {}).get("id") == school_id for p in m["attendees"]) for m in held)
-        rows.append({"name": name, "attended": came, "held": len(held), "missed": len(held) - came})
+    for school_id, name in sorted(names.items(), key=lambda kv: kv[1]):
+        came = open_to = 0
+        for m in held:
+            attended = any((p["school"] or {}).get("id") == school_id for p in m["attendees"])
+            if attended or datetime.fromisoformat(m["startsAt"]) >= joined[school_id]:
+                open_to += 1
+                came += attended
+        rows.append({"name": name, "attended": came, "held": open_to, "missed": open_to - came})
     return rows
 
 
@@ -873,16 +955,14 @@ def new_meeting(network_id: int):
     network = (found.get("data") or {}).get("network")
     if network is None:
         abort(404)
-    form, errors = (request.form if request.method == "POST" else request.args), {}
+    form, errors = (request.form if request.method == "POST" else request.args), FormErrors(MEETING_FORM)
     if request.method == "POST":
-        values, errors = _meeting_from_form(form, network_id)
-        if not errors:
-            payload, problems = _mutate("""mutation($input: MeetingInput!) { scheduleMeeting(input: $input) {
-                meeting { id } userErrors { field message } } }""", {"input": values})
-            if not problems:
-                return redirect(url_for("web.meeting_page", meeting_id=payload["meeting"]["id"],
-                                        message="Meeting scheduled; every member has been invited."))
-            errors = _by_field(problems)
+        payload = submit("""mutation($input: MeetingInput!) { scheduleMeeting(input: $input) {
+            meeting { id } userErrors { field message } } }""", {"input": _meeting_from_form(form, network_id, errors)},
+                         errors)
+        if payload is not None:
+            return redirect(url_for("web.meeting_page", meeting_id=payload["meeting"]["id"],
+                                    message="Meeting scheduled; every member has been invited."))
     return render_template("meeting_form.html", network=network, form=form, errors=errors), 422 if errors else 200
 
 
@@ -904,55 +984,72 @@ def plan_year(network_id: int):
     first = int(this_year[:4])
     years = [f"{y}-{(y + 1) % 100:02d}" for y in (first, first + 1)]
     form = request.form if request.method == "POST" else {}
-    proposals, error, status = None, None, 200
+    proposals = None
+    errors = FormErrors(PLAN_FORM, name_of=lambda path: PLAN_FIELDS.get(str(path[-1])) if path else None)
     if request.method == "POST":
-        try:
-            pattern = {"weekdays": [int(d) for d in request.form.getlist("weekday")][:7],
-                       "startTime": request.form.get("startTime", "")[:5],
-                       "durationMinutes": int(request.form.get("duration", "0")),
-                       "perTerm": int(request.form.get("perTerm", "1"))}
-        except ValueError:
-            pattern = None
-            error, status = "Give the length and the meetings a term as whole numbers.", 422
-        if pattern:
-            payload, problems = _mutate("""mutation($n: ID!, $y: String!, $p: MeetingPatternInput!) {
-                proposeMeetings(networkId: $n, academicYear: $y, pattern: $p) { proposals { term startsAt endsAt
-                clashes { person { name } with } } userErrors { field message } } }""",
-                                        {"n": str(network_id), "y": request.form.get("year", "")[:7], "p": pattern})
-            if problems:
-                error, status = problems[0]["message"], 422
-            else:
-                proposals = payload["proposals"]
-                for x in proposals:
-                    x["local_start"] = datetime.fromisoformat(x["startsAt"]).astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")
-                    x["local_end"] = datetime.fromisoformat(x["endsAt"]).astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")
+        def whole(name: str, stand_in: int, message: str) -> int:
+            try:
+                return int(request.form.get(name, "").strip())
+            except ValueError:
+                errors.add(name, message)
+                return stand_in
+
+        weekdays = [int(d) for d in request.form.getlist("weekday") if d in ("1", "2", "3", "4", "5")]
+        if not weekdays:
+            errors.add("weekday", "Choose at least one day of the week.")
+            weekdays = [3]
+        pattern = {"weekdays": weekdays, "startTime": request.form.get("startTime", "").strip(),
+                   "durationMinutes": whole("duration", 90, "Enter the length in whole minutes, for example 90."),
+                   "perTerm": whole("perTerm", 1, "Enter how many meetings a term as a whole number, for example 1.")}
+        payload = submit("""mutation($n: ID!, $y: String!, $p: MeetingPatternInput!) {
+            proposeMeetings(networkId: $n, academicYear: $y, pattern: $p) { proposals { term startsAt endsAt
+            clashes { person { name } with } } userErrors { field message } } }""",
+                         {"n": str(network_id), "y": request.form.get("year", "")[:7], "p": pattern}, errors)
+        if payload is not None:
+            proposals = payload["proposals"]
+            for x in proposals:
+                x["local_start"] = datetime.fromisoformat(x["startsAt"]).astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")
+                x["local_end"] = datetime.fromisoformat(x["endsAt"]).astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")
+                x["clash_groups"] = _clashes_by_what(x["clashes"])
     return render_template("plan.html", network=network, years=years, form=form, proposals=proposals,
-                           error=error, weekdays=["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]), status
+                           errors=errors, weekdays=["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]), \
+        422 if errors else 200
 
 
-def _meeting_from_form(form, network_id: int) -> tuple[dict, dict]:
-    from datetime import datetime
+# The plan form's fields, and the names the API gives them.
+PLAN_FORM = ["year", "weekday", "startTime", "duration", "perTerm"]
+PLAN_FIELDS = {"academicYear": "year", "weekdays": "weekday", "startTime": "startTime",
+               "durationMinutes": "duration", "perTerm": "perTerm"}
 
-    from shared.clock import LONDON
 
-    errors: dict[str, str] = {}
+def _clashes_by_what(clashes: list[dict]) -> list[dict]:
+    """A proposal's clashes, one line per meeting or course with everyone it holds
+    ("Maths network: Autumn meeting — Tara, Theo")."""
+    groups: dict[str, list[str]] = {}
+    for clash in clashes:
+        groups.setdefault(clash["with"], []).append(clash["person"]["name"])
+    return [{"with": what, "people": names} for what, names in groups.items()]
 
-    def moment(name: str, label: str):
-        text = form.get(name, "").strip()
-        try:
-            return datetime.fromisoformat(text).replace(tzinfo=LONDON).isoformat()
-        except ValueError:
-            errors[name] = f"Enter the {label} as a date and time, for example 2027-01-20T16:00."
-            return None
 
-    title = form.get("title", "").strip()[:200]
+# The meeting form's fields, in the order they stand on the page.
+MEETING_FORM = ["title", "startsAt", "endsAt", "venue", "onlineUrl", "agenda", "outsideTerm"]
+
+
+def _meeting_from_form(form, network_id: int, errors: FormErrors) -> dict:
+    """The MeetingInput a form describes; what cannot be read is filed in `errors`."""
+
+    def moment(name, label):
+        return _local_moment(form, name, label, errors, "2027-01-20T16:00")
+
+    title = form.get("title", "").strip()
     if not title:
-        errors["title"] = "Give the meeting a title."
-    agenda = [{"title": line.strip()[:200]} for line in form.get("agenda", "").splitlines() if line.strip()][:30]
-    return {"networkId": str(network_id), "title": title, "startsAt": moment("startsAt", "start"),
-            "endsAt": moment("endsAt", "end"), "venue": form.get("venue", "").strip()[:200] or None,
-            "onlineUrl": form.get("onlineUrl", "").strip()[:500] or None, "agenda": agenda,
-            "outsideTermConfirmed": form.get("outsideTerm") == "yes"}, errors
+        errors.add("title", "Give the meeting a title.")
+        title = "Meeting"  # a stand-in: the rest is still checked (forms.submit)
+    starts, ends = _start_and_end(moment("startsAt", "start"), moment("endsAt", "end"))
+    agenda = [{"title": line.strip()} for line in form.get("agenda", "").splitlines() if line.strip()]
+    return {"networkId": str(network_id), "title": title, "startsAt": starts.isoformat(), "endsAt": ends.isoformat(),
+            "venue": form.get("venue", "").strip() or None, "onlineUrl": form.get("onlineUrl", "").strip() or None,
+            "agenda": agenda, "outsideTermConfirmed": form.get("outsideTerm") == "yes"}
 
 
 MEETING = """query($id: ID!) { meeting(id: $id) { id title term startsAt endsAt venue onlineUrl status minutes myRsvp
@@ -966,40 +1063,34 @@ def meeting_page(meeting_id: int):
     """A meeting: agenda, answers, and afterwards the minutes and actions."""
     if g.get("person") is None:
         return redirect(url_for("auth.sign_in", next=request.path))
-    message, error, status = request.args.get("message"), None, 200
+    message = request.args.get("message") if request.method == "GET" else None
+    errors, status = FormErrors([]), 200
     if request.method == "POST":
         action = request.form.get("action")
         if action == "rsvp":
-            _, problems = _mutate("""mutation($m: ID!, $r: RsvpResponse!) { rsvp(meetingId: $m, response: $r) {
+            _, problems = run("""mutation($m: ID!, $r: RsvpResponse!) { rsvp(meetingId: $m, response: $r) {
                 meeting { myRsvp } userErrors { message } } }""",
-                                  {"m": str(meeting_id), "r": request.form.get("response", "")[:5]})
+                              {"m": str(meeting_id), "r": request.form.get("response", "")[:5]})
+            errors.add_problems(problems)
             done = "Thank you — your answer is recorded."
         elif action == "cancel":
-            _, problems = _mutate("""mutation($m: ID!) { cancelMeeting(meetingId: $m) { meeting { status }
+            _, problems = run("""mutation($m: ID!) { cancelMeeting(meetingId: $m) { meeting { status }
                 userErrors { message } } }""", {"m": str(meeting_id)})
+            errors.add_problems(problems)
             done = "Meeting cancelled; members told."
         elif action == "complete":
-            _, problems = _mutate("""mutation($a: ID!) { completeAction(actionId: $a) { action { done }
+            _, problems = run("""mutation($a: ID!) { completeAction(actionId: $a) { action { done }
                 userErrors { message } } }""", {"a": request.form.get("actionId", "")[:12]})
+            errors.add_problems(problems)
             done = "Action marked done."
         elif action == "minutes":
-            actions = []
-            for i in range(3):
-                text = request.form.get(f"action{i}", "").strip()[:500]
-                if text:
-                    actions.append({"description": text, "ownerId": request.form.get(f"owner{i}", "")[:12],
-                                    "dueOn": request.form.get(f"due{i}") or None})
-            _, problems = _mutate("""mutation($input: MinutesInput!) { recordMinutes(input: $input) {
-                meeting { status } userErrors { message } } }""", {"input": {
-                    "meetingId": str(meeting_id), "minutes": request.form.get("minutes", "")[:50_000],
-                    "attendeeIds": request.form.getlist("attended")[:500], "actions": actions}})
+            errors = _minutes(meeting_id, request.form)
             done = "Minutes saved."
         else:
             abort(400)
-        if problems:
-            error, status = problems[0]["message"], 409
-        else:
+        if not errors:
             return redirect(url_for("web.meeting_page", meeting_id=meeting_id, message=done))
+        status = 409
     result = execute_here(MEETING, {"id": str(meeting_id)})
     meeting = (result.get("data") or {}).get("meeting")
     if meeting is None:
@@ -1009,8 +1100,43 @@ def meeting_page(meeting_id: int):
         abort(404)
     network_id = int(meeting["network"]["id"])
     may_change = g.identity.is_admin or network_id in g.identity.networks_for("network_lead")
-    return render_template("meeting.html", meeting=meeting, may_change=may_change, message=message, error=error,
-                           me=str(g.person.id)), status
+    return render_template("meeting.html", meeting=meeting, may_change=may_change, message=message, errors=errors,
+                           form=request.form, me=str(g.person.id)), status
+
+
+# The minutes form: up to three new actions, each a what, a who and a when.
+NEW_ACTIONS = 3
+ACTION_FIELDS = {"description": "action", "ownerId": "owner", "dueOn": "due"}
+
+
+def _minutes(meeting_id: int, form) -> FormErrors:
+    """Record a meeting's minutes from its form; what went wrong, by field."""
+    from datetime import date
+
+    written = [i for i in range(NEW_ACTIONS) if form.get(f"action{i}", "").strip()]
+
+    def field_of(path):  # ["actions", 1, "dueOn"] is the second action written, wherever it stood
+        if len(path) >= 3 and path[0] == "actions" and str(path[1]).isdigit() and int(path[1]) < len(written):
+            return f"{ACTION_FIELDS.get(str(path[2]), 'action')}{written[int(path[1])]}"
+        return str(path[0]) if path else None
+
+    errors = FormErrors(["minutes", *(f"{kind}{i}" for i in range(NEW_ACTIONS) for kind in ACTION_FIELDS.values())],
+                        name_of=field_of)
+    actions = []
+    for i in written:
+        due = form.get(f"due{i}", "").strip()
+        try:
+            due = date.fromisoformat(due).isoformat() if due else None
+        except ValueError:
+            errors.add(f"due{i}", "Enter the date it is due as, for example, 2027-02-05.")
+            due = None
+        actions.append({"description": form[f"action{i}"].strip(), "ownerId": form.get(f"owner{i}", "")[:12],
+                        "dueOn": due})
+    submit("""mutation($input: MinutesInput!) { recordMinutes(input: $input) { meeting { status }
+        userErrors { field message } } }""", {"input": {"meetingId": str(meeting_id), "minutes": form.get("minutes", ""),
+                                                        "attendeeIds": form.getlist("attended")[:500],
+                                                        "actions": actions}}, errors)
+    return errors
 
 
 @bp.route("/rsvp/<token>", methods=["GET", "POST"])
@@ -1047,6 +1173,18 @@ def rsvp_link(token: str):
     return render_template("rsvp.html", words=words, done=False, person=person)
 
 
+TERMS = ("AUTUMN", "SPRING", "SUMMER")
+TERM_DATES = {"startsOn": "starts", "endsOn": "ends", "halfTermStartsOn": "breaks for half term",
+              "halfTermEndsOn": "comes back from half term"}
+
+
+def _term_field(path) -> str | None:
+    """`["terms", "1", "startsOn"]` (the API's) → "SPRING-startsOn" (the form's)."""
+    if len(path) >= 3 and path[0] == "terms" and str(path[1]).isdigit() and int(path[1]) < len(TERMS):
+        return f"{TERMS[int(path[1])]}-{'inset' if path[2] == 'closures' else path[2]}"
+    return None
+
+
 @bp.route("/admin/academic-years/<label>", methods=["GET", "POST"])
 def academic_year_page(label: str):
     """Admins check and correct a year's term dates; meetings are planned inside them."""
@@ -1057,34 +1195,39 @@ def academic_year_page(label: str):
         return refused
     if not re.fullmatch(r"\d{4}-\d{2}", label):
         abort(404)
-    message, errors, status = request.args.get("message"), [], 200
+    message = request.args.get("message") if request.method == "GET" else None
+    errors = FormErrors([f"{name}-{key}" for name in TERMS for key in (*TERM_DATES, "inset")],
+                        name_of=_term_field)
+    status = 200
     if request.method == "POST":
         terms = []
-        for name in ("AUTUMN", "SPRING", "SUMMER"):
+        for name in TERMS:
+            term = {"name": name}
+            for key, words in TERM_DATES.items():
+                try:
+                    term[key] = date.fromisoformat(request.form.get(f"{name}-{key}", "").strip()).isoformat()
+                except ValueError:
+                    errors.add(f"{name}-{key}", f"{name.capitalize()} term: enter the date it {words} as, "
+                                                "for example, 2027-01-04.")
             try:
-                dates = {k: date.fromisoformat(request.form.get(f"{name}-{k}", "")) for k in
-                         ("startsOn", "endsOn", "halfTermStartsOn", "halfTermEndsOn")}
-                inset = [date.fromisoformat(d.strip()) for d in request.form.get(f"{name}-inset", "").split(",")
-                         if d.strip()]
+                term["insetDays"] = [date.fromisoformat(d.strip()).isoformat()
+                                     for d in request.form.get(f"{name}-inset", "").split(",") if d.strip()]
             except ValueError:
-                errors.append(f"{name.capitalize()} term: enter every date as, for example, 2027-01-04.")
-                continue
-            terms.append({"name": name, **dates, "insetDays": [d.isoformat() for d in inset]})
-        if not errors:
-            payload, problems = _mutate("""mutation($l: String!, $t: [TermInput!]!) { saveAcademicYear(label: $l,
-                terms: $t) { academicYear { label } userErrors { message } } }""",
-                                        {"l": label, "t": [{**t, **{k: v.isoformat() for k, v in t.items()
-                                                                    if isinstance(v, date)}} for t in terms]})
-            errors = [e["message"] for e in problems]
-            if not errors and payload.get("academicYear"):
-                return redirect(url_for("web.academic_year_page", label=label, message="Calendar saved."))
+                errors.add(f"{name}-inset", f"{name.capitalize()} term: enter the INSET days as dates separated "
+                                            "by commas, for example 2027-01-04, 2027-02-22.")
+            terms.append(term)
+        # Every date must be read before the calendar can be checked as a whole.
+        if not errors and submit("""mutation($l: String!, $t: [TermInput!]!) { saveAcademicYear(label: $l,
+                terms: $t) { academicYear { label } userErrors { field message } } }""",
+                                 {"l": label, "t": terms}, errors) is not None:
+            return redirect(url_for("web.academic_year_page", label=label, message="Calendar saved."))
         status = 422
     result = execute_here("""query($l: String!) { academicYear(label: $l) { label terms { name startsOn endsOn
         halfTermStartsOn halfTermEndsOn closureDetails { on kind note } } } }""", {"l": label})
     year = (result.get("data") or {}).get("academicYear")
     raw = {t["name"]: t for t in (year or {}).get("terms", [])}
     if errors:  # show what was typed, not what is stored, so nothing typed is lost
-        for name in ("AUTUMN", "SPRING", "SUMMER"):
+        for name in TERMS:
             kept = raw.get(name, {}).get("closureDetails", [])
             raw[name] = {k: request.form.get(f"{name}-{k}", "") for k in
                          ("startsOn", "endsOn", "halfTermStartsOn", "halfTermEndsOn")}

@@ -7,9 +7,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from services.catalogue.courses.models import Audience, CourseStatus, DeliveryMode, Phase, Visibility
+from shared.fields import Text
 from shared.paging import PageQuery
-
-Text = lambda lo, hi: Annotated[str, StringConstraints(strip_whitespace=True, min_length=lo, max_length=hi)]  # noqa: E731
 
 
 class CourseIn(BaseModel):

@@ -1,5 +1,5 @@
 """Dates a network could meet: school days of a year that fit the lead's pattern, each
-with the members who are already in another network's meeting then.  The gateway adds
+with the members who are already in a meeting then (this network's or another's).  The gateway adds
 clashes with trust CPD (from bookings) and ranks them."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from services.networks.meetings.models import Meeting, MeetingStatus
 from services.networks.networks.members import may_change, network_or_404
 from services.networks.networks.models import Membership, Network
 from services.networks.terms.service import academic_year, check_label, school_days
-from shared.clock import LONDON, as_utc
+from shared.clock import LONDON, as_utc, utcnow
 from shared.errors import Forbidden, Invalid, field_error
 from shared.tokens import Identity
 
@@ -28,7 +28,9 @@ def candidates(db: Session, identity: Identity, network_id: int, label: str, wee
     members = db.exec(select(Membership).where(Membership.network_id == network_id)).all()
     member_ids = {m.person_id for m in members}
     slots = []
-    for day in school_days(db, terms[0][0].starts_on, terms[-1][0].ends_on):
+    # Only days still to come: a date that has passed cannot be scheduled.
+    tomorrow = utcnow().astimezone(LONDON).date() + timedelta(days=1)
+    for day in school_days(db, max(tomorrow, terms[0][0].starts_on), terms[-1][0].ends_on):
         if day.isoweekday() in weekdays:
             starts = datetime.combine(day, start, LONDON)
             term = next(t.name.value for t, _ in terms if t.starts_on <= day <= t.ends_on)
@@ -40,20 +42,24 @@ def candidates(db: Session, identity: Identity, network_id: int, label: str, wee
     people_in: dict[int, list[int]] = {}
     for nid, pid in shared:
         people_in.setdefault(nid, []).append(pid)
+    # The network's own meetings clash for every member, as the others' do for theirs.
+    people_in[network_id] = sorted(member_ids)
     others = db.exec(select(Meeting, Network.name).join(Network, Network.id == Meeting.network_id)
                      .where(Meeting.network_id.in_(list(people_in)), Meeting.status == MeetingStatus.SCHEDULED,
                             Meeting.starts_at < datetime(first + 1, 9, 1, tzinfo=LONDON),
-                            Meeting.ends_at > datetime(first, 8, 1, tzinfo=LONDON))).all() if people_in else []
+                            Meeting.ends_at > datetime(first, 8, 1, tzinfo=LONDON))).all()
     # Bucketed by day, so each candidate is compared with that day's meetings only.
     by_day: dict = {}
     for m, name in others:
         starts_at, ends_at = as_utc(m.starts_at), as_utc(m.ends_at)
         by_day.setdefault(starts_at.astimezone(LONDON).date(), []).append(
-            (starts_at, ends_at, name, m.title, people_in[m.network_id]))
+            (starts_at, ends_at, name, m.title, people_in[m.network_id], m.network_id == network_id))
     out = []
     for term, starts, ends in slots:
+        # Another network's meeting clashes where the times overlap; this network's own
+        # on the same day at any time (nobody means to meet twice in a day).
         clashes = [{"person_id": pid, "with": f"{name}: {title}"}
-                   for s, e, name, title, pids in by_day.get(starts.date(), ()) if s < ends and e > starts
+                   for s, e, name, title, pids, own in by_day.get(starts.date(), ()) if own or (s < ends and e > starts)
                    for pid in pids]
         out.append({"term": term, "starts_at": starts, "ends_at": ends, "clashes": clashes})
     return {"network": network.name, "member_ids": sorted(member_ids), "candidates": out}

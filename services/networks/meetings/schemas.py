@@ -7,8 +7,8 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from services.networks.meetings.models import MeetingStatus, RsvpResponse
+from shared.fields import HttpsUrl, Text
 
-Text = lambda lo, hi: Annotated[str, StringConstraints(strip_whitespace=True, min_length=lo, max_length=hi)]  # noqa: E731
 Ids = Annotated[str, StringConstraints(max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$")]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
@@ -27,7 +27,7 @@ class MeetingIn(BaseModel):
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     venue: Text(1, 200) | None = None
-    online_url: Annotated[str, StringConstraints(max_length=500, pattern=r"^https://\S+$")] | None = None
+    online_url: HttpsUrl | None = None
     agenda: list[AgendaItem] = Field(default_factory=list, max_length=30)
     programme_id: Id | None = None
     outside_term_confirmed: bool = Field(False, description="Hold it on a day that is not a school day.")

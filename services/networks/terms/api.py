@@ -94,3 +94,21 @@ def school_days(query: DaysQuery):
     if query.end < query.start:
         raise Invalid("`to` must be on or after `from`.", [field_error("to", "Choose a later date.")])
     return {"days": [d.isoformat() for d in service.school_days(request_session(), query.start, query.end)]}
+
+
+class DayPath(BaseModel):
+    day: date
+
+
+class CalendarDay(BaseModel):
+    day: date
+    term: TermName | None = Field(description="The term the day falls in; null outside term.")
+    school_day: bool = Field(description="Schools are open: a weekday in term, not half term, not closed. "
+                                         "A weekday of a year with no calendar yet counts as open.")
+
+
+@bp.get("/calendar-days/<day>", responses={200: CalendarDay})
+def calendar_day(path: DayPath):
+    """What the academic calendar says of one day (for scheduling a session on it)."""
+    term, open_ = service.term_on(request_session(), path.day)
+    return {"day": path.day.isoformat(), "term": term, "school_day": open_}
