@@ -4,13 +4,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import booking_rush, catalogue_search, proposals, startup
+from bench import booking_rush, catalogue_search, graphql_limits, proposals, startup
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("which", nargs="*", default=["search", "rush", "startup", "proposals"],
-                        choices=["search", "rush", "startup", "proposals"])
+    parser.add_argument("which", nargs="*", default=["search", "rush", "startup", "proposals", "limits"],
+                        choices=["search", "rush", "startup", "proposals", "limits"])
     parser.add_argument("--courses", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--runs", type=int, default=3, help="booking rushes down each path (medians reported)")
@@ -25,6 +25,8 @@ def main() -> int:
         startup.run()
     if "proposals" in args.which:
         proposals.run()
+    if "limits" in args.which:
+        graphql_limits.run()
     return 0
 
 

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     oidc_extra_providers: str = Field("[]", alias="LL_OIDC_EXTRA_PROVIDERS")
 
     graphql_max_depth: int = Field(10, alias="LL_GRAPHQL_MAX_DEPTH", ge=3, le=30)
+    # Points a GraphQL operation may cost: one per field, times the size of each list
+    # it sits in (gateway/graph/limits.py).  The heaviest page (the admins' people
+    # search) costs less than half of it; a thousand aliases of `networks { id }`, twice.
+    graphql_max_cost: int = Field(10_000, alias="LL_GRAPHQL_MAX_COST", ge=100, le=10_000_000)
+    graphql_max_backend_calls: int = Field(50, alias="LL_GRAPHQL_MAX_BACKEND_CALLS", ge=5, le=10_000)
     backend_timeout_seconds: float = Field(5.0, alias="LL_BACKEND_TIMEOUT", gt=0, le=60)
     seed_demo_data: bool = Field(True, alias="LL_SEED_DEMO_DATA")
     # smtp://host:port (or smtp+starttls://user:pass@host:587); unset: the local mailbox
