@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import time_machine
 
 from shared import tokens
 from tests.support.fixtures import ADMIN
@@ -116,9 +117,10 @@ def test_closed_and_past_sessions_cannot_be_booked(service_call, new_session):
     response = book(service_call, closed["id"], person(1))
     assert response.status_code == 409 and "Booking for this session has closed" in response.json()["message"]
     assert book(service_call, 999999, person(1)).status_code == 404
-    yesterday = datetime.now(timezone.utc) - timedelta(days=1)
-    past = new_session(starts_at=yesterday.isoformat(), ends_at=(yesterday + timedelta(hours=1)).isoformat())
-    started = book(service_call, past["id"], person(1))
+    soon = datetime.now(timezone.utc) + timedelta(hours=1)
+    past = new_session(starts_at=soon.isoformat(), ends_at=(soon + timedelta(hours=1)).isoformat())
+    with time_machine.travel(soon + timedelta(minutes=5)):  # it has started
+        started = book(service_call, past["id"], person(1))
     assert started.status_code == 409 and "already started" in started.json()["message"]
     cancelled = new_session()
     service_call("bookings", "POST", f"/sessions/{cancelled['id']}/cancel", json={"reason": "Snow"})
@@ -126,6 +128,25 @@ def test_closed_and_past_sessions_cannot_be_booked(service_call, new_session):
     assert refused.status_code == 409 and "cancelled" in refused.json()["message"]
     for s in (closed, past, cancelled):  # nothing was taken by the refusals
         assert service_call("bookings", "GET", f"/sessions/{s['id']}").json()["places_left"] == 3
+
+
+def test_a_session_cannot_be_scheduled_or_moved_into_the_past(service_call, new_session):
+    yesterday = datetime.now(timezone.utc) - timedelta(days=1)
+    refused = service_call("bookings", "POST", "/sessions", json=session_body(
+        starts_at=yesterday.isoformat(), ends_at=(yesterday + timedelta(hours=1)).isoformat()))
+    assert refused.status_code == 422
+    assert refused.json()["fieldErrors"] == [{"field": ["starts_at"],
+                                              "message": "That time has passed; choose a time in the future."}]
+    s = new_session()
+    moved = service_call("bookings", "PUT", f"/sessions/{s['id']}", json=session_body(
+        starts_at=yesterday.isoformat(), ends_at=(yesterday + timedelta(hours=1)).isoformat()))
+    assert moved.status_code == 422
+    assert service_call("bookings", "GET", f"/sessions/{s['id']}").json()["starts_at"] == s["starts_at"]
+    # one under way keeps its start while its other details change
+    with time_machine.travel(datetime.fromisoformat(s["starts_at"]) + timedelta(minutes=10)):
+        kept = service_call("bookings", "PUT", f"/sessions/{s['id']}", json=session_body(
+            starts_at=s["starts_at"], ends_at=s["ends_at"], venue="The hall upstairs"))
+    assert kept.status_code == 200, kept.text
 
 
 def test_only_admins_schedule_and_bad_sessions_are_refused(service_call, new_session):
