@@ -30,5 +30,9 @@ def as_graphql_error(exc: Exception) -> GraphQLError:
     if isinstance(exc, BackendUnavailable):
         return GraphQLError(str(exc), extensions={"code": "SERVICE_UNAVAILABLE", "service": exc.service})
     if isinstance(exc, BackendError):
-        return GraphQLError(exc.message, extensions={"code": exc.code.upper()})
+        # A query has no userErrors to carry field errors in: say them in the message
+        # ("search: Use 200 characters or fewer"), not "see the field errors".
+        said = [f"{'.'.join(e['field'])}: {e['message']}" if e["field"] else e["message"] for e in user_errors(exc)]
+        message = exc.message if not exc.field_errors else " ".join(said)
+        return GraphQLError(message, extensions={"code": exc.code.upper()})
     raise exc

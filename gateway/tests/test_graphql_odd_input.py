@@ -205,6 +205,13 @@ def test_a_search_too_long_to_send_says_so(admin):
         "`search` is too long (1,000 characters) to send to the course catalogue; shorten it."
 
 
+def test_a_query_refused_by_a_service_says_what_is_wrong_with_which_argument(admin):
+    client, token = admin
+    _, body = ask(client, token, Target("query", "courses", ("search",), "String"), "x" * 300)
+    assert body["errors"][0]["message"] == "search: Use 200 characters or fewer (this has 300)."
+    assert body["errors"][0]["extensions"]["code"] == "INVALID"
+
+
 def test_a_slug_that_cannot_be_ours_asks_no_service(stack, make_course):
     from gateway.app import create_app
     from gateway.backends import Backends
