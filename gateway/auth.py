@@ -12,6 +12,7 @@ from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 
 from gateway.identity import service as identity
+from gateway.redirects import local_url
 from shared.db import request_session
 from shared.settings import Settings
 
@@ -59,23 +60,16 @@ def _client(name: str):
     return client, providers[name]
 
 
-def _safe_next(target: str | None) -> str:
-    # Only our own paths: never an open redirect to another site.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("web.home")
-
-
 @bp.get("/sign-in")
 def sign_in():
     providers = list(current_app.extensions["lighthouse_providers"].values())
-    return render_template("sign_in.html", providers=providers, next=request.args.get("next", ""))
+    return render_template("sign_in.html", providers=providers, next=local_url(request.args.get("next")) or "")
 
 
 @bp.get("/auth/login/<name>")
 def login(name: str):
     client, _ = _client(name)
-    session["after_sign_in"] = _safe_next(request.args.get("next"))
+    session["after_sign_in"] = local_url(request.args.get("next"))
     redirect_uri = url_for("auth.callback", name=name, _external=True)
     return client.authorize_redirect(redirect_uri)
 
@@ -106,7 +100,7 @@ def callback(name: str):
         person = identity.person_from_claims(db, provider.issuer, dict(claims))
     except identity.SignInRefused as exc:
         return render_template("sign_in.html", providers=[provider], error=str(exc), next=""), 400
-    after = _safe_next(session.get("after_sign_in"))
+    after = local_url(session.get("after_sign_in")) or url_for("web.home")
     session.clear()  # a fresh session at sign-in: nothing carried over from before
     session["sid"] = identity.start_session(db, person)
     session.permanent = True

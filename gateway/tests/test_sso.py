@@ -5,6 +5,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 import time_machine
 
 from tests.support.fixtures import gql, oidc_authorize, sign_in
@@ -101,14 +102,48 @@ def test_session_cookie_flags(client):
     assert cookie.http_only and cookie.same_site == "Lax"
 
 
-def test_next_is_kept_but_never_leaves_the_site(client):
-    start = client.get("/auth/login/default?next=/courses?q=maths")
+def _sign_in_with_next(client, target: str):
+    start = client.get("/auth/login/default", query_string={"next": target})
     back = urlsplit(oidc_authorize(start.headers["Location"], "teacher@lighthouse.test").headers["location"])
-    assert client.get(f"{back.path}?{back.query}").headers["Location"] == "/courses?q=maths"
+    return client.get(f"{back.path}?{back.query}")
 
-    start = client.get("/auth/login/default?next=//evil.test/")
-    back = urlsplit(oidc_authorize(start.headers["Location"], "teacher@lighthouse.test").headers["location"])
-    assert client.get(f"{back.path}?{back.query}").headers["Location"] == "/"
+
+@pytest.mark.parametrize(("target", "location"), [
+    ("/courses?q=maths", "/courses?q=maths"),
+    ("/sessions/12#book", "/sessions/12#book"),
+    ("/courses?q=café au lait", "/courses?q=caf%C3%A9%20au%20lait"),
+    ("/my-cpd/%2F%2Fnot-a-host", "/my-cpd/%2F%2Fnot-a-host"),
+])
+def test_next_brings_you_back_to_the_page_you_were_on(client, target, location):
+    done = _sign_in_with_next(client, target)
+    assert done.status_code == 302 and done.headers["Location"] == location
+    assert gql(client, ME)["data"]["me"]["email"] == "teacher@lighthouse.test"
+
+
+# Each of these has led somewhere else, or to an error, after some sign-in somewhere.
+HOSTILE_NEXT = [
+    "//evil.example", "///evil.example", "////evil.example", "//evil.example/%2F..", "//user@evil.example:443/",
+    "/\t/evil.example", "/\t\t/evil.example", "\t//evil.example", "/\n/evil.example", "/\r\n/evil.example",
+    "/\r/evil.example", "/\x00/evil.example", "/\x0b/evil.example", "/\x7f/evil.example",
+    "/\x85/evil.example", "/\u2028/evil.example", "/\u202e/evil.example", "/\u200b/evil.example",
+    "/\\evil.example", "\\\\evil.example", "/\\/evil.example", "\\/evil.example",
+    "https://evil.example", "HTTPS://evil.example/", "https:evil.example", "https:/evil.example",
+    "javascript:alert(1)", "JaVaScRiPt:alert(1)//", "data:text/html,<script>alert(1)</script>",
+    "evil.example", " //evil.example", "%2F%2Fevil.example", "/" + "a" * 3000,
+]
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT)
+def test_next_never_leaves_the_site_and_the_sign_in_still_works(client, target):
+    done = _sign_in_with_next(client, target)
+    assert done.status_code == 302 and done.headers["Location"] == "/"
+    assert gql(client, ME)["data"]["me"]["email"] == "teacher@lighthouse.test"
+
+
+def test_the_sign_in_page_does_not_pass_a_hostile_next_on(client):
+    page = client.get("/sign-in", query_string={"next": "/\t/evil.example"}).get_data(as_text=True)
+    assert "evil.example" not in page
+    assert "next=/courses" in client.get("/sign-in?next=/courses").get_data(as_text=True)
 
 
 def test_graphql_with_the_cookie_needs_the_csrf_header(client):
