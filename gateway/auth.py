@@ -1,9 +1,10 @@
 """Single sign-on with OpenID Connect (Authlib): authorization code with PKCE (S256),
 state and nonce checked by Authlib, the ID token's issuer, audience, expiry and
-signature checked against an algorithm allow-list.  Several providers may be set up."""
+signature checked against an algorithm allow-list.  Several providers may be set up.
+Claims the ID token leaves out (a conformant provider keeps email and profile claims
+for its UserInfo endpoint) are read from UserInfo, for the same subject only."""
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from gateway.identity import service as identity
 from gateway.redirects import local_url
 from shared.db import request_session
-from shared.settings import Settings
+from shared.settings import Settings, extra_providers
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -27,13 +28,17 @@ class Provider:
     name: str
     label: str
     issuer: str
+    # Email domains this provider answers for: see identity.person_from_claims.
+    trusted_domains: frozenset[str] = frozenset()
 
 
 def configure(app, settings: Settings) -> list[Provider]:
-    providers = [Provider("default", "Lighthouse Learning sign-in", settings.oidc_issuer.rstrip("/"))]
+    providers = [Provider("default", "Lighthouse Learning sign-in", settings.oidc_issuer.rstrip("/"),
+                          settings.oidc_trusted_domain_set)]
     registrations = [("default", settings.oidc_issuer, settings.oidc_client_id, settings.oidc_client_secret)]
-    for extra in json.loads(settings.oidc_extra_providers or "[]"):
-        providers.append(Provider(extra["name"], extra.get("label", extra["name"]), extra["issuer"].rstrip("/")))
+    for extra in extra_providers(settings.oidc_extra_providers):
+        providers.append(Provider(extra["name"], extra.get("label", extra["name"]), extra["issuer"].rstrip("/"),
+                                  extra["trusted_domains"]))
         registrations.append((extra["name"], extra["issuer"], extra["client_id"], extra["client_secret"]))
     oauth = OAuth(app)  # one registry per app: providers are settings, not globals
     app.extensions["lighthouse_oauth"] = oauth
@@ -86,6 +91,9 @@ def callback(name: str):
         claims = token.get("userinfo")
         if not claims:
             raise OAuthError(description="The provider sent no ID token.")
+        claims = _completed_from_userinfo(client, token, dict(claims))
+    except identity.SignInRefused as exc:
+        return render_template("sign_in.html", providers=[provider], error=str(exc), next=""), 400
     except OAuthError as exc:
         log.info("sign-in refused: %s", exc)
         message = ("Sign-in was cancelled." if getattr(exc, "error", "") == "access_denied"
@@ -97,7 +105,7 @@ def callback(name: str):
                                error="Your sign-in could not be verified. Please try again.", next=""), 400
     db = request_session()
     try:
-        person = identity.person_from_claims(db, provider.issuer, dict(claims))
+        person = identity.person_from_claims(db, provider.issuer, claims, provider.trusted_domains)
     except identity.SignInRefused as exc:
         return render_template("sign_in.html", providers=[provider], error=str(exc), next=""), 400
     after = local_url(session.get("after_sign_in")) or url_for("web.home")
@@ -105,6 +113,24 @@ def callback(name: str):
     session["sid"] = identity.start_session(db, person)
     session.permanent = True
     return redirect(after)
+
+
+def _completed_from_userinfo(client, token: dict, claims: dict) -> dict:
+    """The ID token's claims, with the UserInfo endpoint's when the ID token holds no
+    email: a provider following OIDC Core §5.4 returns the email and profile scopes'
+    claims from UserInfo, not in the ID token, whenever it issues an access token.  The
+    ID token's own claims win where both have one."""
+    if claims.get("email"):
+        return claims  # most providers put it in the ID token: no extra round trip
+    userinfo = client.userinfo(token=token)
+    # §5.3.2: UserInfo may be someone else's answer (a mixed-up or hostile provider);
+    # it counts only for the subject the signed ID token names.
+    if userinfo.get("sub") != claims.get("sub"):
+        log.warning("sign-in refused: UserInfo sub %r is not the ID token's %r", userinfo.get("sub"), claims.get("sub"))
+        raise identity.SignInRefused(
+            "Your sign-in provider gave two different answers about who you are, so we have not signed you in. "
+            "Please try again; if it happens again, tell whoever runs your sign-in.")
+    return {**userinfo, **claims}
 
 
 @bp.post("/sign-out")

@@ -6,11 +6,12 @@ refuses to start with a development secret or without the keys it needs.
 """
 from __future__ import annotations
 
+import json
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,8 +54,12 @@ class Settings(BaseSettings):
     oidc_issuer: str = Field("http://127.0.0.1:9400", alias="LL_OIDC_ISSUER")
     oidc_client_id: str = Field("lighthouse-learning", alias="LL_OIDC_CLIENT_ID")
     oidc_client_secret: str = Field("lighthouse-dev-client-secret", alias="LL_OIDC_CLIENT_SECRET")
+    # Email domains the default provider answers for (comma-separated): a first sign-in
+    # from it with an address there finds the person by email even when the provider
+    # does not send email_verified (Microsoft Entra ID does not).
+    oidc_trusted_domains: str = Field("", alias="LL_OIDC_TRUSTED_DOMAINS")
     # Further providers as JSON: [{"name": "acme", "label": "Acme Academy", "issuer": …,
-    # "client_id": …, "client_secret": …}]
+    # "client_id": …, "client_secret": …, "trusted_domains": ["acme.sch.uk"]}]
     oidc_extra_providers: str = Field("[]", alias="LL_OIDC_EXTRA_PROVIDERS")
 
     graphql_max_depth: int = Field(10, alias="LL_GRAPHQL_MAX_DEPTH", ge=3, le=30)
@@ -68,6 +73,22 @@ class Settings(BaseSettings):
     # smtp://host:port (or smtp+starttls://user:pass@host:587); unset: the local mailbox
     smtp_url: str | None = Field(None, alias="SMTP_URL")
     waitlist_offer_hours: int = Field(24, alias="LL_WAITLIST_OFFER_HOURS", ge=1, le=168)
+
+    @field_validator("oidc_trusted_domains")
+    @classmethod
+    def _domains_are_domains(cls, value: str) -> str:
+        _listed_domains(value)
+        return value
+
+    @field_validator("oidc_extra_providers")
+    @classmethod
+    def _providers_are_well_formed(cls, value: str) -> str:
+        extra_providers(value)
+        return value
+
+    @property
+    def oidc_trusted_domain_set(self) -> frozenset[str]:
+        return _listed_domains(self.oidc_trusted_domains)
 
     @property
     def mailbox_dir(self) -> Path:
@@ -121,6 +142,50 @@ class Settings(BaseSettings):
         if self.env == "production":
             raise RuntimeError("LL_SERVICE_TOKEN_PRIVATE_KEY must be set for the gateway in production")
         return _dev_keypair(self.keys_dir)[0]
+
+
+_PROVIDER_KEYS = {"name", "label", "issuer", "client_id", "client_secret", "trusted_domains"}
+
+
+def extra_providers(value: str) -> list[dict]:
+    """LL_OIDC_EXTRA_PROVIDERS read and checked, `trusted_domains` as a frozenset.  A
+    mistake refuses to start rather than trusting something unintended (a string where
+    a list belongs would otherwise trust each of its letters)."""
+    try:
+        providers = json.loads(value or "[]")
+    except ValueError as exc:
+        raise ValueError(f"LL_OIDC_EXTRA_PROVIDERS is not JSON: {exc}") from None
+    if not isinstance(providers, list) or not all(isinstance(p, dict) for p in providers):
+        raise ValueError("LL_OIDC_EXTRA_PROVIDERS must be a JSON list of objects")
+    checked = []
+    for provider in providers:
+        name = provider.get("name", "?")
+        missing = [k for k in ("name", "issuer", "client_id", "client_secret") if not isinstance(provider.get(k), str)]
+        if missing:
+            raise ValueError(f"LL_OIDC_EXTRA_PROVIDERS: provider {name} needs {', '.join(missing)} (text)")
+        unknown = set(provider) - _PROVIDER_KEYS
+        if unknown:
+            raise ValueError(f"LL_OIDC_EXTRA_PROVIDERS: provider {name} has unknown keys {', '.join(sorted(unknown))}")
+        domains = provider.get("trusted_domains", [])
+        if not isinstance(domains, list):
+            raise ValueError(f"LL_OIDC_EXTRA_PROVIDERS: trusted_domains of {name} must be a list of domains")
+        checked.append({**provider, "trusted_domains": email_domains(domains, f"trusted_domains of {name}")})
+    return checked
+
+
+def _listed_domains(value: str) -> frozenset[str]:
+    return email_domains([d for d in value.split(",") if d.strip()], "LL_OIDC_TRUSTED_DOMAINS")
+
+
+def email_domains(values: list, where: str) -> frozenset[str]:
+    """Domains as the part of an address after the @, compared exactly (no subdomains)."""
+    domains = set()
+    for value in values:
+        domain = value.strip().lower() if isinstance(value, str) else ""
+        if not domain or "@" in domain or "." not in domain or any(ch.isspace() for ch in domain):
+            raise ValueError(f"{where}: {value!r} is not an email domain (like northfield.sch.uk)")
+        domains.add(domain)
+    return frozenset(domains)
 
 
 def _dev_keypair(keys_dir: Path) -> tuple[str, str]:

@@ -25,12 +25,17 @@ class SignInRefused(Exception):
     """The provider vouched for someone we cannot accept; the message says why."""
 
 
-def person_from_claims(db: Session, issuer: str, claims: dict) -> Person:
-    """The person a verified ID token speaks for.
+def person_from_claims(db: Session, issuer: str, claims: dict,
+                       trusted_domains: frozenset[str] = frozenset()) -> Person:
+    """The person a verified ID token (with its UserInfo) speaks for.
 
-    A provider account seen before signs in as the same person.  Otherwise the
-    `email` claim is matched to the trust's people; an email never seen before gets a
-    new account with no roles (an admin grants them).  Never merges two people.
+    A provider account seen before signs in as the same person.  Otherwise its email
+    finds the trust's person with that address, or makes a new account with no roles
+    (an admin grants them) — but only an email the provider vouches for: it says
+    `email_verified`, or it is set up as answering for the address's domain
+    (`trusted_domains`).  Anyone can put any address on an account at some providers,
+    and the first sign-in with it would otherwise take over that person's account (or
+    make one an admin then grants roles to).  Never merges two people.
     """
     subject = str(claims.get("sub") or "")
     email = str(claims.get("email") or "").strip().lower()
@@ -41,9 +46,10 @@ def person_from_claims(db: Session, issuer: str, claims: dict) -> Person:
         person = db.get(Person, link.person_id)
     else:
         if not email or "@" not in email:
-            raise SignInRefused("Your sign-in provider did not share an email address, so we cannot tell who you are.")
-        if claims.get("email_verified") is False:
-            raise SignInRefused("Your email address is not verified with your sign-in provider.")
+            raise SignInRefused("Your sign-in provider did not share an email address, so we cannot tell who you are. "
+                                "Ask whoever runs it to share your email address with Lighthouse Learning, "
+                                "or sign in with your school or trust account.")
+        _refuse_unless_vouched_for(claims.get("email_verified"), email, trusted_domains)
         person = db.exec(select(Person).where(Person.email == email)).first()
         if person is None:
             name = str(claims.get("name") or "").strip() or email.split("@")[0].replace(".", " ").title()
@@ -54,6 +60,18 @@ def person_from_claims(db: Session, issuer: str, claims: dict) -> Person:
     person.last_login_at = utcnow()
     db.flush()
     return person
+
+
+def _refuse_unless_vouched_for(verified, email: str, trusted_domains: frozenset[str]) -> None:
+    # Some providers send the claim as text ("true") in UserInfo.
+    verified = verified.strip().lower() == "true" if isinstance(verified, str) else verified
+    if verified is False:
+        raise SignInRefused(f"Your sign-in provider has not yet confirmed that {email} is your address. "
+                            "Confirm it with them (look for their confirmation email), then sign in again.")
+    if verified is not True and email.rpartition("@")[2] not in trusted_domains:
+        raise SignInRefused(f"Your sign-in provider did not confirm that {email} is your address, so we cannot "
+                            "use it to find your account. Sign in with your school or trust account instead, or "
+                            "ask a Lighthouse Learning admin to set this provider up for your email domain.")
 
 
 def identity_for(person: Person | None) -> tokens.Identity:

@@ -170,32 +170,177 @@ def test_id_token_algorithms_are_allow_listed(gateway_app):
     assert "HS256" not in ALLOWED_ID_TOKEN_ALGS and "none" not in ALLOWED_ID_TOKEN_ALGS
 
 
-def test_a_second_provider_can_be_configured(stack, make_person):
-    """An external school's own identity provider beside the trust's."""
-    import json
+# ---------- providers beside the trust's ----------
 
+
+@pytest.fixture
+def provider():
+    """Another real provider on its own socket.  It sends the claims it holds for each
+    account (set them with `_claims_at`) and, like many, leaves email_verified out
+    unless told."""
     import oidc_provider_mock
 
-    from gateway.app import create_app
     from tests.support.fixtures import LiveServer
 
-    other = LiveServer(oidc_provider_mock.app(require_nonce=True))
+    server = LiveServer(oidc_provider_mock.app(require_nonce=True))
+    yield server
+    server.stop()
+
+
+def _provider_following_oidc_core_5_4(id_token_subject=lambda sub: sub):
+    """A provider that keeps the email and profile scopes' claims out of the ID token and
+    answers them from UserInfo (OIDC Core §5.4), as certified providers do when they
+    issue an access token.  `id_token_subject` can make its two answers disagree."""
+    import oidc_provider_mock
+    from oidc_provider_mock import _app
+
+    from tests.support.fixtures import LiveServer
+
+    class ScopeClaimsFromUserInfoOnly(_app.OpenIDCode):
+        def generate_user_info(self, user, scope):  # what goes into the ID token
+            return {"sub": id_token_subject(user.sub)}
+
+    with pytest.MonkeyPatch.context() as patch:  # the mock builds its ID-token extension from this name
+        patch.setattr(_app, "OpenIDCode", ScopeClaimsFromUserInfoOnly)
+        app = oidc_provider_mock.app(require_nonce=True)
+    return LiveServer(app)
+
+
+def _claims_at(server, sub: str, **claims) -> None:
+    assert httpx.put(f"{server.url}/users/{sub}", json=claims).status_code == 204
+
+
+def _gateway_with(stack, **settings):
+    import json
+
+    from gateway.app import create_app
+
+    if "oidc_extra_providers" in settings:
+        settings["oidc_extra_providers"] = json.dumps(settings["oidc_extra_providers"])
+    return create_app(stack.settings.model_copy(update=settings)).test_client()
+
+
+def _northfield(server, **more) -> dict:
+    return {"name": "northfield", "label": "Northfield Primary", "issuer": server.url,
+            "client_id": "lighthouse", "client_secret": "s3cret", **more}
+
+
+def _sign_in_at(client, name: str, sub: str):
+    """The real flow through provider `name`; the gateway's answer to the callback."""
+    start = client.get(f"/auth/login/{name}")
+    assert start.status_code == 302
+    back = urlsplit(oidc_authorize(start.headers["Location"], sub).headers["location"])
+    return client.get(f"{back.path}?{back.query}")
+
+
+def test_a_second_provider_can_be_configured(stack, provider, make_person):
+    """An external school's own identity provider beside the trust's."""
+    client = _gateway_with(stack, oidc_extra_providers=[_northfield(provider)])
+    page = client.get("/sign-in").get_data(as_text=True)
+    assert "Continue with Northfield Primary" in page and "Continue with Lighthouse Learning sign-in" in page
+    make_person("bursar@northfield.test", "Bella Bursar", roles=[("external_booker",)])
+    _claims_at(provider, "bursar@northfield.test", email="bursar@northfield.test", email_verified=True)
+    assert client.get("/auth/login/northfield").headers["Location"].startswith(provider.url)
+    assert _sign_in_at(client, "northfield", "bursar@northfield.test").status_code == 302
+    assert gql(client, ME)["data"]["me"]["roles"] == [{"role": "EXTERNAL_BOOKER", "schoolId": None, "networkId": None}]
+    assert client.get("/auth/login/nobody").status_code == 404
+
+
+def test_a_provider_that_keeps_email_out_of_the_id_token_signs_people_in(stack, make_person):
+    conformant = _provider_following_oidc_core_5_4()
     try:
-        settings = stack.settings.model_copy(update={"oidc_extra_providers": json.dumps([
-            {"name": "northfield", "label": "Northfield Primary", "issuer": other.url,
-             "client_id": "lighthouse", "client_secret": "s3cret"}])})
-        client = create_app(settings).test_client()
-        page = client.get("/sign-in").get_data(as_text=True)
-        assert "Continue with Northfield Primary" in page and "Continue with Lighthouse Learning sign-in" in page
+        client = _gateway_with(stack, oidc_extra_providers=[_northfield(conformant)])
         make_person("bursar@northfield.test", "Bella Bursar", roles=[("external_booker",)])
-        start = client.get("/auth/login/northfield")
-        assert start.headers["Location"].startswith(other.url)
-        back = urlsplit(oidc_authorize(start.headers["Location"], "bursar@northfield.test").headers["location"])
-        assert client.get(f"{back.path}?{back.query}").status_code == 302
-        assert gql(client, ME)["data"]["me"]["roles"] == [{"role": "EXTERNAL_BOOKER", "schoolId": None, "networkId": None}]
-        assert client.get("/auth/login/nobody").status_code == 404
+        _claims_at(conformant, "b-7731", email="Bursar@Northfield.test", email_verified=True, name="Bella B")
+        assert _sign_in_at(client, "northfield", "b-7731").status_code == 302
+        assert gql(client, ME)["data"]["me"] == {
+            "name": "Bella Bursar", "email": "bursar@northfield.test",
+            "roles": [{"role": "EXTERNAL_BOOKER", "schoolId": None, "networkId": None}]}
     finally:
-        other.stop()
+        conformant.stop()
+
+
+def test_userinfo_about_someone_else_is_not_believed(stack, make_person):
+    """UserInfo counts only when its sub is the ID token's (OIDC Core §5.3.2)."""
+    confused = _provider_following_oidc_core_5_4(id_token_subject=lambda sub: f"other-{sub}")
+    try:
+        client = _gateway_with(stack, oidc_extra_providers=[_northfield(confused)])
+        make_person("bursar@northfield.test", "Bella Bursar", roles=[("external_booker",)])
+        _claims_at(confused, "b-7731", email="bursar@northfield.test", email_verified=True)
+        refused = _sign_in_at(client, "northfield", "b-7731")
+        assert refused.status_code == 400
+        assert "gave two different answers about who you are" in refused.get_data(as_text=True)
+        assert gql(client, ME)["data"]["me"] is None
+    finally:
+        confused.stop()
+
+
+def test_an_address_the_provider_does_not_vouch_for_finds_nobody(client, stack, make_person):
+    """Leaving email_verified out is not saying yes: the account stays its owner's."""
+    make_person("head@lighthouse.test", "Hannah Head", roles=[("ll_admin",)])
+    _claims_at(stack.oidc, "mallory", email="head@lighthouse.test")
+    refused = _sign_in_at(client, "default", "mallory")
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "did not confirm that head@lighthouse.test is your address" in page
+    assert "Sign in with your school or trust account instead" in page
+    assert gql(client, ME)["data"]["me"] is None
+    sign_in(client, "head@lighthouse.test")  # the owner, vouched for, still gets in
+    assert gql(client, ME)["data"]["me"]["name"] == "Hannah Head"
+
+
+def test_an_address_the_provider_has_not_confirmed_finds_nobody(client, stack, make_person):
+    make_person("head@lighthouse.test", "Hannah Head")
+    _claims_at(stack.oidc, "mallory", email="head@lighthouse.test", email_verified=False)
+    refused = _sign_in_at(client, "default", "mallory")
+    assert refused.status_code == 400
+    assert ("has not yet confirmed that head@lighthouse.test is your address. Confirm it with them"
+            in refused.get_data(as_text=True))
+    assert gql(client, ME)["data"]["me"] is None
+
+
+def test_an_address_nobody_vouched_for_gets_no_new_account(client, stack, make_person):
+    """Otherwise the first to claim an address would own it, and whoever it really
+    belongs to would later be signed in to that account, with whatever roles it got."""
+    _claims_at(stack.oidc, "mallory", email="new.head@lighthouse.test", name="Mallory")
+    refused = _sign_in_at(client, "default", "mallory")
+    assert refused.status_code == 400
+    assert "did not confirm that new.head@lighthouse.test is your address" in refused.get_data(as_text=True)
+    assert gql(client, ME)["data"]["me"] is None
+    sign_in(client, "new.head@lighthouse.test")
+    assert gql(client, ME)["data"]["me"] == {"name": "New Head", "email": "new.head@lighthouse.test", "roles": []}
+
+
+def test_a_provider_trusted_for_its_domain_finds_its_people_and_no_one_else(stack, provider, make_person):
+    """A school's provider that does not send email_verified (Microsoft Entra ID does
+    not) is set up as answering for its own domain, and for nothing beyond it."""
+    client = _gateway_with(stack, oidc_extra_providers=[_northfield(provider, trusted_domains=["Northfield.test"])])
+    make_person("bursar@northfield.test", "Bella Bursar", roles=[("external_booker",)])
+    make_person("head@lighthouse.test", "Hannah Head", roles=[("ll_admin",)])
+    make_person("head@evil.northfield.test", "Someone Else")
+    _claims_at(provider, "n-1", email="bursar@northfield.test")
+    _claims_at(provider, "n-2", email="head@lighthouse.test")
+    _claims_at(provider, "n-3", email="head@evil.northfield.test")
+
+    for sub, email in (("n-2", "head@lighthouse.test"), ("n-3", "head@evil.northfield.test")):
+        refused = _sign_in_at(client, "northfield", sub)
+        assert refused.status_code == 400
+        assert f"did not confirm that {email} is your address" in refused.get_data(as_text=True)
+        assert gql(client, ME)["data"]["me"] is None
+    assert _sign_in_at(client, "northfield", "n-1").status_code == 302
+    assert gql(client, ME)["data"]["me"]["name"] == "Bella Bursar"
+
+
+def test_the_trusts_provider_can_be_trusted_for_the_trusts_domains(stack, make_person):
+    client = _gateway_with(stack, oidc_trusted_domains="lighthouse.test, lighthouse-trust.test")
+    make_person("head@lighthouse.test", "Hannah Head")
+    make_person("bursar@northfield.test", "Bella Bursar")
+    _claims_at(stack.oidc, "entra-0001", email="head@lighthouse.test")
+    _claims_at(stack.oidc, "entra-0002", email="bursar@northfield.test")
+    assert _sign_in_at(client, "default", "entra-0002").status_code == 400
+    assert gql(client, ME)["data"]["me"] is None
+    assert _sign_in_at(client, "default", "entra-0001").status_code == 302
+    assert gql(client, ME)["data"]["me"]["name"] == "Hannah Head"
 
 
 def test_twenty_people_signing_in_at_the_same_moment_all_get_in(client, gateway_server, make_person):

@@ -48,3 +48,18 @@ def test_nonsense_values_are_refused():
         Settings(LL_ENV="staging")
     with pytest.raises(ValidationError):
         Settings(LL_SERVICE_TOKEN_TTL="0")
+
+
+def test_provider_trust_that_is_not_a_list_of_domains_refuses_to_start():
+    """A string where the list belongs would otherwise trust each of its letters."""
+    extra = ('[{"name": "acme", "issuer": "https://id.acme.test", "client_id": "c", "client_secret": "s", '
+             '"trusted_domains": %s}]')
+    for wrong in ('"acme.sch.uk"', '["@acme.sch.uk"]', '["acme"]', '[""]'):
+        with pytest.raises(ValidationError, match="trusted_domains"):
+            Settings(LL_OIDC_EXTRA_PROVIDERS=extra % wrong)
+    with pytest.raises(ValidationError, match="unknown keys allowed_domains"):
+        Settings(LL_OIDC_EXTRA_PROVIDERS=extra.replace("trusted_domains", "allowed_domains") % '["acme.sch.uk"]')
+    with pytest.raises(ValidationError, match="LL_OIDC_TRUSTED_DOMAINS"):
+        Settings(LL_OIDC_TRUSTED_DOMAINS="lighthouse.test, head@lighthouse.test")
+    assert Settings(LL_OIDC_TRUSTED_DOMAINS=" Lighthouse.test,trust.test ").oidc_trusted_domain_set == {
+        "lighthouse.test", "trust.test"}

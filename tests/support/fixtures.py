@@ -49,7 +49,9 @@ DEMO_USERS = [
 
 @pytest.fixture(scope="session")
 def stack():
-    oidc = LiveServer(oidc_provider_mock.app(user_claims=DEMO_USERS, require_nonce=True))
+    from gateway.dev_oidc import provider_app
+
+    oidc = LiveServer(provider_app(DEMO_USERS))
     os.environ["LL_OIDC_ISSUER"] = oidc.url
     from services.bookings.app import create_app as bookings_app
     from services.catalogue.app import create_app as catalogue_app
