@@ -135,9 +135,9 @@ def _too_long(service: str, params: Mapping[str, Any]) -> BackendError:
     made it too long, as the service would say a value is too long."""
     name, value = max(((k, _param(v)) for k, v in params.items() if v is not None), key=lambda kv: len(kv[1]),
                       default=("address", ""))
-    message = f"`{name}` is too long ({len(value):,} characters) to send to {FRIENDLY[service].lower()}; shorten it."
-    return BackendError(422, {"code": "invalid", "message": message,
-                              "fieldErrors": [{"field": ["query", name], "message": message}]})
+    said = f"too long ({len(value):,} characters) to send to {FRIENDLY[service].lower()}; shorten it."
+    return BackendError(422, {"code": "invalid", "message": f"`{name}` is {said}",
+                              "fieldErrors": [{"field": ["query", name], "message": said[0].upper() + said[1:]}]})
 
 
 def _param(value: Any) -> str:

@@ -202,7 +202,7 @@ def test_a_search_too_long_to_send_says_so(admin):
     client, token = admin
     _, body = ask(client, token, Target("query", "courses", ("search",), "String"), "é" * 1_000)
     assert body["errors"][0]["message"] == \
-        "`search` is too long (1,000 characters) to send to the course catalogue; shorten it."
+        "search: Too long (1,000 characters) to send to the course catalogue; shorten it."
 
 
 def test_a_query_refused_by_a_service_says_what_is_wrong_with_which_argument(admin):
