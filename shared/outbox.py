@@ -3,7 +3,7 @@ then delivered by the service's scheduler.  A change that rolls back sends nothi
 a delivery that fails is tried again; a message is never sent twice once marked."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from shared.clock import utcnow
 from shared.db import utc_column
+from shared.jobs import Job
 from shared.mail import MailTransport, build
 
 MAX_ATTEMPTS = 8
@@ -69,14 +70,14 @@ def deliver(db: Session, model, transport: MailTransport, limit: int = 100) -> i
     return sent
 
 
-def deliver_pending(database, model) -> int:
-    """A scheduler's delivery job: send what `model`'s outbox holds, over SMTP_URL or to
-    the local mailbox, in one write transaction."""
-    from shared.db import begin_write
-    from shared.mail import transport_for
-    from shared.settings import get_settings
+def delivery(database, model) -> Job:
+    """The job that sends what `model`'s outbox holds, every ten seconds, over SMTP_URL
+    or to the local mailbox."""
+    def deliver_messages(db: Session) -> int:
+        from shared.mail import transport_for
+        from shared.settings import get_settings
 
-    settings = get_settings()
-    with database.session() as db:
-        begin_write(db)
+        settings = get_settings()
         return deliver(db, model, transport_for(settings.smtp_url, settings.mailbox_dir))
+
+    return Job(deliver_messages, database, timedelta(seconds=10))

@@ -3,7 +3,7 @@ Only the network's leads and admins change a meeting; its members see it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
@@ -217,5 +217,3 @@ def rsvps_of(db: Session, meeting_ids: list[int]) -> list[Rsvp]:
 def attendance_of(db: Session, meeting_ids: list[int]) -> list[Attendance]:
     return list(db.exec(select(Attendance).where(Attendance.meeting_id.in_(meeting_ids))).all())
 
-
-WEEK, DAY = timedelta(days=7), timedelta(days=1)
