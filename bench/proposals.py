@@ -20,7 +20,8 @@ def _prepare(members: int, commitments: int) -> int:
     """A network with `members` members; 2,000 commitments among everybody in the trust's
     networks, two thirds of them trust CPD bookings, the rest other networks' meetings."""
     from services.bookings.db import database as bookings_db
-    from services.bookings.sessions.models import Booking, BookingStatus, CourseSession
+    from services.bookings.sessions.models import Booking, CourseSession
+    from shared.vocabulary import BookingStatus
     from services.networks.db import database as networks_db
     from services.networks.meetings.models import Meeting
     from services.networks.networks.models import Membership, Network

@@ -6,7 +6,8 @@ from icalendar import Event
 from sqlmodel import Session
 
 from services.bookings.db import BookingsModel
-from services.bookings.sessions.models import Booking, BookingStatus, CourseSession
+from services.bookings.sessions.models import Booking, CourseSession
+from shared.vocabulary import BookingStatus
 from shared import calendars
 from shared.clock import LONDON, as_utc
 from shared.outbox import enqueue, outbox_model

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from services.bookings import messages
-from services.bookings.sessions.models import Booking, BookingStatus, CourseSession, SessionStatus
+from services.bookings.sessions.models import Booking, CourseSession
+from shared.vocabulary import BookingStatus, SessionStatus
 from shared.clock import LONDON, as_utc, utcnow
 
 WEEK, DAY = timedelta(days=7), timedelta(days=1)

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from services.bookings import messages
-from services.bookings.sessions.models import LIVE, Booking, BookingStatus, CourseSession, SessionStatus
+from services.bookings.sessions.models import LIVE, Booking, CourseSession
+from shared.vocabulary import BookingStatus, SessionStatus
 from services.bookings.sessions.service import _session_for_update, get_booking, overseen
 from shared.clock import LONDON, academic_year_of, as_utc, utcnow
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error

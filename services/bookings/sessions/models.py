@@ -1,4 +1,3 @@
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -7,24 +6,7 @@ from sqlmodel import Field
 from services.bookings.db import BookingsModel
 from shared.clock import utcnow
 from shared.db import text_enum, utc_column
-
-
-class SessionStatus(str, enum.Enum):
-    SCHEDULED = "SCHEDULED"
-    CANCELLED = "CANCELLED"
-    COMPLETED = "COMPLETED"
-
-
-class BookingStatus(str, enum.Enum):
-    PENDING_APPROVAL = "PENDING_APPROVAL"
-    HELD = "HELD"
-    CONFIRMED = "CONFIRMED"
-    WAITLISTED = "WAITLISTED"
-    OFFERED = "OFFERED"
-    CANCELLED = "CANCELLED"
-    DECLINED = "DECLINED"
-    ATTENDED = "ATTENDED"
-    NO_SHOW = "NO_SHOW"
+from shared.vocabulary import BookingStatus, SessionStatus, Visibility
 
 
 # Statuses that hold one of the session's places.
@@ -50,8 +32,8 @@ class CourseSession(BookingsModel, table=True):
     course_id: int = Field(index=True)
     # A snapshot of the course's listing, kept by the gateway when either changes, so
     # this service can decide by itself who may see and book the session.
-    course_visibility: str = Field(default="TRUST", sa_column=sa.Column(
-        sa.String(10), nullable=False, server_default="TRUST"))
+    course_visibility: str = Field(default=Visibility.TRUST.value, sa_column=sa.Column(
+        sa.String(10), nullable=False, server_default=Visibility.TRUST.value))
     course_published: bool = Field(default=True, sa_column=sa.Column(
         sa.Boolean, nullable=False, server_default=sa.true()))
     # Every message, calendar entry, record and certificate of the session names its

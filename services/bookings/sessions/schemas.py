@@ -2,23 +2,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from services.bookings.sessions.models import BookingStatus, SessionStatus
 from shared.errors import FieldProblems
 from shared.fields import HttpsUrl, Text
 from shared.paging import PageQuery
-
-Phase = Literal["EYFS", "KS1", "KS2", "KS3", "KS4", "KS5"]
+from shared.vocabulary import BookingStatus, Phase, SessionStatus, Visibility
 
 
 class SessionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     course_id: int = Field(ge=1, le=2**31 - 1)
-    course_visibility: Literal["TRUST", "PUBLIC"] = "TRUST"
+    course_visibility: Visibility = Visibility.TRUST
     course_published: bool = True
     course_title: Text(1, 200) = Field(description="What every message, record and certificate calls it.")
     course_subject: Text(1, 80) | None = None
@@ -49,7 +47,7 @@ class SessionIn(BaseModel):
 
 class CourseListingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    visibility: Literal["TRUST", "PUBLIC"]
+    visibility: Visibility
     published: bool
     title: Text(1, 200) | None = None
     subject: Text(1, 80) | None = None
@@ -72,7 +70,7 @@ class SessionOut(BaseModel):
     course_title: str
     course_subject: str | None
     course_phases: list[Phase]
-    course_visibility: Literal["TRUST", "PUBLIC"]
+    course_visibility: Visibility
     course_published: bool
     starts_at: datetime
     ends_at: datetime

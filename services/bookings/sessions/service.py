@@ -12,18 +12,12 @@ from sqlmodel import Session, func, select
 
 from services.bookings import messages
 from services.bookings.reminders import APPROVAL_SCHOOL_DAYS, school_days_after
-from services.bookings.sessions.models import (
-    HOLDS_PLACE,
-    LIVE,
-    Booking,
-    BookingStatus,
-    CourseSession,
-    SessionStatus,
-)
+from services.bookings.sessions.models import HOLDS_PLACE, LIVE, Booking, CourseSession
 from services.bookings.sessions.schemas import SessionIn, SessionQuery
 from shared.clock import as_utc, utcnow
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from shared.tokens import Identity
+from shared.vocabulary import BookingStatus, Role, SessionStatus, Visibility
 
 DEFAULT_CANCELLATION_NOTICE = timedelta(hours=48)
 
@@ -94,7 +88,7 @@ _VISIBLE = {
     # courses, everybody else those of published PUBLIC courses.
     "admin": sa.true(),
     "trust": CourseSession.course_published.is_(True),
-    "public": sa.and_(CourseSession.course_published.is_(True), CourseSession.course_visibility == "PUBLIC"),
+    "public": sa.and_(CourseSession.course_published.is_(True), CourseSession.course_visibility == Visibility.PUBLIC),
 }
 
 
@@ -134,7 +128,7 @@ def _booked_by_or_overseen(identity: Identity):
     """Sessions holding a booking the caller may see: their own, and (school leaders)
     their school's."""
     mine = Booking.person_id == identity.person_id if identity.person_id is not None else sa.false()
-    schools = identity.schools_for("school_leader")
+    schools = identity.schools_for(Role.SCHOOL_LEADER)
     whose = sa.or_(mine, Booking.school_id.in_(schools)) if schools else mine
     return sa.exists().where(Booking.session_id == CourseSession.id, whose)
 
@@ -163,7 +157,7 @@ def list_sessions(db: Session, identity: Identity, q: SessionQuery, offset: int)
     if q.subject:
         where.append(func.lower(CourseSession.course_subject) == q.subject.lower())
     if q.phase:
-        where.append(CourseSession.course_phases.like(f"%,{q.phase},%"))
+        where.append(CourseSession.course_phases.like(f"%,{q.phase.value},%"))
     total = db.exec(select(func.count()).select_from(CourseSession).where(*where)).one()
     limit = 1000 if q.course_ids else 100 if q.ids else q.first
     rows = db.exec(select(CourseSession).where(*where).order_by(CourseSession.starts_at, CourseSession.id)
@@ -288,7 +282,7 @@ def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
     dialect = db.get_bind().dialect.name
     # The attendee's school leader booking them has given the approval by booking:
     # recorded as the decision, and a place on the waiting list keeps it for later.
-    approved = session.requires_approval and attendee.school_id in identity.schools_for("school_leader")
+    approved = session.requires_approval and attendee.school_id in identity.schools_for(Role.SCHOOL_LEADER)
     took_place = _take_trust_place(db, session_id)
     if took_place:
         status = (BookingStatus.PENDING_APPROVAL if session.requires_approval and not approved
@@ -361,7 +355,7 @@ def full_message(position: int) -> str:
 def oversees(identity: Identity, school_id: int | None) -> bool:
     """Whether the caller answers for bookings made through this school: its school
     leaders do, and admins for every school."""
-    return identity.is_admin or (school_id is not None and school_id in identity.schools_for("school_leader"))
+    return identity.is_admin or (school_id is not None and school_id in identity.schools_for(Role.SCHOOL_LEADER))
 
 
 def overseen(identity: Identity, stmt):
@@ -369,7 +363,7 @@ def overseen(identity: Identity, stmt):
     when that is none at all: callers then answer with nothing, not even a count."""
     if identity.is_admin:
         return stmt
-    schools = identity.schools_for("school_leader")
+    schools = identity.schools_for(Role.SCHOOL_LEADER)
     return stmt.where(Booking.school_id.in_(schools)) if schools else None
 
 
@@ -548,7 +542,7 @@ def school_bookings(db: Session, identity: Identity, school_id: int, upcoming: b
 def commitments(db: Session, identity: Identity, person_ids: list[int], start, end) -> list[tuple]:
     """When these people are booked on trust CPD between two times — for a network lead
     planning meetings around them (admins too), in one query however many people."""
-    if not (identity.is_admin or identity.networks_for("network_lead")):
+    if not (identity.is_admin or identity.networks_for(Role.NETWORK_LEAD)):
         raise Forbidden("Only network leads and admins can see when people are booked.")
     if not person_ids:
         return []

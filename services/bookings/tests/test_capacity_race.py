@@ -13,7 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 from services.bookings.db import database
-from services.bookings.sessions.models import Booking, BookingStatus, CourseSession
+from services.bookings.sessions.models import Booking, CourseSession
+from shared.vocabulary import BookingStatus
 from shared import tokens
 
 CAPACITY, CLIENTS = 10, 40

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from services.catalogue.courses.models import Audience, CourseStatus, DeliveryMode, Phase, Visibility
 from shared.fields import Text
 from shared.paging import PageQuery
+from shared.vocabulary import Audience, CourseStatus, DeliveryMode, Phase, Visibility
 
 
 class CourseIn(BaseModel):

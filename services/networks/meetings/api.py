@@ -146,7 +146,7 @@ def my_calendar():
     from datetime import timedelta
 
     from services.networks.meetings import messages
-    from services.networks.meetings.models import MeetingStatus
+    from shared.vocabulary import MeetingStatus
     from services.networks.networks.models import Membership, Network
     from shared.clock import utcnow
 

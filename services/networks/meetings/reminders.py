@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from services.networks.meetings import messages
-from services.networks.meetings.models import Action, Meeting, MeetingStatus
+from services.networks.meetings.models import Action, Meeting
 from services.networks.networks.models import Membership, Network
 from shared.clock import LONDON, utcnow
+from shared.vocabulary import MeetingStatus
 
 
 def remind_members(db: Session, now: datetime | None = None) -> int:

@@ -8,12 +8,13 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from services.networks.meetings import messages
-from services.networks.meetings.models import Action, Attendance, Meeting, MeetingStatus, Rsvp, RsvpResponse
+from services.networks.meetings.models import Action, Attendance, Meeting, Rsvp
 from services.networks.networks.members import may_change, network_or_404, visible_network_ids
 from services.networks.networks.models import Membership
 from shared.clock import LONDON, academic_year_of, as_utc, utcnow
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from shared.tokens import Identity
+from shared.vocabulary import MeetingStatus, RsvpResponse
 
 
 @dataclass

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from services.networks.networks.models import Membership, MembershipRole, Network
+from services.networks.networks.models import Membership, Network
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.tokens import Identity
+from shared.vocabulary import MembershipRole, Role
 
 
 def network_or_404(db: Session, network_id: int) -> Network:
@@ -18,14 +19,14 @@ def network_or_404(db: Session, network_id: int) -> Network:
 
 
 def may_change(identity: Identity, network_id: int) -> bool:
-    return identity.is_admin or network_id in identity.networks_for("network_lead")
+    return identity.is_admin or network_id in identity.networks_for(Role.NETWORK_LEAD)
 
 
 def visible_network_ids(db: Session, identity: Identity, network_ids: list[int]) -> set[int]:
     """Of these networks, those whose members this caller may see."""
     if identity.is_admin:
         return set(network_ids)
-    led = identity.networks_for("network_lead")
+    led = identity.networks_for(Role.NETWORK_LEAD)
     mine = set()
     if identity.person_id is not None:
         mine = set(db.exec(select(Membership.network_id).where(Membership.person_id == identity.person_id,

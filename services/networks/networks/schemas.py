@@ -5,9 +5,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from services.networks.networks.models import MembershipRole
-
 from shared.paging import PageQuery
+from shared.vocabulary import MembershipRole
 
 
 class NetworkOut(BaseModel):

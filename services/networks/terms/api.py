@@ -8,9 +8,9 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from services.networks.terms import service
-from services.networks.terms.models import ClosureKind, TermName
 from shared.db import request_session
 from shared.errors import Invalid, field_error
+from shared.vocabulary import ClosureKind, TermName
 from shared.web import SECURITY, current_identity
 
 bp = APIBlueprint("terms", __name__, abp_tags=[Tag(name="academic calendar")], abp_security=SECURITY)
