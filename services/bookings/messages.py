@@ -6,11 +6,12 @@ from icalendar import Event
 from sqlmodel import Session
 
 from services.bookings.db import BookingsModel
-from services.bookings.sessions.models import Booking, CourseSession
-from shared.vocabulary import BookingStatus
+from services.bookings.bookings.models import Booking
+from services.bookings.sessions.models import CourseSession
 from shared import calendars
 from shared.clock import LONDON, as_utc
 from shared.outbox import enqueue, outbox_model
+from shared.vocabulary import BookingStatus
 
 OutboxMessage = outbox_model(BookingsModel)
 

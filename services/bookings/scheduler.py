@@ -9,7 +9,7 @@ from sqlmodel import Session
 from services.bookings import reminders
 from services.bookings.db import database
 from services.bookings.messages import OutboxMessage
-from services.bookings.sessions import service
+from services.bookings.waiting_list import service as waiting_list
 from shared.jobs import job
 from shared.outbox import delivery
 
@@ -17,7 +17,7 @@ from shared.outbox import delivery
 @job(database, every=timedelta(minutes=1), done="lapsed %d waiting-list offers")
 def expire_offers(db: Session) -> int:
     """Lapse waiting-list offers past their time and offer the places on."""
-    return service.expire_offers(db)
+    return waiting_list.expire_offers(db)
 
 
 @job(database, every=timedelta(minutes=5), done="wrote %d reminders")
