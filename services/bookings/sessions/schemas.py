@@ -7,7 +7,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from shared.errors import FieldProblems
 from shared.fields import HttpsUrl, Text
-from shared.paging import PageQuery
+from shared.paging import PageQuery, page_model
 from shared.vocabulary import Phase, SessionStatus, Visibility
 
 
@@ -98,12 +98,7 @@ class SessionQuery(PageQuery):
     ids: str | None = Field(None, max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$")
 
 
-class SessionPage(BaseModel):
-    items: list[SessionOut]
-    total: int
-    has_next: bool
-    end_cursor: str | None
-    cursors: list[str]
+SessionPage = page_model("SessionPage", SessionOut)
 
 
 class SessionIdPath(BaseModel):

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shared.paging import PageQuery
+from shared.paging import PageQuery, page_model
 from shared.vocabulary import MembershipRole
 
 
@@ -21,12 +21,7 @@ class NetworkQuery(PageQuery):
                             description="Batch read: up to 100 comma-separated ids.")
 
 
-class NetworkPage(BaseModel):
-    items: list[NetworkOut]
-    total: int
-    has_next: bool
-    end_cursor: str | None
-    cursors: list[str]
+NetworkPage = page_model("NetworkPage", NetworkOut)
 
 
 class NetworkIdPath(BaseModel):
