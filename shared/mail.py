@@ -2,6 +2,7 @@
 embedded default (readable in the browser at the gateway's /dev/mailbox).
 
 Both satisfy `MailTransport`, chosen by `SMTP_URL`; a contract test runs against each.
+`build` makes every message: the plain text, its HTML alternative, the invitation.
 """
 from __future__ import annotations
 

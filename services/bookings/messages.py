@@ -52,13 +52,13 @@ def ics(session: CourseSession, method: str = "REQUEST", booking: Booking | None
     return calendars.calendar([event(session, booking, cancelled=method == "CANCEL")], method)
 
 
-def _send(db: Session, recipients: list[str], template: str, ics: str | None = None, ics_method: str = "REQUEST",
+def _send(db: Session, recipients: list[str], template: str, invite: str | None = None, method: str = "REQUEST",
           **context) -> None:
     """One message, rendered once, to each of `recipients`."""
     if recipients:
         message = TEMPLATES.render(template, **context)
         for recipient in recipients:
-            enqueue(db, OutboxMessage, recipient, message, ics, ics_method)
+            enqueue(db, OutboxMessage, recipient, message, invite, method)
 
 
 def booking_changed(db: Session, session: CourseSession, booking: Booking, position: int | None = None) -> None:

@@ -39,9 +39,9 @@ def _answers(meeting: Meeting, member: Membership) -> list[tuple[str, str]]:
             for answer, label in ANSWERS]
 
 
-def _send(db: Session, to: str, template: str, ics: str | None = None, ics_method: str = "REQUEST",
+def _send(db: Session, to: str, template: str, invite: str | None = None, method: str = "REQUEST",
           **context) -> None:
-    enqueue(db, OutboxMessage, to, TEMPLATES.render(template, **context), ics, ics_method)
+    enqueue(db, OutboxMessage, to, TEMPLATES.render(template, **context), invite, method)
 
 
 def invitation(db: Session, meeting: Meeting, network: Network, member: Membership, changed: bool) -> None:
