@@ -38,7 +38,8 @@ def test_one_template_gives_subject_text_and_html(templates, monkeypatch):
     message = templates.render("hello", title="Maths & <more>", name="Zoë 'Jo'", note=None,
                                starts=datetime(2027, 3, 28, 9, 0, tzinfo=timezone.utc))
     assert message.subject == "Booked: Maths & <more>, Sunday 28 March 2027 at 10:00"  # British Summer Time
-    assert message.text == "Dear Zoë 'Jo',\n\nYou have a place on Maths & <more>.\nSee https://cpd.example.org/my-cpd.\n"
+    assert message.text == ("Dear Zoë 'Jo',\n\nYou have a place on Maths & <more>.\n"
+                            "See https://cpd.example.org/my-cpd.\n")
     assert "<p>You have a place on <strong>Maths &amp; &lt;more&gt;</strong>.</p>" in message.html
     assert message.html.startswith("<!DOCTYPE html>") and "<title>Booked: Maths &amp; &lt;more&gt;," in message.html
     noted = templates.render("hello", title="Phonics", name="Tara", note="Cover & all", starts=date(2027, 1, 4))
