@@ -58,6 +58,12 @@ class Templates:
             env.filters["london"] = london
             env.globals["link"] = link
 
+    def load_all(self) -> None:
+        """Compile every template now rather than at its first message."""
+        for env in (self._text, self._html):
+            for name in env.list_templates(extensions=["j2"]):
+                env.get_template(name)
+
     def render(self, template: str, /, **context) -> Email:
         """What `email/<template>.j2` says with this context: its subject (one line),
         its plain text, and its HTML document."""
