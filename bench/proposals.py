@@ -19,12 +19,14 @@ YEAR = "2027-28"
 def _prepare(members: int, commitments: int) -> int:
     """A network with `members` members; 2,000 commitments among everybody in the trust's
     networks, two thirds of them trust CPD bookings, the rest other networks' meetings."""
+    from services.bookings.bookings.models import Booking
     from services.bookings.db import database as bookings_db
-    from services.bookings.sessions.models import Booking, BookingStatus, CourseSession
+    from services.bookings.sessions.models import CourseSession
     from services.networks.db import database as networks_db
     from services.networks.meetings.models import Meeting
     from services.networks.networks.models import Membership, Network
     from services.networks.terms.seed import seed_calendar
+    from shared.vocabulary import BookingStatus
 
     rng = random.Random(members)
     start = datetime(2027, 9, 1, 15, 0, tzinfo=timezone.utc)

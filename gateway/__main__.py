@@ -1,13 +1,5 @@
-import sys
-
-from gateway.db import MIGRATIONS, UNMODELLED, VERSION_TABLE, metadata
-from shared.cli import Component, main
-
-
-def _seed() -> None:
-    from gateway.seed import seed
-
-    seed()
+"""`python -m gateway migrate|seed|setup|web|check|export-schema|seed-network-members` (shared.cli)."""
+from shared.cli import Component, run
 
 
 def _seed_network_members(args) -> int:
@@ -30,13 +22,5 @@ def _export_schema(args) -> int:
     return 0
 
 
-sys.exit(main(Component(
-    name="gateway",
-    app_factory="gateway.app:create_app()",
-    migrations_dir=MIGRATIONS,
-    version_table=VERSION_TABLE,
-    metadata=metadata,
-    seed=_seed,
-    unmodelled=UNMODELLED,
-    extra_commands={"export-schema": _export_schema, "seed-network-members": _seed_network_members},
-)))
+run(Component("gateway", seed="gateway.seed:seed",
+              extra_commands={"export-schema": _export_schema, "seed-network-members": _seed_network_members}))

@@ -2,12 +2,16 @@
 embedded default (readable in the browser at the gateway's /dev/mailbox).
 
 Both satisfy `MailTransport`, chosen by `SMTP_URL`; a contract test runs against each.
+`build` makes every message: the plain text, its HTML alternative, the invitation.
 """
 from __future__ import annotations
 
+import base64
+import re
 import smtplib
 import uuid
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
@@ -51,13 +55,74 @@ def transport_for(smtp_url: str | None, mailbox: Path) -> MailTransport:
     return SmtpTransport(smtp_url) if smtp_url else MailboxTransport(mailbox)
 
 
-def build(to: str, subject: str, body: str, ics: str | None = None, ics_method: str = "REQUEST") -> EmailMessage:
+class _Policy(EmailPolicy):
+    """The standard policy, but a Subject is sent so that it arrives exactly as given: the
+    standard folder puts a line break straight after "Subject:" when the first word is
+    long (the subject then arrives with a leading space), and moves spaces around the
+    encoded words of non-ASCII text."""
+
+    def header_store_parse(self, name, value):
+        if name.lower() != "subject":
+            return super().header_store_parse(name, value)
+        # Kept as given: the standard parse would decode a "=?…?=" typed in a course title.
+        if isinstance(value, str) and len(value.splitlines()) > 1:
+            raise ValueError("Header values may not contain linefeed or carriage return characters")
+        return name, value
+
+    def _fold(self, name, value, refold_binary=False):
+        if name.lower() != "subject":
+            return super()._fold(name, value, refold_binary)
+        text, width = str(value), self.max_line_length or 78
+        words = re.split(r"(\s+)", text)
+        plain = text.isascii() and "=?" not in text and all(len(f"{name}: {w}") <= width for w in words[::2])
+        lines = _fold_at_spaces(f"{name}: ", words, width) if plain else _encoded_words(name, text)
+        return self.linesep.join(lines) + self.linesep
+
+
+def _fold_at_spaces(start: str, words: list[str], width: int) -> list[str]:
+    """Breaks before the spaces already there, never before the first word: unfolding
+    (taking the line breaks out) gives the text back."""
+    lines, line = [], start + words[0]
+    for space, word in zip(words[1::2], words[2::2]):
+        if len(line) + len(space) + len(word) > width:
+            lines.append(line)
+            line = space + word
+        else:
+            line += space + word
+    return lines + [line]
+
+
+def _encoded_words(name: str, text: str) -> list[str]:
+    """RFC 2047 base64 words of whole characters, one to a line: a reader joins
+    adjacent encoded words without the space between them, so the text comes back whole."""
+    chunks = [""]
+    for char in text:
+        if chunks[-1] and len(_encoded(chunks[-1] + char)) > 60:
+            chunks.append("")
+        chunks[-1] += char
+    first, *rest = map(_encoded, chunks)
+    return [f"{name}: {first}"] + [" " + word for word in rest]
+
+
+def _encoded(chunk: str) -> str:
+    return f"=?utf-8?b?{base64.b64encode(chunk.encode()).decode()}?="
+
+
+POLICY = _Policy()
+
+
+def build(to: str, subject: str, text: str, ics: str | None = None, ics_method: str = "REQUEST",
+          html: str | None = None) -> EmailMessage:
+    """A message with a plain-text part, and an HTML alternative to it when given, and
+    the invitation attached when given."""
     from email.utils import formatdate, make_msgid
 
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"], message["To"], message["Subject"] = FROM_ADDRESS, to, subject
     message["Date"], message["Message-ID"] = formatdate(localtime=False), make_msgid(domain="lighthouse.test")
-    message.set_content(body)
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
     if ics:
         message.add_attachment(ics.encode(), maintype="text", subtype="calendar",
                                params={"method": ics_method}, filename="invite.ics")

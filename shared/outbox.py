@@ -3,7 +3,7 @@ then delivered by the service's scheduler.  A change that rolls back sends nothi
 a delivery that fails is tried again; a message is never sent twice once marked."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 import sqlalchemy as sa
@@ -11,6 +11,8 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from shared.clock import utcnow
 from shared.db import utc_column
+from shared.emails import Email
+from shared.jobs import Job
 from shared.mail import MailTransport, build
 
 MAX_ATTEMPTS = 8
@@ -24,7 +26,8 @@ def outbox_model(base: type[SQLModel]):
         id: int | None = Field(default=None, primary_key=True)
         recipient: str = Field(sa_column=sa.Column(sa.String(254), nullable=False))
         subject: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
-        body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+        body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # the plain-text part
+        html: str | None = Field(default=None, sa_column=sa.Column(sa.Text))  # and its HTML alternative
         ics: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
         ics_method: str | None = Field(default=None, sa_column=sa.Column(sa.String(10)))
         created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
@@ -35,13 +38,13 @@ def outbox_model(base: type[SQLModel]):
     return OutboxMessage
 
 
-def enqueue(db: Session, model, to: str, subject: str, body: str, ics: str | None = None,
-            ics_method: str = "REQUEST") -> None:
+def enqueue(db: Session, model, to: str, message: Email, ics: str | None = None, ics_method: str = "REQUEST") -> None:
+    """`message` to `to`, rendered as it is now: what was said at the change is what is sent."""
     # A plain INSERT on the table, in the caller's transaction: nothing reads the row
     # back, so the ORM's bookkeeping (paid on every booking) would buy nothing, and the
     # statement is built once per table.
     db.execute(_insert_into(model.__table__), {
-        "recipient": to, "subject": subject[:200], "body": body, "ics": ics,
+        "recipient": to, "subject": message.subject[:200], "body": message.text, "html": message.html, "ics": ics,
         "ics_method": ics_method if ics else None, "created_at": utcnow(), "attempts": 0})
 
 
@@ -58,7 +61,7 @@ def deliver(db: Session, model, transport: MailTransport, limit: int = 100) -> i
     sent = 0
     for row in rows:
         try:
-            transport.send(build(row.recipient, row.subject, row.body, row.ics, row.ics_method or "REQUEST"))
+            transport.send(build(row.recipient, row.subject, row.body, row.ics, row.ics_method or "REQUEST", row.html))
         except Exception as exc:  # noqa: BLE001 - a bad address or a down server: try again later
             row.attempts += 1
             row.last_error = str(exc)[:500]
@@ -69,14 +72,14 @@ def deliver(db: Session, model, transport: MailTransport, limit: int = 100) -> i
     return sent
 
 
-def deliver_pending(database, model) -> int:
-    """A scheduler's delivery job: send what `model`'s outbox holds, over SMTP_URL or to
-    the local mailbox, in one write transaction."""
-    from shared.db import begin_write
-    from shared.mail import transport_for
-    from shared.settings import get_settings
+def delivery(database, model) -> Job:
+    """The job that sends what `model`'s outbox holds, every ten seconds, over SMTP_URL
+    or to the local mailbox."""
+    def deliver_messages(db: Session) -> int:
+        from shared.mail import transport_for
+        from shared.settings import get_settings
 
-    settings = get_settings()
-    with database.session() as db:
-        begin_write(db)
+        settings = get_settings()
         return deliver(db, model, transport_for(settings.smtp_url, settings.mailbox_dir))
+
+    return Job(deliver_messages, database, timedelta(seconds=10))

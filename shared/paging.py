@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import base64
-from typing import Generic, TypeVar
-
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from shared.errors import Invalid, field_error
 
 MAX_PAGE = 100
-T = TypeVar("T")
 
 
 def encode_cursor(offset: int) -> str:
@@ -37,11 +34,11 @@ class PageQuery(BaseModel):
     after: str | None = Field(None, max_length=200, description="The cursor of the last item seen.")
 
 
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    total: int
-    has_next: bool
-    end_cursor: str | None
+def page_model(name: str, item: type[BaseModel]) -> type[BaseModel]:
+    """The schema of what page_of answers for a list of `item`s, called `name` in the
+    OpenAPI document."""
+    return create_model(name, __module__=item.__module__, items=(list[item], ...), total=(int, ...),
+                        has_next=(bool, ...), end_cursor=(str | None, ...), cursors=(list[str], ...))
 
 
 def page_of(items: list, total: int, start: int) -> dict:

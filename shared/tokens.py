@@ -16,14 +16,15 @@ from typing import Any
 import jwt
 
 from shared.clock import utcnow
+from shared.vocabulary import Role
 
 ALGORITHMS = ["EdDSA"]
 ISSUER = "lighthouse-gateway"
 ANONYMOUS = "anonymous"
 
-ROLES = ("staff", "school_leader", "network_lead", "sip", "ll_admin", "external_booker", "governor")
+ROLES = tuple(role.value for role in Role)
 # Every role but external_booker belongs to the trust and may see TRUST-visible things.
-TRUST_ROLES = frozenset(ROLES) - {"external_booker"}
+TRUST_ROLES = frozenset(ROLES) - {Role.EXTERNAL_BOOKER.value}
 
 
 class TokenError(Exception):
@@ -68,7 +69,7 @@ class Identity:
 
     @property
     def is_admin(self) -> bool:
-        return self.has_role("ll_admin")
+        return self.has_role(Role.LL_ADMIN)
 
     @property
     def is_trust_member(self) -> bool:

@@ -17,7 +17,8 @@ def database(settings: Settings | None = None) -> Database:
 
 
 def metadata():
+    import services.bookings.bookings.models  # noqa: F401  (registers the tables)
     import services.bookings.messages  # noqa: F401  (the outbox table)
-    import services.bookings.sessions.models  # noqa: F401  (registers the tables)
+    import services.bookings.sessions.models  # noqa: F401
 
     return BookingsModel.metadata

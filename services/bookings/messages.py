@@ -1,17 +1,23 @@
 """What the bookings service tells people, written to its outbox in the same
-transaction as the change, with an .ics the attendee's calendar understands."""
+transaction as the change, with an .ics the attendee's calendar understands.  The
+words are templates (templates/email/, on shared/emails.py's layout)."""
 from __future__ import annotations
+
+from pathlib import Path
 
 from icalendar import Event
 from sqlmodel import Session
 
 from services.bookings.db import BookingsModel
-from services.bookings.sessions.models import Booking, BookingStatus, CourseSession
+from services.bookings.bookings.models import Booking
+from services.bookings.sessions.models import CourseSession
 from shared import calendars
-from shared.clock import LONDON, as_utc
+from shared.emails import Templates
 from shared.outbox import enqueue, outbox_model
+from shared.vocabulary import BookingStatus
 
 OutboxMessage = outbox_model(BookingsModel)
+TEMPLATES = Templates(Path(__file__).parent / "templates")
 
 # A booking that does not (yet) give its person a place: their diary shows the session
 # as tentative, and says why in its title.
@@ -46,63 +52,40 @@ def ics(session: CourseSession, method: str = "REQUEST", booking: Booking | None
     return calendars.calendar([event(session, booking, cancelled=method == "CANCEL")], method)
 
 
-def _when(session: CourseSession) -> str:
-    return as_utc(session.starts_at).astimezone(LONDON).strftime("%A %-d %B %Y at %H:%M")
+def _send(db: Session, recipients: list[str], template: str, invite: str | None = None, method: str = "REQUEST",
+          **context) -> None:
+    """One message, rendered once, to each of `recipients`."""
+    if recipients:
+        message = TEMPLATES.render(template, **context)
+        for recipient in recipients:
+            enqueue(db, OutboxMessage, recipient, message, invite, method)
 
 
 def booking_changed(db: Session, session: CourseSession, booking: Booking, position: int | None = None) -> None:
     """The message a booking's new status calls for (none for some)."""
-    title, when = session.course_title, _when(session)
-    status = booking.status.value
-    if status == "CONFIRMED":
-        enqueue(db, OutboxMessage, booking.attendee_email, f"Booked: {title}, {when}",
-                f"Dear {booking.attendee_name},\n\nYou have a place on {title} on {when}"
-                f" ({session.venue or 'online'}).\n\nThe calendar invitation is attached.\n", ics(session))
-    elif status == "WAITLISTED":
-        enqueue(db, OutboxMessage, booking.attendee_email, f"Waiting list: {title}, {when}",
-                f"Dear {booking.attendee_name},\n\n{title} on {when} is full. You are number {position} on the "
-                "waiting list; we will email you if a place comes up.\n")
-    elif status == "PENDING_APPROVAL":
-        enqueue(db, OutboxMessage, booking.attendee_email, f"Awaiting approval: {title}, {when}",
-                f"Dear {booking.attendee_name},\n\nYour place on {title} on {when} is held until your school "
-                "leader approves it.\n")
-        for approver in _approvers(booking):
-            enqueue(db, OutboxMessage, approver, f"Approval needed: {booking.attendee_name}, {title}",
-                    f"{booking.attendee_name} has asked to attend {title} on {when}, which needs cover. "
-                    f"Approve or decline it at {_link('/approvals')}.\n")
-    elif status == "OFFERED":
-        expires = as_utc(booking.offer_expires_at).astimezone(LONDON).strftime("%A %-d %B at %H:%M")
-        enqueue(db, OutboxMessage, booking.attendee_email, f"A place is free: {title}, {when}",
-                f"Dear {booking.attendee_name},\n\nA place has come up on {title} on {when}. It is yours if you "
-                f"accept it by {expires}; after that it goes to the next person waiting.\n")
-    elif status in ("CANCELLED", "DECLINED"):
-        reason = "was declined by your school leader" if status == "DECLINED" else "is cancelled"
-        enqueue(db, OutboxMessage, booking.attendee_email, f"Cancelled: {title}, {when}",
-                f"Dear {booking.attendee_name},\n\nYour booking for {title} on {when} {reason}.\n"
-                + (f"\nNote: {booking.decision_note}\n" if booking.decision_note else ""),
-                ics(session, "CANCEL"), "CANCEL")
+    to, status = [booking.attendee_email], booking.status
+    if status == BookingStatus.CONFIRMED:
+        _send(db, to, "booked", ics(session), session=session, booking=booking)
+    elif status == BookingStatus.WAITLISTED:
+        _send(db, to, "waiting_list", session=session, booking=booking, position=position)
+    elif status == BookingStatus.PENDING_APPROVAL:
+        _send(db, to, "awaiting_approval", session=session, booking=booking)
+        _send(db, _approvers(booking), "approval_needed", session=session, booking=booking)
+    elif status == BookingStatus.OFFERED:
+        _send(db, to, "place_offered", session=session, booking=booking)
+    elif status in (BookingStatus.CANCELLED, BookingStatus.DECLINED):
+        _send(db, to, "booking_cancelled", ics(session, "CANCEL"), "CANCEL", session=session, booking=booking,
+              declined=status == BookingStatus.DECLINED)
 
 
 def session_changed(db: Session, session: CourseSession, booking: Booking) -> None:
-    title, when = session.course_title, _when(session)
-    enqueue(db, OutboxMessage, booking.attendee_email, f"Changed: {title}, now {when}",
-            f"Dear {booking.attendee_name},\n\n{title} has changed: it is now on {when} "
-            f"({session.venue or 'online'}). The updated calendar entry is attached.\n",
-            ics(session, booking=booking))
+    _send(db, [booking.attendee_email], "session_changed", ics(session, booking=booking), session=session,
+          booking=booking)
 
 
 def session_cancelled(db: Session, session: CourseSession, booking: Booking) -> None:
-    title, when = session.course_title, _when(session)
-    enqueue(db, OutboxMessage, booking.attendee_email, f"Session cancelled: {title}, {when}",
-            f"Dear {booking.attendee_name},\n\nWe are sorry: {title} on {when} has been cancelled.\n\n"
-            f"Reason: {session.cancel_reason}\n\nYour booking is cancelled and the event removed from your "
-            "calendar.\n", ics(session, "CANCEL"), "CANCEL")
-
-
-def _link(path: str) -> str:
-    from shared.settings import get_settings
-
-    return get_settings().public_url.rstrip("/") + path
+    _send(db, [booking.attendee_email], "session_cancelled", ics(session, "CANCEL"), "CANCEL", session=session,
+          booking=booking)
 
 
 def _approvers(booking: Booking) -> list[str]:
@@ -110,25 +93,12 @@ def _approvers(booking: Booking) -> list[str]:
 
 
 def approval_reminder(db: Session, session: CourseSession, booking: Booking) -> None:
-    title, when = session.course_title, _when(session)
-    for approver in _approvers(booking):
-        enqueue(db, OutboxMessage, approver, f"Reminder — approval still needed: {booking.attendee_name}, {title}",
-                f"{booking.attendee_name}'s place on {title} on {when} has waited three school days for a "
-                f"decision and is holding a place others could use. Approve or decline it at "
-                f"{_link('/approvals')}.\n")
+    _send(db, _approvers(booking), "approval_reminder", session=session, booking=booking)
 
 
 def session_reminder(db: Session, session: CourseSession, booking: Booking, in_words: str) -> None:
-    title, when = session.course_title, _when(session)
-    enqueue(db, OutboxMessage, booking.attendee_email, f"{in_words.capitalize()}: {title}, {when}",
-            f"Dear {booking.attendee_name},\n\nA reminder that {title} is {in_words}, on {when} "
-            f"({session.venue or 'online'}). If you can no longer come, cancel at "
-            f"{_link(f'/sessions/{session.id}')} so the place goes to someone waiting.\n")
+    _send(db, [booking.attendee_email], "session_reminder", session=session, booking=booking, in_words=in_words)
 
 
 def feedback_request(db: Session, session: CourseSession, booking: Booking) -> None:
-    title = session.course_title
-    enqueue(db, OutboxMessage, booking.attendee_email, f"How was {title}?",
-            f"Dear {booking.attendee_name},\n\nThank you for coming to {title}. It is now in your CPD record, "
-            f"with a certificate of attendance. Please rate it from 1 to 5 and tell us what would make it better: "
-            f"{_link('/my-cpd')}#feedback-{booking.id}\n")
+    _send(db, [booking.attendee_email], "feedback_request", session=session, booking=booking)

@@ -3,18 +3,26 @@ booking undecided.  Each booking is stamped as its message is written (in the sa
 transaction), so running a job twice — or two schedulers by mistake — sends once."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from services.bookings import messages
-from services.bookings.sessions.models import Booking, BookingStatus, CourseSession, SessionStatus
+from services.bookings.bookings.models import Booking
+from services.bookings.sessions.models import CourseSession
 from shared.clock import LONDON, as_utc, utcnow
+from shared.vocabulary import BookingStatus, SessionStatus
 
 WEEK, DAY = timedelta(days=7), timedelta(days=1)
 APPROVAL_SCHOOL_DAYS = 3
+
+
+def approval_remind_at(waiting_since: datetime, school_days: Sequence[date]) -> datetime:
+    """When a booking that began waiting for approval at `waiting_since` is due its
+    reminder to the school's leaders (remind_approvers)."""
+    return school_days_after(waiting_since, APPROVAL_SCHOOL_DAYS, school_days)
 
 
 def school_days_before(moment: datetime, days: int) -> datetime:

@@ -1,48 +1,31 @@
 """The bookings service's timed work, run by its one scheduler process
-(`python -m services.bookings scheduler`), never inside web workers."""
+(`python -m services.bookings scheduler`, shared.jobs)."""
 from __future__ import annotations
 
-import logging
+from datetime import timedelta
 
+from sqlmodel import Session
+
+from services.bookings import reminders
 from services.bookings.db import database
-from services.bookings.sessions import service
-from shared.db import begin_write
+from services.bookings.messages import OutboxMessage
+from services.bookings.waiting_list import service as waiting_list
+from shared.jobs import job
+from shared.outbox import delivery
 
-log = logging.getLogger(__name__)
 
-
-def expire_offers() -> int:
+@job(database, every=timedelta(minutes=1), done="lapsed %d waiting-list offers")
+def expire_offers(db: Session) -> int:
     """Lapse waiting-list offers past their time and offer the places on."""
-    with database().session() as db:
-        begin_write(db)
-        count = service.expire_offers(db)
-    if count:
-        log.info("lapsed %d waiting-list offers", count)
-    return count
+    return waiting_list.expire_offers(db)
 
 
-def send_reminders() -> int:
+@job(database, every=timedelta(minutes=5), done="wrote %d reminders")
+def send_reminders(db: Session) -> int:
     """Reminders a week and a day before; school leaders reminded of undecided
     bookings after three school days."""
-    from services.bookings import reminders
-
-    with database().session() as db:
-        begin_write(db)
-        count = reminders.remind_attendees(db) + reminders.remind_approvers(db)
-    if count:
-        log.info("wrote %d reminders", count)
-    return count
+    return reminders.remind_attendees(db) + reminders.remind_approvers(db)
 
 
-def deliver_messages() -> int:
-    """Send what the outbox holds (SMTP_URL, or the local mailbox)."""
-    from services.bookings.messages import OutboxMessage
-    from shared.outbox import deliver_pending
-
-    return deliver_pending(database(), OutboxMessage)
-
-
-def jobs() -> list:
-    return [(expire_offers, {"trigger": "interval", "minutes": 1}),
-            (send_reminders, {"trigger": "interval", "minutes": 5}),
-            (deliver_messages, {"trigger": "interval", "seconds": 10})]
+deliver_messages = delivery(database, OutboxMessage)
+JOBS = (expire_offers, send_reminders, deliver_messages)

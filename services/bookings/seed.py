@@ -16,8 +16,9 @@ from services.bookings.sessions.schemas import SessionIn
 from services.bookings.sessions.service import schedule_session
 from shared.clock import LONDON
 from shared.tokens import Grant, Identity
+from shared.vocabulary import Role
 
-SEEDER = Identity(subject="service:seed", name="Demo data", grants=(Grant("ll_admin"),))
+SEEDER = Identity(subject="service:seed", name="Demo data", grants=(Grant(Role.LL_ADMIN),))
 
 # course id: (title, visibility, subject, phases), as services/catalogue/demo_courses.py has them
 PRIMARY = ["EYFS", "KS1", "KS2"]

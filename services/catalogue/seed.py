@@ -9,8 +9,9 @@ from services.catalogue.courses.service import save_course
 from services.catalogue.db import database
 from services.catalogue.demo_courses import COURSES
 from shared.tokens import Grant, Identity
+from shared.vocabulary import Role
 
-SEEDER = Identity(subject="service:seed", name="Demo data", grants=(Grant("ll_admin"),))
+SEEDER = Identity(subject="service:seed", name="Demo data", grants=(Grant(Role.LL_ADMIN),))
 
 
 def seed() -> bool:

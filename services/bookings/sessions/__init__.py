@@ -1,2 +1,1 @@
-"""Sessions of catalogue courses and the bookings on them: capacity decided by the
-database, waiting lists, approvals."""
+"""Sessions of catalogue courses: scheduling, their trust places, who may see them."""

@@ -13,8 +13,10 @@ import pytest
 import sqlalchemy as sa
 
 from services.bookings.db import database
-from services.bookings.sessions.models import Booking, BookingStatus, CourseSession
+from services.bookings.bookings.models import Booking
+from services.bookings.sessions.models import CourseSession
 from shared import tokens
+from shared.vocabulary import BookingStatus
 
 CAPACITY, CLIENTS = 10, 40
 
@@ -111,7 +113,7 @@ def test_a_confirmed_place_waits_for_the_disk_and_a_queue_entry_does_not(service
     SQLite has no such setting."""
     if not database().engine.dialect.name == "postgresql":
         pytest.skip("synchronous_commit is PostgreSQL's")
-    from services.bookings.sessions import service
+    from services.bookings.bookings import service
 
     session_id = _session(service_call)
     admin = tokens.Identity(subject="service:test", grants=(tokens.Grant("ll_admin"),))

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from services.bookings.certificates import certificate_pdf
+from services.bookings.attendance.certificates import certificate_pdf
 
 
 def render(**overrides) -> PdfReader:

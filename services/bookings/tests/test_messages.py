@@ -1,5 +1,6 @@
 """Messages: written to the outbox with the change, delivered by SMTP (a real
-aiosmtpd server) or to the local mailbox, each exactly once, with a usable .ics."""
+aiosmtpd server) or to the local mailbox, each exactly once, in plain text and HTML,
+with a usable .ics.  (How any message travels: shared/tests/test_mail.py.)"""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -11,7 +12,6 @@ from services.bookings import scheduler
 from services.bookings.db import database
 from services.bookings.messages import OutboxMessage
 from services.bookings.tests.test_bookings import book, person, session_body
-from shared.mail import MailboxTransport, SmtpTransport, build
 
 
 @pytest.fixture
@@ -34,6 +34,9 @@ def test_a_booking_sends_one_confirmation_with_an_invitation(service_call, smtp)
     [message] = smtp.messages
     assert message["To"] == "p1@trust.test"
     assert message["Subject"].startswith("Booked: Team Teach Level 1")
+    plain, html = (message.get_body((kind,)).get_content() for kind in ("plain", "html"))
+    assert plain.startswith("Dear Person 1,") and "You have a place on Team Teach Level 1 on " in plain
+    assert "<p>You have a place on <strong>Team Teach Level 1</strong> on " in html  # the same words, in HTML
     cal, part = invite(message)
     assert cal["METHOD"] == "REQUEST" and part.get_param("method") == "REQUEST"
     event = cal.walk("VEVENT")[0]
@@ -72,23 +75,6 @@ def test_a_down_server_means_later_not_never(service_call, monkeypatch, smtp):
         assert row.attempts == 1 and row.sent_at is None and row.last_error
     monkeypatch.setenv("SMTP_URL", smtp.url)
     assert scheduler.deliver_messages() == 1 and len(smtp.messages) == 1
-
-
-@pytest.mark.parametrize("kind", ["smtp", "mailbox"])
-def test_both_transports_deliver_the_same_message(kind, smtp_server, tmp_path):
-    """The contract every MailTransport keeps: the message arrives whole."""
-    transport = SmtpTransport(smtp_server.url) if kind == "smtp" else MailboxTransport(tmp_path)
-    transport.send(build("a@trust.test", "Hello", "Body text", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"))
-    if kind == "smtp":
-        [message] = smtp_server.messages
-    else:
-        import email
-        from email import policy
-
-        [path] = list(tmp_path.glob("*.eml"))
-        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-    assert message["Subject"] == "Hello" and message.get_body(("plain",)).get_content().strip() == "Body text"
-    assert [p.get_content_type() for p in message.iter_attachments()] == ["text/calendar"]
 
 
 def test_offers_last_as_long_as_the_setting_says(service_call, monkeypatch):

@@ -1,5 +1,4 @@
-
-import enum
+"""A course and the key stages and audiences it is for."""
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -8,43 +7,7 @@ from sqlmodel import Field, Relationship
 from services.catalogue.db import CatalogueModel
 from shared.clock import utcnow
 from shared.db import text_enum, utc_column
-
-
-class Phase(str, enum.Enum):
-    EYFS = "EYFS"
-    KS1 = "KS1"
-    KS2 = "KS2"
-    KS3 = "KS3"
-    KS4 = "KS4"
-    KS5 = "KS5"
-
-
-class Audience(str, enum.Enum):
-    TEACHER = "TEACHER"
-    LEARNING_PARTNER = "LEARNING_PARTNER"
-    SUPPORT_STAFF = "SUPPORT_STAFF"
-    SUBJECT_LEAD = "SUBJECT_LEAD"
-    HEADTEACHER = "HEADTEACHER"
-    ECT = "ECT"
-    GOVERNOR = "GOVERNOR"
-    SUPPLY = "SUPPLY"
-
-
-class Visibility(str, enum.Enum):
-    TRUST = "TRUST"
-    PUBLIC = "PUBLIC"
-
-
-class DeliveryMode(str, enum.Enum):
-    IN_PERSON = "IN_PERSON"
-    ONLINE = "ONLINE"
-    HYBRID = "HYBRID"
-
-
-class CourseStatus(str, enum.Enum):
-    DRAFT = "DRAFT"
-    PUBLISHED = "PUBLISHED"
-    ARCHIVED = "ARCHIVED"
+from shared.vocabulary import Audience, CourseStatus, DeliveryMode, Phase, Visibility
 
 
 class Course(CatalogueModel, table=True):

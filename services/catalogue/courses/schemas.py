@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from services.catalogue.courses.models import Audience, CourseStatus, DeliveryMode, Phase, Visibility
 from shared.fields import Text
-from shared.paging import PageQuery
+from shared.paging import PageQuery, page_model
+from shared.vocabulary import Audience, CourseStatus, DeliveryMode, Phase, Visibility
 
 
 class CourseIn(BaseModel):
@@ -68,12 +67,7 @@ class CourseQuery(PageQuery):
     )
 
 
-class CoursePage(BaseModel):
-    items: list[CourseOut]
-    total: int
-    has_next: bool
-    end_cursor: str | None
-    cursors: list[str]
+CoursePage = page_model("CoursePage", CourseOut)
 
 
 class CourseIdPath(BaseModel):

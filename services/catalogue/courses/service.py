@@ -7,17 +7,12 @@ import sqlalchemy as sa
 from slugify import slugify
 from sqlmodel import Session, func, select
 
-from services.catalogue.courses.models import (
-    Course,
-    CourseAudience,
-    CoursePhase,
-    CourseStatus,
-    Visibility,
-)
+from services.catalogue.courses.models import Course, CourseAudience, CoursePhase
 from services.catalogue.courses.schemas import CourseIn, CourseQuery
 from shared.clock import utcnow
 from shared.errors import Forbidden, NotFound
 from shared.tokens import Identity
+from shared.vocabulary import CourseStatus, Visibility
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

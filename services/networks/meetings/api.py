@@ -6,9 +6,7 @@ from typing import Annotated
 
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlmodel import select
-
-from services.networks.meetings import service
+from services.networks.meetings import messages, service
 from services.networks.meetings.models import Action, Meeting
 from services.networks.meetings.schemas import (
     ActionIdPath,
@@ -23,8 +21,9 @@ from services.networks.meetings.schemas import (
     NetworkIdsQuery,
     RsvpIn,
 )
-from services.networks.networks.members import visible_network_ids
 from services.networks.networks.schemas import NetworkIdPath
+from services.networks.networks.service import network_or_404, visible_network_ids
+from shared import calendars
 from shared.db import request_session
 from shared.web import SECURITY, current_identity
 
@@ -45,7 +44,7 @@ def meetings_out(db, rows: list[Meeting]) -> list[dict]:
         rsvps.setdefault(r.meeting_id, []).append(r)
     for a in service.attendance_of(db, ids):
         came.setdefault(a.meeting_id, []).append(a.person_id)
-    for a in db.exec(select(Action).where(Action.meeting_id.in_(ids)).order_by(Action.id)).all() if ids else []:
+    for a in service.actions_of(db, ids):
         actions.setdefault(a.meeting_id, []).append(a)
     out = []
     for m in rows:
@@ -85,13 +84,11 @@ def list_meetings(query: MeetingsQuery):
     db = request_session()
     identity = current_identity()
     if query.ids:
-        rows = db.exec(select(Meeting).where(Meeting.id.in_([int(i) for i in query.ids.split(",")]))).all()
-        visible = visible_network_ids(db, identity, sorted({m.network_id for m in rows}))
-        rows = [m for m in rows if m.network_id in visible]
+        rows = service.meetings_by_ids(db, identity, [int(i) for i in query.ids.split(",")])
     else:
         ids = [int(i) for i in (query.network_ids or "").split(",") if i]
         rows = service.meetings_of(db, identity, ids, query.academic_year)
-    return {"items": meetings_out(db, list(rows))}
+    return {"items": meetings_out(db, rows)}
 
 
 @bp.get("/meetings/<int:meeting_id>", responses={200: MeetingOut})
@@ -135,38 +132,21 @@ def open_actions(query: NetworkIdsQuery):
 
 
 def _calendar_response(events, name: str, method: str | None = None, calname: str | None = None):
-    from shared import calendars
-
     return calendars.download(calendars.calendar(events, method, calname, product="Networks"), name)
 
 
 @bp.get("/meetings/mine/calendar")
 def my_calendar():
     """The caller's networks' meetings (scheduled, and the last year's), for their feed."""
-    from datetime import timedelta
-
-    from services.networks.meetings import messages
-    from services.networks.meetings.models import MeetingStatus
-    from services.networks.networks.models import Membership, Network
-    from shared.clock import utcnow
-
-    db = request_session()
     identity = current_identity()
     if identity.person_id is None:
         return _calendar_response([], "meetings")
-    rows = db.exec(select(Meeting, Network).join(Network, Network.id == Meeting.network_id)
-                   .join(Membership, Membership.network_id == Meeting.network_id)
-                   .where(Membership.person_id == identity.person_id, Meeting.status != MeetingStatus.CANCELLED,
-                          Meeting.starts_at > utcnow() - timedelta(days=366))
-                   .order_by(Meeting.starts_at)).all()
+    rows = service.calendar_meetings(request_session(), identity)
     return _calendar_response([messages.event(m, n) for m, n in rows], "meetings", "PUBLISH", "Network meetings")
 
 
 @bp.get("/meetings/<int:meeting_id>/calendar")
 def meeting_calendar(path: MeetingIdPath):
-    from services.networks.meetings import messages
-    from services.networks.networks.members import network_or_404
-
     db = request_session()
     meeting = service.get_meeting(db, current_identity(), path.meeting_id)
     method = "CANCEL" if meeting.status == "CANCELLED" else "PUBLISH"

@@ -1,4 +1,4 @@
-import enum
+"""A network's meetings, the answers to their invitations, who came, and the actions agreed."""
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -7,19 +7,7 @@ from sqlmodel import Field
 from services.networks.db import NetworksModel
 from shared.clock import utcnow
 from shared.db import text_enum, utc_column
-
-
-class MeetingStatus(str, enum.Enum):
-    PROPOSED = "PROPOSED"
-    SCHEDULED = "SCHEDULED"
-    HELD = "HELD"
-    CANCELLED = "CANCELLED"
-
-
-class RsvpResponse(str, enum.Enum):
-    YES = "YES"
-    NO = "NO"
-    MAYBE = "MAYBE"
+from shared.vocabulary import MeetingStatus, RsvpResponse
 
 
 class Meeting(NetworksModel, table=True):

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from services.networks.meetings.models import MeetingStatus, RsvpResponse
 from shared.fields import HttpsUrl, Text
+from shared.vocabulary import MeetingStatus, RsvpResponse
 
 Ids = Annotated[str, StringConstraints(max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$")]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]

@@ -8,12 +8,13 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, select
 
 from services.networks.meetings import messages
-from services.networks.meetings.models import Action, Attendance, Meeting, MeetingStatus, Rsvp, RsvpResponse
-from services.networks.networks.members import may_change, network_or_404, visible_network_ids
-from services.networks.networks.models import Membership
+from services.networks.meetings.models import Action, Attendance, Meeting, Rsvp
+from services.networks.networks.models import Membership, Network
+from services.networks.networks.service import may_change, network_or_404, visible_network_ids
 from shared.clock import LONDON, academic_year_of, as_utc, utcnow
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from shared.tokens import Identity
+from shared.vocabulary import MeetingStatus, RsvpResponse
 
 
 @dataclass
@@ -94,6 +95,23 @@ def get_meeting(db: Session, identity: Identity, meeting_id: int) -> Meeting:
     if meeting is None or meeting.network_id not in visible_network_ids(db, identity, [meeting.network_id]):
         raise NotFound("There is no such meeting, or it is for the network's members only.")
     return meeting
+
+
+def meetings_by_ids(db: Session, identity: Identity, meeting_ids: list[int]) -> list[Meeting]:
+    """Of these meetings, those the caller may see (a batch read)."""
+    rows = db.exec(select(Meeting).where(Meeting.id.in_(meeting_ids))).all()
+    visible = visible_network_ids(db, identity, sorted({m.network_id for m in rows}))
+    return [m for m in rows if m.network_id in visible]
+
+
+def calendar_meetings(db: Session, identity: Identity) -> list[tuple[Meeting, Network]]:
+    """The meetings of the caller's networks, for their calendar: those to come and the
+    last year's, not the cancelled."""
+    return list(db.exec(select(Meeting, Network).join(Network, Network.id == Meeting.network_id)
+                        .join(Membership, Membership.network_id == Meeting.network_id)
+                        .where(Membership.person_id == identity.person_id, Meeting.status != MeetingStatus.CANCELLED,
+                               Meeting.starts_at > utcnow() - timedelta(days=366))
+                        .order_by(Meeting.starts_at)).all())
 
 
 def meetings_of(db: Session, identity: Identity, network_ids: list[int], academic_year: str | None) -> list[Meeting]:
@@ -214,8 +232,12 @@ def rsvps_of(db: Session, meeting_ids: list[int]) -> list[Rsvp]:
     return list(db.exec(select(Rsvp).where(Rsvp.meeting_id.in_(meeting_ids)).order_by(Rsvp.id)).all())
 
 
+def actions_of(db: Session, meeting_ids: list[int]) -> list[Action]:
+    if not meeting_ids:
+        return []
+    return list(db.exec(select(Action).where(Action.meeting_id.in_(meeting_ids)).order_by(Action.id)).all())
+
+
 def attendance_of(db: Session, meeting_ids: list[int]) -> list[Attendance]:
     return list(db.exec(select(Attendance).where(Attendance.meeting_id.in_(meeting_ids))).all())
 
-
-WEEK, DAY = timedelta(days=7), timedelta(days=1)

@@ -1,20 +1,13 @@
-
+"""A subject network and who is in it."""
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field
 
-import enum
-
 from services.networks.db import NetworksModel
 from shared.clock import utcnow
 from shared.db import text_enum, utc_column
-
-
-class MembershipRole(str, enum.Enum):
-    LEAD = "LEAD"
-    MEMBER = "MEMBER"
-    GUEST = "GUEST"
+from shared.vocabulary import MembershipRole
 
 
 class Network(NetworksModel, table=True):

@@ -5,9 +5,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from services.networks.networks.models import MembershipRole
-
-from shared.paging import PageQuery
+from shared.paging import PageQuery, page_model
+from shared.vocabulary import MembershipRole
 
 
 class NetworkOut(BaseModel):
@@ -22,12 +21,7 @@ class NetworkQuery(PageQuery):
                             description="Batch read: up to 100 comma-separated ids.")
 
 
-class NetworkPage(BaseModel):
-    items: list[NetworkOut]
-    total: int
-    has_next: bool
-    end_cursor: str | None
-    cursors: list[str]
+NetworkPage = page_model("NetworkPage", NetworkOut)
 
 
 class NetworkIdPath(BaseModel):

@@ -1,67 +1,24 @@
 """The academic calendar over HTTP: read by anyone signed in, changed by admins."""
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Annotated
-
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from services.networks.terms import service
-from services.networks.terms.models import ClosureKind, TermName
+from services.networks.terms.schemas import (
+    CalendarDay,
+    ClosureIO,
+    DayPath,
+    Days,
+    DaysQuery,
+    LabelPath,
+    TermIO,
+    YearIn,
+    YearOut,
+)
 from shared.db import request_session
-from shared.errors import Invalid, field_error
 from shared.web import SECURITY, current_identity
 
 bp = APIBlueprint("terms", __name__, abp_tags=[Tag(name="academic calendar")], abp_security=SECURITY)
-Label = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}$")]
-
-
-class ClosureIO(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    on: date
-    kind: ClosureKind
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = None
-
-
-class TermIO(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: TermName
-    starts_on: date
-    ends_on: date
-    half_term_starts_on: date
-    half_term_ends_on: date
-    closures: list[ClosureIO] = Field(default_factory=list, max_length=40)
-
-
-class YearIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    terms: list[TermIO] = Field(min_length=3, max_length=3)
-
-
-class YearOut(BaseModel):
-    label: str
-    terms: list[TermIO]
-
-
-class LabelPath(BaseModel):
-    label: Label
-
-
-class DaysQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    start: date = Field(alias="from")
-    end: date = Field(alias="to")
-
-    @model_validator(mode="after")
-    def _span(self) -> "DaysQuery":
-        if not timedelta(0) <= self.end - self.start <= timedelta(days=400):
-            raise ValueError("`to` must be on or after `from`, and at most 400 days later")
-        return self
-
-
-class Days(BaseModel):
-    days: list[date]
 
 
 def year_out(label: str) -> dict:
@@ -91,20 +48,7 @@ def put_year(path: LabelPath, body: YearIn):
 @bp.get("/school-days", responses={200: Days})
 def school_days(query: DaysQuery):
     """Days schools are open in a span of up to 400 days."""
-    if query.end < query.start:
-        raise Invalid("`to` must be on or after `from`.", [field_error("to", "Choose a later date.")])
     return {"days": [d.isoformat() for d in service.school_days(request_session(), query.start, query.end)]}
-
-
-class DayPath(BaseModel):
-    day: date
-
-
-class CalendarDay(BaseModel):
-    day: date
-    term: TermName | None = Field(description="The term the day falls in; null outside term.")
-    school_day: bool = Field(description="Schools are open: a weekday in term, not half term, not closed. "
-                                         "A weekday of a year with no calendar yet counts as open.")
 
 
 @bp.get("/calendar-days/<day>", responses={200: CalendarDay})

@@ -1,4 +1,4 @@
-import enum
+"""The academic calendar: each year's terms with their half terms, and the days schools are closed."""
 from datetime import date
 
 import sqlalchemy as sa
@@ -6,17 +6,7 @@ from sqlmodel import Field
 
 from services.networks.db import NetworksModel
 from shared.db import text_enum
-
-
-class TermName(str, enum.Enum):
-    AUTUMN = "AUTUMN"
-    SPRING = "SPRING"
-    SUMMER = "SUMMER"
-
-
-class ClosureKind(str, enum.Enum):
-    INSET = "INSET"
-    BANK_HOLIDAY = "BANK_HOLIDAY"
+from shared.vocabulary import ClosureKind, TermName
 
 
 class Term(NetworksModel, table=True):

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 import holidays
 from sqlmodel import Session, select
 
-from services.networks.terms.models import ClosureKind, Term, TermName
+from services.networks.terms.models import Term
 from services.networks.terms.service import TermData, save_academic_year
 from shared.tokens import Grant, Identity
+from shared.vocabulary import ClosureKind, Role, TermName
 
 D = date
 YEARS = {
@@ -24,7 +25,7 @@ YEARS = {
                 (D(2028, 1, 4), D(2028, 3, 31), D(2028, 2, 14), D(2028, 2, 18)),
                 (D(2028, 4, 18), D(2028, 7, 21), D(2028, 5, 29), D(2028, 6, 2))],
 }
-SYSTEM = Identity(subject="service:seed", grants=(Grant("ll_admin"),))
+SYSTEM = Identity(subject="service:seed", grants=(Grant(Role.LL_ADMIN),))
 
 
 def _weekdays_from(day: date, count: int) -> list[date]:

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from services.networks.terms.models import Closure, ClosureKind, Term, TermName
+from services.networks.terms.models import Closure, Term
 from shared.errors import Forbidden, Invalid, NotFound, field_error
 from shared.tokens import Identity
+from shared.vocabulary import ClosureKind, TermName
 
 LABEL = re.compile(r"^(\d{4})-(\d{2})$")
 ORDER = [TermName.AUTUMN, TermName.SPRING, TermName.SUMMER]

@@ -1,13 +1,22 @@
-"""Who is in a network.  Only a network's leads (the network_lead role for it) and
-admins change it; its members and leads see who else is in it; everyone else sees
-its name only."""
+"""Subject networks and who is in them.  A network's name and subject are open to every
+signed caller; only its leads (the network_lead role for it) and admins change who is
+in it; its members and leads see who else is."""
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
-from services.networks.networks.models import Membership, MembershipRole, Network
+from services.networks.networks.models import Membership, Network
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.tokens import Identity
+from shared.vocabulary import MembershipRole, Role
+
+
+def list_networks(db: Session, ids: list[int] | None, offset: int, limit: int) -> tuple[list[Network], int]:
+    """Networks by name, a page at a time, or those with these ids (a batch read)."""
+    where = [] if ids is None else [Network.id.in_(ids)]
+    total = db.exec(select(func.count()).select_from(Network).where(*where)).one()
+    rows = db.exec(select(Network).where(*where).order_by(Network.name, Network.id).offset(offset).limit(limit)).all()
+    return list(rows), total
 
 
 def network_or_404(db: Session, network_id: int) -> Network:
@@ -18,14 +27,14 @@ def network_or_404(db: Session, network_id: int) -> Network:
 
 
 def may_change(identity: Identity, network_id: int) -> bool:
-    return identity.is_admin or network_id in identity.networks_for("network_lead")
+    return identity.is_admin or network_id in identity.networks_for(Role.NETWORK_LEAD)
 
 
 def visible_network_ids(db: Session, identity: Identity, network_ids: list[int]) -> set[int]:
     """Of these networks, those whose members this caller may see."""
     if identity.is_admin:
         return set(network_ids)
-    led = identity.networks_for("network_lead")
+    led = identity.networks_for(Role.NETWORK_LEAD)
     mine = set()
     if identity.person_id is not None:
         mine = set(db.exec(select(Membership.network_id).where(Membership.person_id == identity.person_id,

@@ -9,11 +9,14 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from services.bookings import messages
-from services.bookings.sessions.models import LIVE, Booking, BookingStatus, CourseSession, SessionStatus
-from services.bookings.sessions.service import _session_for_update, get_booking, overseen
+from services.bookings.access import get_booking, overseen
+from services.bookings.bookings.models import LIVE, Booking
+from services.bookings.sessions.models import CourseSession
+from services.bookings.sessions.places import session_for_update
 from shared.clock import LONDON, academic_year_of, as_utc, utcnow
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from shared.tokens import Identity
+from shared.vocabulary import BookingStatus, SessionStatus
 
 # The places a register decides between: who had a place, and what the register said.
 ON_REGISTER = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
@@ -25,7 +28,7 @@ def take_register(db: Session, identity: Identity, session_id: int, attended_ids
     per attendee however often it is taken."""
     if not identity.is_admin:
         raise Forbidden("Only Lighthouse Learning admins and facilitators can take the register.")
-    session = _session_for_update(db, session_id)
+    session = session_for_update(db, session_id)
     if session.status == SessionStatus.CANCELLED:
         raise Conflict("This session was cancelled, so it has no register.")
     if as_utc(session.starts_at) > utcnow():
@@ -132,7 +135,7 @@ def cpd_record(db: Session, identity: Identity, person_id: int, academic_year: s
 
 def certificate(db: Session, identity: Identity, booking_id: int) -> tuple[str, bytes]:
     """The PDF certificate of an attended booking, with a file name for it."""
-    from services.bookings.certificates import certificate_pdf
+    from services.bookings.attendance.certificates import certificate_pdf
 
     booking = get_booking(db, identity, booking_id)
     if booking.status != BookingStatus.ATTENDED:

@@ -1,0 +1,1 @@
+"""Approvals: school leaders deciding on bookings that need cover."""

@@ -1,0 +1,1 @@
+"""After a session: the register, the CPD record it feeds, certificates and feedback."""

@@ -1,0 +1,56 @@
+"""What the register, feedback and CPD record API accepts and answers."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from shared.fields import Text
+
+
+class AttendanceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    attended_booking_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(max_length=5000)
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rating: int = Field(ge=1, le=5, description="1 (poor) to 5 (excellent).")
+    comment: Text(0, 2000) | None = None
+
+
+class FeedbackItem(BaseModel):
+    rating: int
+    comment: str | None
+    session_id: int
+    session_starts_at: datetime
+    left_at: datetime | None
+
+
+class CourseFeedback(BaseModel):
+    count: int
+    average: float | None
+    items: list[FeedbackItem]
+
+
+class RecordQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    person_id: int = Field(ge=1, le=2**31 - 1)
+    academic_year: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}$")] | None = Field(
+        None, description="For example 2026-27; the current one when left out.")
+
+
+class RecordEntry(BaseModel):
+    booking_id: int
+    session_id: int
+    title: str
+    starts_at: datetime
+    minutes: int
+
+
+class CpdRecordOut(BaseModel):
+    academic_year: str
+    minutes: int
+    sessions_attended: int
+    entries: list[RecordEntry]

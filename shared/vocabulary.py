@@ -1,0 +1,118 @@
+"""The words every component uses for the same things, defined once: what a service
+stores and answers, the gateway's GraphQL enums and its pages' choices are these.
+
+Each is a `str` enum whose values are what the databases hold and the APIs speak,
+in the order people are shown them.  Adding a value is a migration (the columns are
+checked text, shared.db.text_enum) and a schema change for the gateway.
+"""
+from __future__ import annotations
+
+import enum
+
+
+class Role(str, enum.Enum):
+    """What a person may do, granted (with a school or a network, for some) by the gateway."""
+
+    STAFF = "staff"
+    SCHOOL_LEADER = "school_leader"
+    NETWORK_LEAD = "network_lead"
+    SIP = "sip"
+    LL_ADMIN = "ll_admin"
+    EXTERNAL_BOOKER = "external_booker"
+    GOVERNOR = "governor"
+
+
+# ---------- courses (catalogue; bookings keeps a copy of each session's course) ----------
+
+
+class Phase(str, enum.Enum):
+    EYFS = "EYFS"
+    KS1 = "KS1"
+    KS2 = "KS2"
+    KS3 = "KS3"
+    KS4 = "KS4"
+    KS5 = "KS5"
+
+
+class Audience(str, enum.Enum):
+    TEACHER = "TEACHER"
+    LEARNING_PARTNER = "LEARNING_PARTNER"
+    SUPPORT_STAFF = "SUPPORT_STAFF"
+    SUBJECT_LEAD = "SUBJECT_LEAD"
+    HEADTEACHER = "HEADTEACHER"
+    ECT = "ECT"
+    GOVERNOR = "GOVERNOR"
+    SUPPLY = "SUPPLY"
+
+
+class Visibility(str, enum.Enum):
+    """TRUST: the trust's own people; PUBLIC: anyone, other schools buying places included."""
+
+    TRUST = "TRUST"
+    PUBLIC = "PUBLIC"
+
+
+class DeliveryMode(str, enum.Enum):
+    IN_PERSON = "IN_PERSON"
+    ONLINE = "ONLINE"
+    HYBRID = "HYBRID"
+
+
+class CourseStatus(str, enum.Enum):
+    DRAFT = "DRAFT"
+    PUBLISHED = "PUBLISHED"
+    ARCHIVED = "ARCHIVED"
+
+
+# ---------- sessions and bookings (bookings) ----------
+
+
+class SessionStatus(str, enum.Enum):
+    SCHEDULED = "SCHEDULED"
+    CANCELLED = "CANCELLED"
+    COMPLETED = "COMPLETED"
+
+
+class BookingStatus(str, enum.Enum):
+    PENDING_APPROVAL = "PENDING_APPROVAL"
+    HELD = "HELD"
+    CONFIRMED = "CONFIRMED"
+    WAITLISTED = "WAITLISTED"
+    OFFERED = "OFFERED"
+    CANCELLED = "CANCELLED"
+    DECLINED = "DECLINED"
+    ATTENDED = "ATTENDED"
+    NO_SHOW = "NO_SHOW"
+
+
+# ---------- networks, meetings and the academic calendar (networks) ----------
+
+
+class MembershipRole(str, enum.Enum):
+    LEAD = "LEAD"
+    MEMBER = "MEMBER"
+    GUEST = "GUEST"
+
+
+class MeetingStatus(str, enum.Enum):
+    PROPOSED = "PROPOSED"
+    SCHEDULED = "SCHEDULED"
+    HELD = "HELD"
+    CANCELLED = "CANCELLED"
+
+
+class RsvpResponse(str, enum.Enum):
+    YES = "YES"
+    NO = "NO"
+    MAYBE = "MAYBE"
+
+
+class TermName(str, enum.Enum):
+    AUTUMN = "AUTUMN"
+    SPRING = "SPRING"
+    SUMMER = "SUMMER"
+
+
+class ClosureKind(str, enum.Enum):
+    INSET = "INSET"
+    BANK_HOLIDAY = "BANK_HOLIDAY"
