@@ -1,6 +1,7 @@
 """Planning a network's year: proposals for a network of 10 and of 30 members when
 the members already hold 2,000 commitments (trust CPD bookings and other networks'
-meetings).  Time per proposal run and backend calls, which must not grow with members."""
+meetings).  Time per proposal run and backend calls (three: candidates, commitments,
+ranked proposals), which must not grow with members."""
 from __future__ import annotations
 
 import os

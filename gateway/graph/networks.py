@@ -516,45 +516,23 @@ class MeetingProposalPayload(graphene.ObjectType):
 
 def propose(ctx, network_id: int, academic_year: str, weekdays: list[int], start_time: str, minutes: int,
             per_term: int) -> list[dict]:
-    """The best `per_term` dates in each term for the pattern, fewest clashes first:
-    two backend calls however many members — the network's candidate days (with other
-    network meetings), then every member's trust CPD bookings for the year at once."""
-    from datetime import datetime as dt
-
-    found = _call(ctx, "networks", "GET", f"/networks/{network_id}/candidates", params={
-        "academic_year": academic_year, "weekdays": ",".join(map(str, sorted(set(weekdays)))),
-        "start_time": start_time, "duration_minutes": minutes})
+    """The networks service's best `per_term` dates in each term for the pattern, in
+    three backend calls however many members: the candidate days (for whom and when to
+    ask about), every member's trust CPD bookings in that span at once, then the
+    proposals ranked with them (services do not call one another)."""
+    pattern = {"academic_year": academic_year, "weekdays": sorted(set(weekdays)), "start_time": start_time,
+               "duration_minutes": minutes}
+    found = _call(ctx, "networks", "GET", f"/networks/{network_id}/candidates",
+                  params={**pattern, "weekdays": ",".join(map(str, pattern["weekdays"]))})
     slots = found["candidates"]
     if not slots:
         return []
     busy = _call(ctx, "bookings", "POST", "/bookings/commitments", json={
         "person_ids": found["member_ids"], "from": slots[0]["starts_at"], "to": slots[-1]["ends_at"]})["items"]
-    # Bucketed by day: each candidate is compared with that day's bookings only, so the
-    # work grows with the commitments, not with commitments × candidates.
-    from shared.clock import LONDON
-
-    by_day: dict = {}
-    for b in busy:
-        s, e = dt.fromisoformat(b["starts_at"]), dt.fromisoformat(b["ends_at"])
-        by_day.setdefault(s.astimezone(LONDON).date(), []).append((s, e, b["title"], b["person_id"]))
-    for slot in slots:
-        starts, ends = dt.fromisoformat(slot["starts_at"]), dt.fromisoformat(slot["ends_at"])
-        slot["clashes"] += [{"person_id": pid, "with": f"Trust CPD: {title}"}
-                            for s, e, title, pid in by_day.get(starts.astimezone(LONDON).date(), ())
-                            if s < ends and e > starts]
-    chosen = []
-    for term in ("AUTUMN", "SPRING", "SUMMER"):
-        ranked = sorted((s for s in slots if s["term"] == term), key=lambda s: (len(s["clashes"]), s["starts_at"]))
-        picked: list[dict] = []
-        for slot in ranked:  # spread a term's meetings at least two weeks apart
-            when = dt.fromisoformat(slot["starts_at"])
-            if all(abs((when - dt.fromisoformat(p["starts_at"])).days) >= 14 for p in picked):
-                picked.append(slot)
-            if len(picked) == per_term:
-                break
-        chosen += picked
+    chosen = _call(ctx, "networks", "POST", f"/networks/{network_id}/proposals",
+                   json={**pattern, "per_term": per_term, "commitments": busy})["proposals"]
     _people(ctx, {c["person_id"] for s in chosen for c in s["clashes"]})
-    return sorted(chosen, key=lambda s: s["starts_at"])
+    return chosen
 
 
 class ProposeMeetings(graphene.Mutation):
