@@ -84,7 +84,7 @@ def run(commitments: int = 2000, repeats: int = 15) -> None:
             wait_ready(f"http://127.0.0.1:{port}")
         from gateway.backends import Backends
         from gateway.graph.context import GraphContext
-        from gateway.graph.networks import propose
+        from gateway.networks.proposals import propose
         from shared import tokens
 
         backends = Backends(settings)

@@ -18,6 +18,7 @@ from gateway.graph import view as graphql
 from gateway.networks import meeting_pages
 from gateway.networks import pages as networks
 from gateway.people import pages as people
+from gateway.schema import schema
 from gateway.sessions import booking_pages
 from gateway.sessions import pages as sessions
 from gateway.web import filters, site
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
     )
     app.extensions["lighthouse_settings"] = settings
     app.extensions["lighthouse_backends"] = backends or Backends(settings)
+    app.extensions["lighthouse_schema"] = schema
 
     install_request_id(app)
     init_request_sessions(app, database(settings))

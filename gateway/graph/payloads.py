@@ -6,12 +6,6 @@ from gateway.backends import BackendError, BackendUnavailable
 from gateway.graph.errors import user_errors
 
 
-def remember(ctx, kind: str, items: list[dict]) -> list[dict]:
-    """Note what a resolver returned, so that fields below it can batch over all of it."""
-    ctx.cache.setdefault(kind, {}).update({item["id"]: item for item in items})
-    return items
-
-
 def refusal(exc: Exception) -> list[dict]:
     """A service's refusal (or absence) as userErrors: a person can act on these."""
     if isinstance(exc, BackendError):
@@ -36,4 +30,4 @@ def called(ctx, key: str, service: str, method: str, path: str, *, kind: str | N
         answer = ctx.call(service, method, path, **kwargs)
     except (BackendError, BackendUnavailable) as exc:
         return {key: None, "user_errors": refusal(exc)}
-    return {key: remember(ctx, kind, [answer])[0] if kind else answer, "user_errors": []}
+    return {key: ctx.remember(kind, [answer])[0] if kind else answer, "user_errors": []}

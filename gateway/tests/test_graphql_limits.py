@@ -13,7 +13,7 @@ from graphql import GraphQLSyntaxError, parse
 from gateway.app import create_app
 from gateway.backends import Backends
 from gateway.graph.limits import Limits, refusals
-from gateway.graph.schema import schema
+from gateway.schema import schema
 from services.networks.tests.test_networks_api import add
 from tests.support.fixtures import gql, sign_in
 

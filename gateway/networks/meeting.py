@@ -1,0 +1,289 @@
+"""Network meetings in the GraphQL API, stored by the networks service: a meeting with
+its agenda, answers, attendance, minutes and actions; `meeting`, and the mutations a
+lead and the members make on them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import graphene
+
+from gateway.backends import BackendError
+from gateway.graph.compose import named, ref
+from gateway.graph.ids import parse_id, parse_ids
+from gateway.graph.loaders import loads
+from gateway.graph.payloads import called, no_such, refused
+from gateway.graph.shapes import payload
+from gateway.graph.values import day, moment, parsed, public_url
+from gateway.networks.academic_year import TermName
+
+MeetingStatus = graphene.Enum("MeetingStatus", [(n, n) for n in ("PROPOSED", "SCHEDULED", "HELD", "CANCELLED")])
+RsvpResponse = graphene.Enum("RsvpResponse", [(n, n) for n in ("YES", "NO", "MAYBE")])
+
+
+def _ids(ids: list[int]) -> str:
+    return ",".join(map(str, ids))
+
+
+@loads("meeting")
+def _meetings(ctx, ids: list[int]) -> dict:
+    """The meetings the open actions in view were raised at."""
+    return {m["id"]: m for m in ctx.remember("meeting", ctx.read("networks", "GET", "/meetings",
+                                                                 params={"ids": _ids(ids)})["items"])}
+
+
+@loads("meetings of network", missing=list)
+def _meetings_of_networks(ctx, network_ids: list[int], academic_year: str | None) -> dict:
+    params = {"network_ids": _ids(network_ids)}
+    if academic_year:
+        params["academic_year"] = academic_year
+    by_network: dict = {}
+    for m in ctx.read("networks", "GET", "/meetings", params=params)["items"]:
+        by_network.setdefault(m["network_id"], []).append(m)
+    return by_network
+
+
+@loads("open actions of network", missing=list)
+def _open_actions(ctx, network_ids: list[int]) -> dict:
+    by_network: dict = {}
+    for a in ctx.read("networks", "GET", "/actions/open", params={"network_ids": _ids(network_ids)})["items"]:
+        by_network.setdefault(a["network_id"], []).append(a)
+    actions = [a for listed in by_network.values() for a in listed]
+    ctx.loader("meeting").expect(a["meeting_id"] for a in actions)
+    ctx.loader("person").expect(a["owner_id"] for a in actions)
+    return by_network
+
+
+class AgendaItem(graphene.ObjectType):
+    title = graphene.String(required=True)
+    minutes = graphene.Int()
+    presenter = graphene.String()
+
+    @staticmethod
+    def resolve_minutes(item, info):
+        return item.get("minutes")
+
+    @staticmethod
+    def resolve_presenter(item, info):
+        return item.get("presenter")
+
+
+class Rsvp(graphene.ObjectType):
+    person = graphene.Field(ref("Person"), required=True)
+    response = graphene.Field(RsvpResponse, required=True)
+
+    @staticmethod
+    def resolve_person(rsvp, info):
+        return info.context.loader("person").load(rsvp["person_id"])
+
+
+@named
+@parsed(day, "due_on")
+class Action(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    description = graphene.String(required=True)
+    owner = graphene.Field(ref("Person"), required=True)
+    due_on = graphene.Date()
+    done = graphene.Boolean(required=True)
+    raised_at = graphene.Field(lambda: Meeting, required=True)
+
+    @staticmethod
+    def resolve_owner(action, info):
+        return info.context.loader("person").load(action["owner_id"])
+
+    @staticmethod
+    def resolve_raised_at(action, info):
+        return info.context.loader("meeting").load(action["meeting_id"])
+
+
+@named
+@parsed(moment, "starts_at", "ends_at")
+class Meeting(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    network = graphene.Field(ref("Network"), required=True)
+    title = graphene.String(required=True)
+    term = graphene.Field(TermName)
+    starts_at = graphene.DateTime(required=True)
+    ends_at = graphene.DateTime(required=True)
+    venue = graphene.String()
+    online_url = graphene.String()
+    status = graphene.Field(MeetingStatus, required=True)
+    agenda = graphene.List(graphene.NonNull(AgendaItem), required=True,
+                           description="Planned items, then every action still open from earlier meetings.")
+    minutes = graphene.String(description="Markdown, as the lead wrote it.")
+    actions = graphene.List(graphene.NonNull(Action), required=True)
+    my_rsvp = graphene.Field(RsvpResponse)
+    rsvps = graphene.List(graphene.NonNull(Rsvp), required=True)
+    attendees = graphene.List(graphene.NonNull(ref("Person")), required=True)
+    ics_url = graphene.String(required=True)
+    programme_id = graphene.ID(description="The cascaded CPD programme this meeting follows up (the Programme "
+                                           "itself arrives with the catalogue's programmes).")
+
+    @staticmethod
+    def resolve_network(meeting, info):
+        ctx = info.context
+        return ctx.loader("network").load(meeting["network_id"], among=(m["network_id"] for m in ctx.in_view("meeting")))
+
+    @staticmethod
+    def resolve_attendees(meeting, info):
+        return [p for p in info.context.loader("person").load_many(meeting["attendee_ids"]) if p is not None]
+
+    @staticmethod
+    def resolve_rsvps(meeting, info):
+        people = info.context.loader("person")
+        return [r for r, p in zip(meeting["rsvps"], people.load_many(r["person_id"] for r in meeting["rsvps"]))
+                if p is not None]
+
+    @staticmethod
+    def resolve_ics_url(meeting, info):
+        return public_url(f"/meetings/{meeting['id']}.ics")
+
+
+MeetingPayload = payload("Meeting", meeting=graphene.Field(Meeting))
+ActionPayload = payload("Action", action=graphene.Field(Action))
+
+
+class MeetingQuery(graphene.ObjectType):
+    meeting = graphene.Field(Meeting, id=graphene.ID(required=True))
+
+    @staticmethod
+    def resolve_meeting(root, info, id):
+        ctx = info.context
+        if parse_id(id) is None:
+            return None
+        try:
+            return ctx.remember("meeting", [ctx.call("networks", "GET", f"/meetings/{parse_id(id)}")])[0]
+        except BackendError:
+            return None
+
+
+class AgendaItemInput(graphene.InputObjectType):
+    title = graphene.String(required=True)
+    minutes = graphene.Int()
+    presenter = graphene.String()
+
+
+class MeetingInput(graphene.InputObjectType):
+    id = graphene.ID()
+    network_id = graphene.ID(required=True)
+    title = graphene.String(required=True)
+    starts_at = graphene.DateTime(required=True)
+    ends_at = graphene.DateTime(required=True)
+    venue = graphene.String()
+    online_url = graphene.String()
+    agenda = graphene.List(graphene.NonNull(AgendaItemInput))
+    programme_id = graphene.ID()
+    outside_term_confirmed = graphene.Boolean(description="Hold it on a day that is not a school day.")
+
+
+class ActionInput(graphene.InputObjectType):
+    description = graphene.String(required=True)
+    owner_id = graphene.ID(required=True)
+    due_on = graphene.Date()
+
+
+class MinutesInput(graphene.InputObjectType):
+    meeting_id = graphene.ID(required=True)
+    minutes = graphene.String(required=True)
+    attendee_ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
+    actions = graphene.List(graphene.NonNull(ActionInput))
+
+
+def _meeting_call(ctx, method: str, path: str, **kwargs) -> dict:
+    return called(ctx, "meeting", "networks", method, path, kind="meeting", **kwargs)
+
+
+def _bad_id(field: str, what: str) -> dict:
+    return no_such("meeting", field, what)
+
+
+class ScheduleMeeting(graphene.Mutation):
+    """A network's lead schedules (or moves) a meeting; every member is invited."""
+
+    class Arguments:
+        input = MeetingInput(required=True)
+
+    Output = MeetingPayload
+
+    @staticmethod
+    def mutate(root, info, input):
+        network_id = parse_id(input["network_id"])
+        if network_id is None:
+            return _bad_id("networkId", "network")
+        programme_id = parse_id(input["programme_id"]) if input.get("programme_id") else None
+        if input.get("programme_id") and programme_id is None:
+            return _bad_id("programmeId", "programme")
+        body = {"network_id": network_id, "title": input["title"],
+                "starts_at": input["starts_at"].isoformat(), "ends_at": input["ends_at"].isoformat(),
+                "venue": input.get("venue"), "online_url": input.get("online_url"),
+                "agenda": [dict(i) for i in input.get("agenda") or []],
+                "programme_id": programme_id,
+                "outside_term_confirmed": bool(input.get("outside_term_confirmed"))}
+        body = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in body.items()}
+        if input.get("id"):
+            if parse_id(input["id"]) is None:
+                return _bad_id("id", "meeting")
+            return _meeting_call(info.context, "PUT", f"/meetings/{parse_id(input['id'])}", json=body)
+        return _meeting_call(info.context, "POST", "/meetings", json=body)
+
+
+class RsvpMutation(graphene.Mutation):
+    class Arguments:
+        meeting_id = graphene.ID(required=True)
+        response = RsvpResponse(required=True)
+
+    Output = MeetingPayload
+
+    @staticmethod
+    def mutate(root, info, meeting_id, response):
+        if parse_id(meeting_id) is None:
+            return _bad_id("meetingId", "meeting")
+        return _meeting_call(info.context, "POST", f"/meetings/{parse_id(meeting_id)}/rsvp",
+                             json={"response": getattr(response, "value", response)})
+
+
+class CancelMeeting(graphene.Mutation):
+    """A network's lead cancels a meeting; members get a calendar cancellation."""
+
+    class Arguments:
+        meeting_id = graphene.ID(required=True)
+
+    Output = MeetingPayload
+
+    @staticmethod
+    def mutate(root, info, meeting_id):
+        if parse_id(meeting_id) is None:
+            return _bad_id("meetingId", "meeting")
+        return _meeting_call(info.context, "POST", f"/meetings/{parse_id(meeting_id)}/cancel")
+
+
+class RecordMinutes(graphene.Mutation):
+    class Arguments:
+        input = MinutesInput(required=True)
+
+    Output = MeetingPayload
+
+    @staticmethod
+    def mutate(root, info, input):
+        meeting_id = parse_id(input["meeting_id"])
+        if meeting_id is None:
+            return _bad_id("meetingId", "meeting")
+        attendees = parse_ids(input["attendee_ids"])
+        actions = [{"description": a["description"], "owner_id": parse_id(a["owner_id"]),
+                    "due_on": a["due_on"].isoformat() if a.get("due_on") else None} for a in input.get("actions") or []]
+        if attendees is None or any(a["owner_id"] is None for a in actions):
+            return refused("meeting", "Everyone named must be a member.")
+        return _meeting_call(info.context, "POST", f"/meetings/{meeting_id}/minutes",
+                             json={"minutes": input["minutes"], "attendee_ids": attendees, "actions": actions})
+
+
+class CompleteAction(graphene.Mutation):
+    class Arguments:
+        action_id = graphene.ID(required=True)
+
+    Output = ActionPayload
+
+    @staticmethod
+    def mutate(root, info, action_id):
+        if parse_id(action_id) is None:
+            return no_such("action", "actionId", "action")
+        return called(info.context, "action", "networks", "POST", f"/actions/{parse_id(action_id)}/complete")

@@ -1,0 +1,231 @@
+"""Subject networks in the GraphQL API: the networks (networks service), who leads
+them (role grants here), their members (networks service, shown only to the
+network's members, leads and admins) and the schools they do not reach yet; and
+`RoleGrant.network`."""
+from __future__ import annotations
+
+import graphene
+from sqlmodel import col, select
+
+from gateway.backends import BackendError, BackendUnavailable
+from gateway.graph.compose import Extension, named, ref
+from gateway.graph.ids import parse_id
+from gateway.graph.loaders import loads
+from gateway.graph.payloads import no_such, refusal, refused
+from gateway.graph.shapes import payload
+from gateway.graph.values import moment
+from gateway.identity.models import Person as PersonRow
+from gateway.identity.models import Role, RoleGrant
+
+MembershipRole = graphene.Enum("MembershipRole", [(n, n) for n in ("LEAD", "MEMBER", "GUEST")])
+
+
+def _ids(ids: list[int]) -> str:
+    return ",".join(map(str, ids))
+
+
+@loads("network")
+def _networks(ctx, ids: list[int]) -> dict:
+    return {n["id"]: n for n in ctx.read("networks", "GET", "/networks", params={"ids": _ids(ids)})["items"]}
+
+
+@loads("all networks", whole=True)
+def _all_networks(ctx) -> dict:
+    """Every network, in the service's order: a trust has a few dozen, so one or two
+    calls of 100 name them all (for Query.networks and a role grant's network)."""
+    items, after = [], None
+    while True:
+        answer = ctx.read("networks", "GET", "/networks", params={"first": 100, **({"after": after} if after else {})})
+        items += answer["items"]
+        if not answer["has_next"]:
+            break
+        after = answer["end_cursor"]
+    return {n["id"]: n for n in items}
+
+
+@loads("members of network", missing=list)
+def _members(ctx, network_ids: list[int]) -> dict:
+    by_network: dict = {}
+    for m in ctx.read("networks", "GET", "/memberships", params={"network_ids": _ids(network_ids)})["items"]:
+        by_network.setdefault(m["network_id"], []).append(m)
+    ctx.loader("person").expect(m["person_id"] for ms in by_network.values() for m in ms)
+    return by_network
+
+
+@loads("leads of network", batch=None, missing=list)
+def _leads(ctx, network_ids: list[int]) -> dict:
+    """Who holds the network_lead role for each network, by name."""
+    rows = ctx.db.exec(select(RoleGrant.network_id, PersonRow).join(PersonRow, PersonRow.id == RoleGrant.person_id)
+                       .where(RoleGrant.role == Role.NETWORK_LEAD, col(RoleGrant.network_id).in_(network_ids))
+                       .order_by(PersonRow.name)).all()
+    leads: dict = {}
+    for network_id, person in rows:
+        leads.setdefault(network_id, []).append(person)
+    return leads
+
+
+def _networks_in_view(ctx):
+    return (n["id"] for n in ctx.in_view("network"))
+
+
+
+class Membership(graphene.ObjectType):
+    person = graphene.Field(ref("Person"), required=True)
+    school = graphene.Field(ref("School"))
+    role = graphene.Field(MembershipRole, required=True)
+    joined_at = graphene.DateTime(required=True, description="When they were added to the network.")
+
+    @staticmethod
+    def resolve_joined_at(member, info):
+        return moment(member["added_at"])
+
+    @staticmethod
+    def resolve_person(member, info):
+        return info.context.loader("person").load(member["person_id"])
+
+    @staticmethod
+    def resolve_school(member, info):
+        return info.context.loader("school").load(member["school_id"]) if member["school_id"] else None
+
+
+@named
+class Network(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    subject = graphene.String(required=True)
+    meetings_per_year = graphene.Int(required=True)
+    leads = graphene.List(graphene.NonNull(ref("Person")), required=True)
+    members = graphene.List(graphene.NonNull(Membership), required=True,
+                            description="For the network's members, leads and admins; empty for everyone else.")
+    meetings = graphene.List(graphene.NonNull(ref("Meeting")), required=True, academic_year=graphene.String())
+    open_actions = graphene.List(graphene.NonNull(ref("Action")), required=True)
+    schools_without_member = graphene.List(
+        graphene.NonNull(ref("School")), required=True,
+        description="Trust schools nobody in the network represents (for those who may see the members).")
+
+    @staticmethod
+    def resolve_meetings(network, info, academic_year=None):
+        ctx = info.context
+        meetings = ctx.loader("meetings of network", academic_year=academic_year[:7] if academic_year else None)
+        return ctx.remember("meeting", meetings.load(network["id"], among=_networks_in_view(ctx)))
+
+    @staticmethod
+    def resolve_open_actions(network, info):
+        ctx = info.context
+        return ctx.loader("open actions of network").load(network["id"], among=_networks_in_view(ctx))
+
+    @staticmethod
+    def resolve_leads(network, info):
+        ctx = info.context
+        return ctx.loader("leads of network").load(network["id"], among=_networks_in_view(ctx))
+
+    @staticmethod
+    def resolve_members(network, info):
+        ctx = info.context
+        members = ctx.loader("members of network").load(network["id"], among=_networks_in_view(ctx))
+        people = ctx.loader("person")
+        return [m for m in members if people.load(m["person_id"]) is not None]
+
+    @staticmethod
+    def resolve_schools_without_member(network, info):
+        ctx = info.context
+        members = ctx.loader("members of network").load(network["id"], among=_networks_in_view(ctx))
+        if not members and not (ctx.identity.is_admin or network["id"] in ctx.identity.networks_for("network_lead")):
+            return []  # not allowed to see the roster, so not its gaps either
+        covered = {m["school_id"] for m in members}
+        return [s for s in ctx.loader("school").everything() if s.id not in covered]
+
+
+class RoleGrantNetwork(Extension):
+    extends = "RoleGrant"
+    network = graphene.Field(Network, description="The network a network lead leads.")
+
+    @staticmethod
+    def resolve_network(grant, info):
+        return info.context.loader("all networks").load(grant.network_id) if grant.network_id else None
+
+
+NetworkPayload = payload("Network", network=graphene.Field(Network))
+
+
+class NetworkQuery(graphene.ObjectType):
+    networks = graphene.List(graphene.NonNull(Network), required=True)
+    network = graphene.Field(Network, id=graphene.ID(required=True))
+    my_networks = graphene.List(graphene.NonNull(Network), required=True,
+                                description="The networks the signed-in person belongs to.")
+
+    @staticmethod
+    def resolve_networks(root, info):
+        ctx = info.context
+        return ctx.remember("network", ctx.loader("all networks").everything())
+
+    @staticmethod
+    def resolve_network(root, info, id):
+        if parse_id(id) is None:
+            return None
+        try:
+            return info.context.call("networks", "GET", f"/networks/{parse_id(id)}")
+        except BackendError:
+            return None
+
+    @staticmethod
+    def resolve_my_networks(root, info):
+        ctx = info.context
+        if ctx.identity.person_id is None:
+            return []
+        mine = [m["network_id"] for m in ctx.read("networks", "GET", "/memberships/mine")["items"]]
+        if not mine:
+            return []
+        return ctx.remember("network", ctx.read("networks", "GET", "/networks", params={"ids": _ids(mine[:100])})["items"])
+
+
+def _payload(ctx, network_id: int) -> dict:
+    return {"network": ctx.call("networks", "GET", f"/networks/{network_id}"), "user_errors": []}
+
+
+class AddNetworkMember(graphene.Mutation):
+    """A network's leads (and admins) add a trust person, who represents their school."""
+
+    class Arguments:
+        network_id = graphene.ID(required=True)
+        person_id = graphene.ID(required=True)
+        role = MembershipRole(required=True)
+
+    Output = NetworkPayload
+
+    @staticmethod
+    def mutate(root, info, network_id, person_id, role):
+        ctx = info.context
+        if parse_id(network_id) is None:
+            return no_such("network", "networkId", "network")
+        person = ctx.db.get(PersonRow, parse_id(person_id)) if parse_id(person_id) else None
+        if person is None:
+            return no_such("network", "personId", "person")
+        body = {"person_id": person.id, "name": person.name, "email": person.email, "school_id": person.school_id,
+                "role": getattr(role, "value", role)}
+        try:
+            ctx.call("networks", "POST", f"/networks/{parse_id(network_id)}/members", json=body)
+            return _payload(ctx, parse_id(network_id))
+        except (BackendError, BackendUnavailable) as exc:
+            return {"network": None, "user_errors": refusal(exc)}
+
+
+class RemoveNetworkMember(graphene.Mutation):
+    class Arguments:
+        network_id = graphene.ID(required=True)
+        person_id = graphene.ID(required=True)
+
+    Output = NetworkPayload
+
+    @staticmethod
+    def mutate(root, info, network_id, person_id):
+        ctx = info.context
+        if parse_id(network_id) is None or parse_id(person_id) is None:
+            return refused("network", "There is no such member.")
+        try:
+            gone = ctx.fetch("networks", "DELETE", f"/networks/{parse_id(network_id)}/members/{parse_id(person_id)}")
+            if gone.status_code >= 400:
+                raise BackendError(gone.status_code, gone.json())
+            return _payload(ctx, parse_id(network_id))
+        except (BackendError, BackendUnavailable) as exc:
+            return {"network": None, "user_errors": refusal(exc)}

@@ -1,0 +1,315 @@
+"""Sessions and bookings in the GraphQL API, stored by the bookings service: the
+queries (`sessions`, `session`, `myBookings`, `schoolBookings`,
+`bookingsAwaitingApproval`) and the mutations on sessions and bookings."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import graphene
+
+from gateway.backends import BackendError, BackendUnavailable
+from gateway.graph.compose import ref
+from gateway.graph.errors import as_graphql_error
+from gateway.graph.ids import parse_id, parse_ids, parse_slug
+from gateway.graph.payloads import called, no_such, refusal, refused
+from gateway.graph.school_days import school_days_ahead
+from gateway.graph.shapes import EMPTY_PAGE, connection, page, page_args, payload
+from gateway.identity.models import Person as PersonRow
+from gateway.identity.service import school_leader_emails
+from gateway.sessions.types import Booking, Session
+from shared.clock import LONDON
+
+SessionConnection = connection(Session)
+SessionPayload = payload("Session", session=graphene.Field(Session))
+BookingPayload = payload("Booking", booking=graphene.Field(Booking))
+
+
+class SessionInput(graphene.InputObjectType):
+    id = graphene.ID()
+    course_id = graphene.ID(required=True)
+    starts_at = graphene.DateTime(required=True)
+    ends_at = graphene.DateTime(required=True)
+    venue = graphene.String()
+    online_url = graphene.String()
+    capacity = graphene.Int(required=True)
+    external_places = graphene.Int(required=True)
+    requires_approval = graphene.Boolean(required=True)
+    booking_closes_at = graphene.DateTime()
+    cancellation_deadline = graphene.DateTime()
+    outside_term_confirmed = graphene.Boolean(default_value=False,
+                                              description="Hold it on a day that is not a school day.")
+
+
+class SessionsQuery(graphene.ObjectType):
+    sessions = graphene.Field(
+        SessionConnection, required=True,
+        from_=graphene.Argument(graphene.DateTime, name="from"), to=graphene.DateTime(),
+        course_slug=graphene.String(), first=graphene.Int(default_value=20), after=graphene.String(),
+        subject=graphene.String(), phase=graphene.Argument(ref("Phase")),
+    )
+    school_bookings = graphene.List(graphene.NonNull(Booking), required=True, school_id=graphene.ID(required=True),
+                                    upcoming=graphene.Boolean(default_value=True),
+                                    description="A school's bookings, for its leaders and admins.")
+    session = graphene.Field(Session, id=graphene.ID(required=True))
+    my_bookings = graphene.List(graphene.NonNull(Booking), required=True,
+                                upcoming=graphene.Boolean(default_value=True))
+    bookings_awaiting_approval = graphene.List(graphene.NonNull(Booking), required=True,
+                                               description="For school leaders: their staff's bookings to decide.")
+
+    @staticmethod
+    def resolve_sessions(root, info, first=20, after=None, from_=None, to=None, course_slug=None, subject=None,
+                         phase=None):
+        ctx = info.context
+        params = page_args(first, after)
+        if subject:
+            params["subject"] = subject[:80]
+        if phase:
+            params["phase"] = getattr(phase, "value", phase)
+        if from_:
+            params["from"] = from_.isoformat()
+        if to:
+            params["to"] = to.isoformat()
+        if course_slug:
+            if parse_slug(course_slug) is None:
+                return EMPTY_PAGE
+            try:
+                params["course_id"] = ctx.call("catalogue", "GET", f"/courses/by-slug/{course_slug}")["id"]
+            except BackendError:
+                return EMPTY_PAGE
+            except BackendUnavailable as exc:
+                raise as_graphql_error(exc) from exc
+        answer = ctx.read("bookings", "GET", "/sessions", params=params)
+        ctx.remember("session", answer["items"])
+        return page(answer)
+
+    @staticmethod
+    def resolve_session(root, info, id):
+        if parse_id(id) is None:
+            return None
+        try:
+            session = info.context.call("bookings", "GET", f"/sessions/{parse_id(id)}")
+        except BackendError:
+            return None
+        except BackendUnavailable as exc:
+            raise as_graphql_error(exc) from exc
+        return info.context.remember("session", [session])[0]
+
+    @staticmethod
+    def resolve_my_bookings(root, info, upcoming=True):
+        ctx = info.context
+        if ctx.identity.person_id is None:
+            return []
+        items = ctx.read("bookings", "GET", "/bookings/mine", params={"upcoming": str(upcoming).lower()})["items"]
+        return ctx.remember("booking", items)
+
+    @staticmethod
+    def resolve_school_bookings(root, info, school_id, upcoming=True):
+        ctx = info.context
+        if parse_id(school_id) is None or ctx.identity.person_id is None:
+            return []
+        items = ctx.read("bookings", "GET", "/bookings/school",
+                         params={"school_id": parse_id(school_id), "upcoming": str(upcoming).lower()})["items"]
+        return ctx.remember("booking", items)
+
+    @staticmethod
+    def resolve_bookings_awaiting_approval(root, info):
+        ctx = info.context
+        if ctx.identity.person_id is None:
+            return []
+        return ctx.remember("booking", ctx.read("bookings", "GET", "/bookings/awaiting-approval")["items"])
+
+
+class ScheduleSession(graphene.Mutation):
+    class Arguments:
+        input = SessionInput(required=True)
+
+    Output = SessionPayload
+
+    @staticmethod
+    def mutate(root, info, input):
+        ctx = info.context
+        if not ctx.identity.is_admin:
+            return refused("session", "Only Lighthouse Learning admins can schedule sessions.")
+        course_id = parse_id(input["course_id"])
+        try:
+            course = ctx.call("catalogue", "GET", f"/courses/{course_id}") if course_id else None
+        except BackendError:
+            course = None
+        except BackendUnavailable as exc:
+            return {"session": None, "user_errors": refusal(exc)}
+        if course is None:
+            return no_such("session", "courseId", "course")
+        if input.get("id") and parse_id(input["id"]) is None:
+            return no_such("session", "id", "session")
+        body = {k: v for k, v in dict(input).items() if k not in ("id", "course_id", "outside_term_confirmed")}
+        body = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in body.items()}
+        body.update(course_id=course_id, course_visibility=course["visibility"],
+                    course_published=course["status"] == "PUBLISHED", course_title=course["title"],
+                    course_subject=course["subject"], course_phases=course["phases"])
+        method, path = ("PUT", f"/sessions/{parse_id(input['id'])}") if input.get("id") else ("POST", "/sessions")
+        problems = [] if input.get("outside_term_confirmed") else _not_a_school_day(ctx, input["starts_at"])
+        if not problems:
+            return called(ctx, "session", "bookings", method, path, kind="session", json=body)
+        # Not saved whatever bookings says; it only checks the rest, so every problem shows at once.
+        with ctx.only_checking():
+            payload_ = called(ctx, "session", "bookings", method, path, kind="session", json=body)
+        return {"session": None, "user_errors": problems + payload_["user_errors"]}
+
+
+def _not_a_school_day(ctx, starts_at: datetime) -> list[dict]:
+    """A userError on startsAt when the academic calendar (networks) has schools
+    closed that day: a weekend, a holiday, half term, an INSET day."""
+    day = starts_at.astimezone(LONDON).date()
+    try:
+        known = ctx.call("networks", "GET", f"/calendar-days/{day.isoformat()}")
+    except BackendError:
+        return []  # a day the calendar cannot speak of is not ours to refuse
+    except BackendUnavailable:
+        return [{"field": ["startsAt"], "message": "The academic calendar cannot be checked just now. Try again in "
+                                                   "a minute, or confirm that the session should go ahead anyway."}]
+    if known["school_day"]:
+        return []
+    return [{"field": ["startsAt"], "message": f"{day:%A %-d %B %Y} is not a school day (a weekend, holiday, half "
+                                               "term or INSET day). Confirm to hold it anyway."}]
+
+
+class BookSession(graphene.Mutation):
+    """Book yourself, or (school leaders) a member of your school's staff."""
+
+    class Arguments:
+        session_id = graphene.ID(required=True)
+        attendee_id = graphene.ID()
+        idempotency_key = graphene.String()
+
+    Output = BookingPayload
+
+    @staticmethod
+    def mutate(root, info, session_id, attendee_id=None, idempotency_key=None):
+        ctx = info.context
+        if ctx.person is None:
+            return refused("booking", "Sign in to book a place.")
+        if parse_id(session_id) is None:
+            return no_such("booking", "sessionId", "session")
+        body: dict = {"idempotency_key": idempotency_key} if idempotency_key else {}
+        if attendee_id is not None and str(attendee_id) != str(ctx.person.id):
+            attendee = ctx.db.get(PersonRow, parse_id(attendee_id)) if parse_id(attendee_id) else None
+            if attendee is None:
+                return no_such("booking", "attendeeId", "person")
+            body["attendee"] = {"person_id": attendee.id, "name": attendee.name, "email": attendee.email,
+                                "school_id": attendee.school_id}
+        school_id = body["attendee"]["school_id"] if "attendee" in body else ctx.person.school_id
+        if school_id is not None:
+            body["approvers"] = school_leader_emails(ctx.db, school_id)
+        body["school_days"] = school_days_ahead(ctx)
+        return called(ctx, "booking", "bookings", "POST", f"/sessions/{parse_id(session_id)}/bookings", kind="booking",
+                      json=body)
+
+
+def _booking_action(action: str):
+    class Action(graphene.Mutation):
+        class Arguments:
+            booking_id = graphene.ID(required=True)
+
+        Output = BookingPayload
+
+        @staticmethod
+        def mutate(root, info, booking_id):
+            if parse_id(booking_id) is None:
+                return no_such("booking", "bookingId", "booking")
+            # accepting an offer may start a wait for approval, timed like a booking's
+            body = {"school_days": school_days_ahead(info.context)} if action == "accept" else None
+            return called(info.context, "booking", "bookings", "POST", f"/bookings/{parse_id(booking_id)}/{action}",
+                          kind="booking", json=body)
+
+    Action.__name__ = {"cancel": "CancelBooking", "accept": "AcceptWaitingListOffer"}[action]
+    return Action
+
+
+CancelBooking = _booking_action("cancel")
+AcceptWaitingListOffer = _booking_action("accept")
+
+
+class CancelSession(graphene.Mutation):
+    """Admins cancel a session; its attendees are told."""
+
+    class Arguments:
+        session_id = graphene.ID(required=True)
+        reason = graphene.String(required=True)
+
+    Output = SessionPayload
+
+    @staticmethod
+    def mutate(root, info, session_id, reason):
+        if parse_id(session_id) is None:
+            return no_such("session", "sessionId", "session")
+        return called(info.context, "session", "bookings", "POST", f"/sessions/{parse_id(session_id)}/cancel",
+                      kind="session", json={"reason": reason})
+
+
+class DecideBooking(graphene.Mutation):
+    """A school leader approves or declines a booking that needs cover."""
+
+    class Arguments:
+        booking_id = graphene.ID(required=True)
+        approve = graphene.Boolean(required=True)
+        note = graphene.String()
+
+    Output = BookingPayload
+
+    @staticmethod
+    def mutate(root, info, booking_id, approve, note=None):
+        if parse_id(booking_id) is None:
+            return no_such("booking", "bookingId", "booking")
+        return called(info.context, "booking", "bookings", "POST", f"/bookings/{parse_id(booking_id)}/decide",
+                      kind="booking", json={"approve": approve, "note": note})
+
+
+class RecordAttendance(graphene.Mutation):
+    """Admins take the register: the listed bookings attended, the rest did not show."""
+
+    class Arguments:
+        session_id = graphene.ID(required=True)
+        attended_booking_ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
+
+    Output = SessionPayload
+
+    @staticmethod
+    def mutate(root, info, session_id, attended_booking_ids):
+        if parse_id(session_id) is None:
+            return no_such("session", "sessionId", "session")
+        ids = parse_ids(attended_booking_ids)
+        if ids is None:
+            return refused("session", "Every attendee must be one of the session's bookings.", "attendedBookingIds")
+        return called(info.context, "session", "bookings", "POST", f"/sessions/{parse_id(session_id)}/attendance",
+                      kind="session", json={"attended_booking_ids": ids})
+
+
+class LeaveFeedback(graphene.Mutation):
+    """An attendee rates a session they attended, 1 to 5, with an optional comment."""
+
+    class Arguments:
+        booking_id = graphene.ID(required=True)
+        rating = graphene.Int(required=True)
+        comment = graphene.String()
+
+    Output = BookingPayload
+
+    @staticmethod
+    def mutate(root, info, booking_id, rating, comment=None):
+        if parse_id(booking_id) is None:
+            return no_such("booking", "bookingId", "booking")
+        if not 1 <= rating <= 5:
+            return refused("booking", "Rate it from 1 to 5.", "rating")
+        return called(info.context, "booking", "bookings", "POST", f"/bookings/{parse_id(booking_id)}/feedback",
+                      kind="booking", json={"rating": rating, "comment": comment})
+
+
+class SessionsMutation(graphene.ObjectType):
+    schedule_session = ScheduleSession.Field(required=True)
+    book_session = BookSession.Field(required=True)
+    cancel_booking = CancelBooking.Field(required=True)
+    accept_waiting_list_offer = AcceptWaitingListOffer.Field(required=True)
+    decide_booking = DecideBooking.Field(required=True)
+    cancel_session = CancelSession.Field(required=True)
+    record_attendance = RecordAttendance.Field(required=True)
+    leave_feedback = LeaveFeedback.Field(required=True)
