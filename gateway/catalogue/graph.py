@@ -10,9 +10,9 @@ import graphene
 from gateway.backends import BackendError, BackendUnavailable
 from gateway.graph.compose import named
 from gateway.graph.errors import as_graphql_error
-from gateway.graph.ids import parse_id, parse_slug
+from gateway.graph.ids import parse_slug
 from gateway.graph.loaders import loads
-from gateway.graph.payloads import called, no_such, refused
+from gateway.graph.mutations import Refused, an_id, answers
 from gateway.graph.shapes import connection, page, page_args, payload
 from gateway.graph.values import enum_value, moment
 
@@ -131,23 +131,21 @@ class SaveCourse(graphene.Mutation):
     Output = CoursePayload
 
     @staticmethod
+    @answers("course")
     def mutate(root, info, input):
         ctx = info.context
         if not ctx.identity.is_admin:
-            return refused("course", "Only Lighthouse Learning admins can edit the catalogue.")
+            raise Refused("Only Lighthouse Learning admins can edit the catalogue.")
         body = {k: v for k, v in dict(input).items() if k != "id"}
         body["phases"] = [enum_value(p) for p in body["phases"]]
         body["audiences"] = [enum_value(a) for a in body["audiences"]]
         for key in ("delivery_mode", "visibility", "status"):
             body[key] = enum_value(body[key])
-        course_id = parse_id(input["id"]) if input.get("id") else None
-        if input.get("id") and course_id is None:
-            return no_such("course", "id", "course")
+        course_id = an_id(input.get("id"), "id", "course", optional=True)
         method, path = ("PUT", f"/courses/{course_id}") if course_id else ("POST", "/courses")
-        payload_ = called(ctx, "course", "catalogue", method, path, json=body)
-        if payload_["course"] is not None:
-            _sync_listing(ctx, payload_["course"])
-        return payload_
+        course = ctx.call("catalogue", method, path, json=body)
+        _sync_listing(ctx, course)
+        return course
 
 
 class CatalogueMutation(graphene.ObjectType):

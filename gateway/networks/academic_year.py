@@ -8,10 +8,10 @@ import holidays
 
 from gateway.backends import BackendError
 from gateway.graph.ids import parse_year_label
-from gateway.graph.payloads import called, refused
+from gateway.graph.mutations import Refused, answers
 from gateway.graph.school_days import forget_school_days
 from gateway.graph.shapes import payload
-from gateway.graph.values import day, parsed
+from gateway.graph.values import day, enum_value, parsed
 
 TermName = graphene.Enum("TermName", [(n, n) for n in ("AUTUMN", "SPRING", "SUMMER")])
 
@@ -84,9 +84,10 @@ class SaveAcademicYear(graphene.Mutation):
     Output = AcademicYearPayload
 
     @staticmethod
+    @answers("academic_year")
     def mutate(root, info, label, terms):
         if parse_year_label(label) is None:
-            return refused("academic_year", "Give the academic year as, for example, 2026-27.", "label")
+            raise Refused("Give the academic year as, for example, 2026-27.", "label")
         first = int(label[:4])
         bank = holidays.country_holidays("GB", subdiv="ENG", years=[first, first + 1])
         body = []
@@ -95,10 +96,10 @@ class SaveAcademicYear(graphene.Mutation):
             closures += [{"on": d.isoformat(), "kind": "BANK_HOLIDAY", "note": name} for d, name in sorted(bank.items())
                          if t["starts_on"] <= d <= t["ends_on"] and d.weekday() < 5
                          and not t["half_term_starts_on"] <= d <= t["half_term_ends_on"]]
-            body.append({"name": getattr(t["name"], "value", t["name"]), "closures": closures,
+            body.append({"name": enum_value(t["name"]), "closures": closures,
                          **{k: t[k].isoformat() for k in ("starts_on", "ends_on", "half_term_starts_on",
                                                           "half_term_ends_on")}})
-        payload_ = called(info.context, "academic_year", "networks", "PUT", f"/academic-years/{label}",
-                          json={"terms": body})
-        forget_school_days()  # this worker's next booking sees the new dates (others within minutes)
-        return payload_
+        try:
+            return info.context.call("networks", "PUT", f"/academic-years/{label}", json={"terms": body})
+        finally:
+            forget_school_days()  # this worker's next booking sees the new dates (others within minutes)

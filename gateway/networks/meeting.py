@@ -3,17 +3,15 @@ its agenda, answers, attendance, minutes and actions; `meeting`, and the mutatio
 lead and the members make on them."""
 from __future__ import annotations
 
-from datetime import datetime
-
 import graphene
 
 from gateway.backends import BackendError
 from gateway.graph.compose import named, ref
 from gateway.graph.ids import parse_id, parse_ids
 from gateway.graph.loaders import loads
-from gateway.graph.payloads import called, no_such, refused
+from gateway.graph.mutations import Refused, an_id, answers
 from gateway.graph.shapes import payload
-from gateway.graph.values import day, moment, parsed, public_url
+from gateway.graph.values import day, enum_value, moment, parsed, public_url
 from gateway.networks.academic_year import TermName
 
 MeetingStatus = graphene.Enum("MeetingStatus", [(n, n) for n in ("PROPOSED", "SCHEDULED", "HELD", "CANCELLED")])
@@ -188,14 +186,6 @@ class MinutesInput(graphene.InputObjectType):
     actions = graphene.List(graphene.NonNull(ActionInput))
 
 
-def _meeting_call(ctx, method: str, path: str, **kwargs) -> dict:
-    return called(ctx, "meeting", "networks", method, path, kind="meeting", **kwargs)
-
-
-def _bad_id(field: str, what: str) -> dict:
-    return no_such("meeting", field, what)
-
-
 class ScheduleMeeting(graphene.Mutation):
     """A network's lead schedules (or moves) a meeting; every member is invited."""
 
@@ -205,25 +195,18 @@ class ScheduleMeeting(graphene.Mutation):
     Output = MeetingPayload
 
     @staticmethod
+    @answers("meeting", remember="meeting")
     def mutate(root, info, input):
-        network_id = parse_id(input["network_id"])
-        if network_id is None:
-            return _bad_id("networkId", "network")
-        programme_id = parse_id(input["programme_id"]) if input.get("programme_id") else None
-        if input.get("programme_id") and programme_id is None:
-            return _bad_id("programmeId", "programme")
-        body = {"network_id": network_id, "title": input["title"],
+        body = {"network_id": an_id(input["network_id"], "networkId", "network"), "title": input["title"],
                 "starts_at": input["starts_at"].isoformat(), "ends_at": input["ends_at"].isoformat(),
                 "venue": input.get("venue"), "online_url": input.get("online_url"),
                 "agenda": [dict(i) for i in input.get("agenda") or []],
-                "programme_id": programme_id,
+                "programme_id": an_id(input.get("programme_id"), "programmeId", "programme", optional=True),
                 "outside_term_confirmed": bool(input.get("outside_term_confirmed"))}
-        body = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in body.items()}
-        if input.get("id"):
-            if parse_id(input["id"]) is None:
-                return _bad_id("id", "meeting")
-            return _meeting_call(info.context, "PUT", f"/meetings/{parse_id(input['id'])}", json=body)
-        return _meeting_call(info.context, "POST", "/meetings", json=body)
+        meeting_id = an_id(input.get("id"), "id", "meeting", optional=True)
+        if meeting_id:
+            return info.context.call("networks", "PUT", f"/meetings/{meeting_id}", json=body)
+        return info.context.call("networks", "POST", "/meetings", json=body)
 
 
 class RsvpMutation(graphene.Mutation):
@@ -234,11 +217,10 @@ class RsvpMutation(graphene.Mutation):
     Output = MeetingPayload
 
     @staticmethod
+    @answers("meeting", remember="meeting")
     def mutate(root, info, meeting_id, response):
-        if parse_id(meeting_id) is None:
-            return _bad_id("meetingId", "meeting")
-        return _meeting_call(info.context, "POST", f"/meetings/{parse_id(meeting_id)}/rsvp",
-                             json={"response": getattr(response, "value", response)})
+        return info.context.call("networks", "POST", f"/meetings/{an_id(meeting_id, 'meetingId', 'meeting')}/rsvp",
+                                 json={"response": enum_value(response)})
 
 
 class CancelMeeting(graphene.Mutation):
@@ -250,10 +232,9 @@ class CancelMeeting(graphene.Mutation):
     Output = MeetingPayload
 
     @staticmethod
+    @answers("meeting", remember="meeting")
     def mutate(root, info, meeting_id):
-        if parse_id(meeting_id) is None:
-            return _bad_id("meetingId", "meeting")
-        return _meeting_call(info.context, "POST", f"/meetings/{parse_id(meeting_id)}/cancel")
+        return info.context.call("networks", "POST", f"/meetings/{an_id(meeting_id, 'meetingId', 'meeting')}/cancel")
 
 
 class RecordMinutes(graphene.Mutation):
@@ -263,17 +244,16 @@ class RecordMinutes(graphene.Mutation):
     Output = MeetingPayload
 
     @staticmethod
+    @answers("meeting", remember="meeting")
     def mutate(root, info, input):
-        meeting_id = parse_id(input["meeting_id"])
-        if meeting_id is None:
-            return _bad_id("meetingId", "meeting")
+        meeting_id = an_id(input["meeting_id"], "meetingId", "meeting")
         attendees = parse_ids(input["attendee_ids"])
         actions = [{"description": a["description"], "owner_id": parse_id(a["owner_id"]),
                     "due_on": a["due_on"].isoformat() if a.get("due_on") else None} for a in input.get("actions") or []]
         if attendees is None or any(a["owner_id"] is None for a in actions):
-            return refused("meeting", "Everyone named must be a member.")
-        return _meeting_call(info.context, "POST", f"/meetings/{meeting_id}/minutes",
-                             json={"minutes": input["minutes"], "attendee_ids": attendees, "actions": actions})
+            raise Refused("Everyone named must be a member.")
+        return info.context.call("networks", "POST", f"/meetings/{meeting_id}/minutes",
+                                 json={"minutes": input["minutes"], "attendee_ids": attendees, "actions": actions})
 
 
 class CompleteAction(graphene.Mutation):
@@ -283,7 +263,6 @@ class CompleteAction(graphene.Mutation):
     Output = ActionPayload
 
     @staticmethod
+    @answers("action")
     def mutate(root, info, action_id):
-        if parse_id(action_id) is None:
-            return no_such("action", "actionId", "action")
-        return called(info.context, "action", "networks", "POST", f"/actions/{parse_id(action_id)}/complete")
+        return info.context.call("networks", "POST", f"/actions/{an_id(action_id, 'actionId', 'action')}/complete")

@@ -7,13 +7,13 @@ from __future__ import annotations
 import graphene
 from sqlmodel import col, select
 
-from gateway.backends import BackendError, BackendUnavailable
+from gateway.backends import BackendError
 from gateway.graph.compose import Extension, named, ref
 from gateway.graph.ids import parse_id
 from gateway.graph.loaders import loads
-from gateway.graph.payloads import no_such, refusal, refused
+from gateway.graph.mutations import Refused, an_id, answers
 from gateway.graph.shapes import payload
-from gateway.graph.values import moment
+from gateway.graph.values import enum_value, moment
 from gateway.identity.models import Person as PersonRow
 from gateway.identity.models import Role, RoleGrant
 
@@ -179,10 +179,6 @@ class NetworkQuery(graphene.ObjectType):
         return ctx.remember("network", ctx.read("networks", "GET", "/networks", params={"ids": _ids(mine[:100])})["items"])
 
 
-def _payload(ctx, network_id: int) -> dict:
-    return {"network": ctx.call("networks", "GET", f"/networks/{network_id}"), "user_errors": []}
-
-
 class AddNetworkMember(graphene.Mutation):
     """A network's leads (and admins) add a trust person, who represents their school."""
 
@@ -194,20 +190,17 @@ class AddNetworkMember(graphene.Mutation):
     Output = NetworkPayload
 
     @staticmethod
+    @answers("network")
     def mutate(root, info, network_id, person_id, role):
         ctx = info.context
-        if parse_id(network_id) is None:
-            return no_such("network", "networkId", "network")
+        network_id = an_id(network_id, "networkId", "network")
         person = ctx.db.get(PersonRow, parse_id(person_id)) if parse_id(person_id) else None
         if person is None:
-            return no_such("network", "personId", "person")
-        body = {"person_id": person.id, "name": person.name, "email": person.email, "school_id": person.school_id,
-                "role": getattr(role, "value", role)}
-        try:
-            ctx.call("networks", "POST", f"/networks/{parse_id(network_id)}/members", json=body)
-            return _payload(ctx, parse_id(network_id))
-        except (BackendError, BackendUnavailable) as exc:
-            return {"network": None, "user_errors": refusal(exc)}
+            raise Refused("There is no such person.", "personId")
+        ctx.call("networks", "POST", f"/networks/{network_id}/members", json={
+            "person_id": person.id, "name": person.name, "email": person.email, "school_id": person.school_id,
+            "role": enum_value(role)})
+        return ctx.call("networks", "GET", f"/networks/{network_id}")
 
 
 class RemoveNetworkMember(graphene.Mutation):
@@ -218,14 +211,12 @@ class RemoveNetworkMember(graphene.Mutation):
     Output = NetworkPayload
 
     @staticmethod
+    @answers("network")
     def mutate(root, info, network_id, person_id):
         ctx = info.context
         if parse_id(network_id) is None or parse_id(person_id) is None:
-            return refused("network", "There is no such member.")
-        try:
-            gone = ctx.fetch("networks", "DELETE", f"/networks/{parse_id(network_id)}/members/{parse_id(person_id)}")
-            if gone.status_code >= 400:
-                raise BackendError(gone.status_code, gone.json())
-            return _payload(ctx, parse_id(network_id))
-        except (BackendError, BackendUnavailable) as exc:
-            return {"network": None, "user_errors": refusal(exc)}
+            raise Refused("There is no such member.")
+        gone = ctx.fetch("networks", "DELETE", f"/networks/{parse_id(network_id)}/members/{parse_id(person_id)}")
+        if gone.status_code >= 400:  # the answer to a DELETE that worked is empty: no JSON to read
+            raise BackendError(gone.status_code, gone.json())
+        return ctx.call("networks", "GET", f"/networks/{parse_id(network_id)}")

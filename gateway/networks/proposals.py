@@ -8,10 +8,9 @@ import re
 import graphene
 from graphql import GraphQLError
 
-from gateway.backends import BackendError, BackendUnavailable
 from gateway.graph.compose import ref
 from gateway.graph.ids import parse_id, parse_year_label
-from gateway.graph.payloads import refusal
+from gateway.graph.mutations import Refused, answers
 from gateway.graph.shapes import payload
 from gateway.graph.values import moment, parsed
 from gateway.networks.academic_year import TermName
@@ -82,6 +81,7 @@ class ProposeMeetings(graphene.Mutation):
     Output = MeetingProposalPayload
 
     @staticmethod
+    @answers("proposals", refused=list)
     def mutate(root, info, network_id, academic_year, pattern):
         problems = []
         if parse_id(network_id) is None:
@@ -96,12 +96,9 @@ class ProposeMeetings(graphene.Mutation):
         if not 1 <= per_term <= 6:
             problems.append({"field": ["pattern", "perTerm"], "message": "Between 1 and 6 meetings a term."})
         if problems:
-            return {"proposals": [], "user_errors": problems}
+            raise Refused(problems=problems)
         try:
-            proposals = propose(info.context, parse_id(network_id), academic_year, pattern["weekdays"],
-                                pattern["start_time"], pattern["duration_minutes"], per_term)
-        except GraphQLError as exc:
-            return {"proposals": [], "user_errors": [{"field": None, "message": exc.message}]}
-        except (BackendError, BackendUnavailable) as exc:
-            return {"proposals": [], "user_errors": refusal(exc)}
-        return {"proposals": proposals, "user_errors": []}
+            return propose(info.context, parse_id(network_id), academic_year, pattern["weekdays"],
+                           pattern["start_time"], pattern["duration_minutes"], per_term)
+        except GraphQLError as exc:  # a service's refusal as a query says it: fields named in the message
+            raise Refused(exc.message) from exc

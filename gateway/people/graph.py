@@ -10,7 +10,7 @@ from sqlmodel import col, func, or_, select
 from gateway.graph.compose import named
 from gateway.graph.ids import parse_id
 from gateway.graph.loaders import loads
-from gateway.graph.payloads import no_such, refused
+from gateway.graph.mutations import Refused, an_id, answers
 from gateway.graph.shapes import connection, page, page_args, payload
 from gateway.graph.values import enum_value
 from gateway.identity import service as identity_service
@@ -213,20 +213,20 @@ class GrantRole(graphene.Mutation):
     Output = PersonPayload
 
     @staticmethod
+    @answers("person")
     def mutate(root, info, person_id, role, school_id=None, network_id=None):
         ctx = info.context
-        ids = [parse_id(x) if x is not None else None for x in (person_id, school_id, network_id)]
-        if any(x is not None and i is None for x, i in zip((person_id, school_id, network_id), ids)):
-            return refused("person", "Ids must be numbers we gave out.")
+        given = (person_id, school_id, network_id)
+        ids = [parse_id(x) if x is not None else None for x in given]
+        if any(x is not None and i is None for x, i in zip(given, ids)):
+            raise Refused("Ids must be numbers we gave out.")
         networks = ctx.loader("all networks")
         try:
             grant = identity_service.grant_role(ctx.db, ctx.identity, ids[0], enum_value(role), ids[1], ids[2],
                                                 network_exists=lambda n: networks.load(n) is not None)
-        except ApiError as exc:
-            return {"person": None, "user_errors": exc.field_errors or [{"field": None, "message": exc.message}]}
         except GraphQLError as exc:  # the networks service could not say which networks there are
-            return refused("person", exc.message, "networkId")
-        return {"person": grant.person, "user_errors": []}
+            raise Refused(exc.message, "networkId") from exc
+        return grant.person
 
 
 class RevokeRole(graphene.Mutation):
@@ -236,15 +236,10 @@ class RevokeRole(graphene.Mutation):
     Output = PersonPayload
 
     @staticmethod
+    @answers("person")
     def mutate(root, info, grant_id):
         ctx = info.context
-        if parse_id(grant_id) is None:
-            return no_such("person", "grantId", "role grant")
-        try:
-            person = identity_service.revoke_role(ctx.db, ctx.identity, parse_id(grant_id))
-        except ApiError as exc:
-            return {"person": None, "user_errors": [{"field": None, "message": exc.message}]}
-        return {"person": person, "user_errors": []}
+        return identity_service.revoke_role(ctx.db, ctx.identity, an_id(grant_id, "grantId", "role grant"))
 
 
 class PeopleMutation(graphene.ObjectType):

@@ -11,7 +11,7 @@ from gateway.backends import BackendError, BackendUnavailable
 from gateway.graph.compose import ref
 from gateway.graph.errors import as_graphql_error
 from gateway.graph.ids import parse_id, parse_ids, parse_slug
-from gateway.graph.payloads import called, no_such, refusal, refused
+from gateway.graph.mutations import Refused, an_id, answers, refusal
 from gateway.graph.school_days import school_days_ahead
 from gateway.graph.shapes import EMPTY_PAGE, connection, page, page_args, payload
 from gateway.identity.models import Person as PersonRow
@@ -126,34 +126,35 @@ class ScheduleSession(graphene.Mutation):
     Output = SessionPayload
 
     @staticmethod
+    @answers("session", remember="session")
     def mutate(root, info, input):
         ctx = info.context
         if not ctx.identity.is_admin:
-            return refused("session", "Only Lighthouse Learning admins can schedule sessions.")
+            raise Refused("Only Lighthouse Learning admins can schedule sessions.")
         course_id = parse_id(input["course_id"])
         try:
             course = ctx.call("catalogue", "GET", f"/courses/{course_id}") if course_id else None
         except BackendError:
             course = None
-        except BackendUnavailable as exc:
-            return {"session": None, "user_errors": refusal(exc)}
         if course is None:
-            return no_such("session", "courseId", "course")
-        if input.get("id") and parse_id(input["id"]) is None:
-            return no_such("session", "id", "session")
+            raise Refused("There is no such course.", "courseId")
+        session_id = an_id(input.get("id"), "id", "session", optional=True)
         body = {k: v for k, v in dict(input).items() if k not in ("id", "course_id", "outside_term_confirmed")}
         body = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in body.items()}
         body.update(course_id=course_id, course_visibility=course["visibility"],
                     course_published=course["status"] == "PUBLISHED", course_title=course["title"],
                     course_subject=course["subject"], course_phases=course["phases"])
-        method, path = ("PUT", f"/sessions/{parse_id(input['id'])}") if input.get("id") else ("POST", "/sessions")
+        method, path = ("PUT", f"/sessions/{session_id}") if session_id else ("POST", "/sessions")
         problems = [] if input.get("outside_term_confirmed") else _not_a_school_day(ctx, input["starts_at"])
         if not problems:
-            return called(ctx, "session", "bookings", method, path, kind="session", json=body)
+            return ctx.call("bookings", method, path, json=body)
         # Not saved whatever bookings says; it only checks the rest, so every problem shows at once.
         with ctx.only_checking():
-            payload_ = called(ctx, "session", "bookings", method, path, kind="session", json=body)
-        return {"session": None, "user_errors": problems + payload_["user_errors"]}
+            try:
+                ctx.call("bookings", method, path, json=body)
+            except (BackendError, BackendUnavailable) as exc:
+                problems += refusal(exc)
+        raise Refused(problems=problems)
 
 
 def _not_a_school_day(ctx, starts_at: datetime) -> list[dict]:
@@ -184,49 +185,50 @@ class BookSession(graphene.Mutation):
     Output = BookingPayload
 
     @staticmethod
+    @answers("booking", remember="booking")
     def mutate(root, info, session_id, attendee_id=None, idempotency_key=None):
         ctx = info.context
         if ctx.person is None:
-            return refused("booking", "Sign in to book a place.")
-        if parse_id(session_id) is None:
-            return no_such("booking", "sessionId", "session")
+            raise Refused("Sign in to book a place.")
+        session_id = an_id(session_id, "sessionId", "session")
         body: dict = {"idempotency_key": idempotency_key} if idempotency_key else {}
         if attendee_id is not None and str(attendee_id) != str(ctx.person.id):
             attendee = ctx.db.get(PersonRow, parse_id(attendee_id)) if parse_id(attendee_id) else None
             if attendee is None:
-                return no_such("booking", "attendeeId", "person")
+                raise Refused("There is no such person.", "attendeeId")
             body["attendee"] = {"person_id": attendee.id, "name": attendee.name, "email": attendee.email,
                                 "school_id": attendee.school_id}
         school_id = body["attendee"]["school_id"] if "attendee" in body else ctx.person.school_id
         if school_id is not None:
             body["approvers"] = school_leader_emails(ctx.db, school_id)
         body["school_days"] = school_days_ahead(ctx)
-        return called(ctx, "booking", "bookings", "POST", f"/sessions/{parse_id(session_id)}/bookings", kind="booking",
-                      json=body)
+        return ctx.call("bookings", "POST", f"/sessions/{session_id}/bookings", json=body)
 
 
-def _booking_action(action: str):
-    class Action(graphene.Mutation):
-        class Arguments:
-            booking_id = graphene.ID(required=True)
+class CancelBooking(graphene.Mutation):
+    class Arguments:
+        booking_id = graphene.ID(required=True)
 
-        Output = BookingPayload
+    Output = BookingPayload
 
-        @staticmethod
-        def mutate(root, info, booking_id):
-            if parse_id(booking_id) is None:
-                return no_such("booking", "bookingId", "booking")
-            # accepting an offer may start a wait for approval, timed like a booking's
-            body = {"school_days": school_days_ahead(info.context)} if action == "accept" else None
-            return called(info.context, "booking", "bookings", "POST", f"/bookings/{parse_id(booking_id)}/{action}",
-                          kind="booking", json=body)
-
-    Action.__name__ = {"cancel": "CancelBooking", "accept": "AcceptWaitingListOffer"}[action]
-    return Action
+    @staticmethod
+    @answers("booking", remember="booking")
+    def mutate(root, info, booking_id):
+        return info.context.call("bookings", "POST", f"/bookings/{an_id(booking_id, 'bookingId', 'booking')}/cancel")
 
 
-CancelBooking = _booking_action("cancel")
-AcceptWaitingListOffer = _booking_action("accept")
+class AcceptWaitingListOffer(graphene.Mutation):
+    class Arguments:
+        booking_id = graphene.ID(required=True)
+
+    Output = BookingPayload
+
+    @staticmethod
+    @answers("booking", remember="booking")
+    def mutate(root, info, booking_id):
+        path = f"/bookings/{an_id(booking_id, 'bookingId', 'booking')}/accept"
+        # accepting an offer may start a wait for approval, timed like a booking's
+        return info.context.call("bookings", "POST", path, json={"school_days": school_days_ahead(info.context)})
 
 
 class CancelSession(graphene.Mutation):
@@ -239,11 +241,10 @@ class CancelSession(graphene.Mutation):
     Output = SessionPayload
 
     @staticmethod
+    @answers("session", remember="session")
     def mutate(root, info, session_id, reason):
-        if parse_id(session_id) is None:
-            return no_such("session", "sessionId", "session")
-        return called(info.context, "session", "bookings", "POST", f"/sessions/{parse_id(session_id)}/cancel",
-                      kind="session", json={"reason": reason})
+        return info.context.call("bookings", "POST", f"/sessions/{an_id(session_id, 'sessionId', 'session')}/cancel",
+                                 json={"reason": reason})
 
 
 class DecideBooking(graphene.Mutation):
@@ -257,11 +258,10 @@ class DecideBooking(graphene.Mutation):
     Output = BookingPayload
 
     @staticmethod
+    @answers("booking", remember="booking")
     def mutate(root, info, booking_id, approve, note=None):
-        if parse_id(booking_id) is None:
-            return no_such("booking", "bookingId", "booking")
-        return called(info.context, "booking", "bookings", "POST", f"/bookings/{parse_id(booking_id)}/decide",
-                      kind="booking", json={"approve": approve, "note": note})
+        return info.context.call("bookings", "POST", f"/bookings/{an_id(booking_id, 'bookingId', 'booking')}/decide",
+                                 json={"approve": approve, "note": note})
 
 
 class RecordAttendance(graphene.Mutation):
@@ -274,14 +274,13 @@ class RecordAttendance(graphene.Mutation):
     Output = SessionPayload
 
     @staticmethod
+    @answers("session", remember="session")
     def mutate(root, info, session_id, attended_booking_ids):
-        if parse_id(session_id) is None:
-            return no_such("session", "sessionId", "session")
+        path = f"/sessions/{an_id(session_id, 'sessionId', 'session')}/attendance"
         ids = parse_ids(attended_booking_ids)
         if ids is None:
-            return refused("session", "Every attendee must be one of the session's bookings.", "attendedBookingIds")
-        return called(info.context, "session", "bookings", "POST", f"/sessions/{parse_id(session_id)}/attendance",
-                      kind="session", json={"attended_booking_ids": ids})
+            raise Refused("Every attendee must be one of the session's bookings.", "attendedBookingIds")
+        return info.context.call("bookings", "POST", path, json={"attended_booking_ids": ids})
 
 
 class LeaveFeedback(graphene.Mutation):
@@ -295,13 +294,12 @@ class LeaveFeedback(graphene.Mutation):
     Output = BookingPayload
 
     @staticmethod
+    @answers("booking", remember="booking")
     def mutate(root, info, booking_id, rating, comment=None):
-        if parse_id(booking_id) is None:
-            return no_such("booking", "bookingId", "booking")
+        path = f"/bookings/{an_id(booking_id, 'bookingId', 'booking')}/feedback"
         if not 1 <= rating <= 5:
-            return refused("booking", "Rate it from 1 to 5.", "rating")
-        return called(info.context, "booking", "bookings", "POST", f"/bookings/{parse_id(booking_id)}/feedback",
-                      kind="booking", json={"rating": rating, "comment": comment})
+            raise Refused("Rate it from 1 to 5.", "rating")
+        return info.context.call("bookings", "POST", path, json={"rating": rating, "comment": comment})
 
 
 class SessionsMutation(graphene.ObjectType):
