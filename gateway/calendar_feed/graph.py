@@ -6,6 +6,7 @@ import graphene
 from graphql import GraphQLError
 
 from gateway.graph.compose import Extension
+from gateway.graph.mutations import mutation, mutations
 from gateway.graph.values import public_url
 from gateway.identity.service import calendar_token, reset_calendar_token
 
@@ -23,19 +24,14 @@ class PersonCalendarFeed(Extension):
         return public_url(f"/calendar/{calendar_token(ctx.db, person)}.ics")
 
 
-class ResetCalendarFeed(graphene.Mutation):
+@mutation(graphene.String)
+def reset_calendar_feed(root, info):
     """A new private calendar address for the signed-in person; the old one stops
     working at once (for a link shared by mistake)."""
-
-    Output = graphene.String
-
-    @staticmethod
-    def mutate(root, info):
-        ctx = info.context
-        if ctx.person is None:
-            raise GraphQLError("Sign in to manage your calendar feed.")
-        return public_url(f"/calendar/{reset_calendar_token(ctx.db, ctx.person)}.ics")
+    ctx = info.context
+    if ctx.person is None:
+        raise GraphQLError("Sign in to manage your calendar feed.")
+    return public_url(f"/calendar/{reset_calendar_token(ctx.db, ctx.person)}.ics")
 
 
-class CalendarFeedMutation(graphene.ObjectType):
-    reset_calendar_feed = ResetCalendarFeed.Field(required=True)
+CalendarFeedMutation = mutations("CalendarFeedMutation", reset_calendar_feed)

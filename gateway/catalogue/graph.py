@@ -12,7 +12,7 @@ from gateway.graph.compose import named
 from gateway.graph.errors import as_graphql_error
 from gateway.graph.ids import parse_slug
 from gateway.graph.loaders import loads
-from gateway.graph.mutations import Refused, an_id, answers
+from gateway.graph.mutations import Refused, an_id, mutation, mutations
 from gateway.graph.shapes import connection, page, page_args, payload
 from gateway.graph.values import enum_value, moment
 
@@ -124,29 +124,21 @@ def _sync_listing(ctx, course: dict) -> None:
         log.warning("sessions of course %s keep their old listing", course["id"], exc_info=True)
 
 
-class SaveCourse(graphene.Mutation):
-    class Arguments:
-        input = CourseInput(required=True)
-
-    Output = CoursePayload
-
-    @staticmethod
-    @answers("course")
-    def mutate(root, info, input):
-        ctx = info.context
-        if not ctx.identity.is_admin:
-            raise Refused("Only Lighthouse Learning admins can edit the catalogue.")
-        body = {k: v for k, v in dict(input).items() if k != "id"}
-        body["phases"] = [enum_value(p) for p in body["phases"]]
-        body["audiences"] = [enum_value(a) for a in body["audiences"]]
-        for key in ("delivery_mode", "visibility", "status"):
-            body[key] = enum_value(body[key])
-        course_id = an_id(input.get("id"), "id", "course", optional=True)
-        method, path = ("PUT", f"/courses/{course_id}") if course_id else ("POST", "/courses")
-        course = ctx.call("catalogue", method, path, json=body)
-        _sync_listing(ctx, course)
-        return course
+@mutation(CoursePayload, "course", input=CourseInput(required=True))
+def save_course(root, info, input):
+    ctx = info.context
+    if not ctx.identity.is_admin:
+        raise Refused("Only Lighthouse Learning admins can edit the catalogue.")
+    body = {k: v for k, v in dict(input).items() if k != "id"}
+    body["phases"] = [enum_value(p) for p in body["phases"]]
+    body["audiences"] = [enum_value(a) for a in body["audiences"]]
+    for key in ("delivery_mode", "visibility", "status"):
+        body[key] = enum_value(body[key])
+    course_id = an_id(input.get("id"), "id", "course", optional=True)
+    method, path = ("PUT", f"/courses/{course_id}") if course_id else ("POST", "/courses")
+    course = ctx.call("catalogue", method, path, json=body)
+    _sync_listing(ctx, course)
+    return course
 
 
-class CatalogueMutation(graphene.ObjectType):
-    save_course = SaveCourse.Field(required=True)
+CatalogueMutation = mutations("CatalogueMutation", save_course)

@@ -101,3 +101,21 @@ def loader(ctx, name: str, params: Mapping[str, Any]) -> Loader:
     if name not in _KINDS:
         raise LookupError(f"no feature reads {name!r}: register it with @loads({name!r})")
     return Loader(_KINDS[name], ctx, params)
+
+
+def loaded(kind: str, key: str, *, among: str | None = None):
+    """The resolver of a field that is the object of `kind` its object names by `key`
+    (a service's dict item, or a row's attribute; none names nothing), read together
+    with those of every `among` object in view."""
+    def resolve(obj, info):
+        ctx = info.context
+        value = _get(obj, key)
+        if value is None:
+            return None
+        others = (v for o in ctx.in_view(among) if (v := _get(o, key)) is not None) if among else ()
+        return ctx.loader(kind).load(value, among=others)
+    return staticmethod(resolve)
+
+
+def _get(obj, key: str):
+    return obj.get(key) if isinstance(obj, dict) else getattr(obj, key)

@@ -1,16 +1,24 @@
 """Mutations in the contract's shape, `{thing, userErrors}`: what a mutation made or
 changed, or why it was refused (then `thing` is null).
 
-What every mutation repeats is done once, by `@answers("booking", remember="booking")`
-on its `mutate`: what `mutate` returns becomes the payload's `booking` (and is noted
-as in view, for the fields below it), and a refusal becomes userErrors — `Refused` for
-what no service need be asked about (`an_id` refuses an id that cannot be one of
-ours), a service's refusal or absence, or the gateway's own (role grants).
+What every mutation repeats is done once.  A mutation is the function that carries
+it out, declared with its arguments and payload:
+
+    @mutation(BookingPayload, "booking", remember="booking", booking_id=graphene.ID(required=True))
+    def cancel_booking(root, info, booking_id):
+        return info.context.call("bookings", "POST", f"/bookings/{an_id(booking_id, 'bookingId', 'booking')}/cancel")
+
+What it returns becomes the payload's `booking` (noted as in view, for the fields
+below it), and a refusal becomes userErrors: `Refused` for what no service need be
+asked about (`an_id` refuses an id that cannot be one of ours), a service's refusal
+or absence, or the gateway's own (role grants).
 """
 from __future__ import annotations
 
 import functools
 from typing import Any, Callable
+
+import graphene
 
 from gateway.backends import BackendError, BackendUnavailable
 from gateway.graph.errors import user_errors
@@ -70,3 +78,24 @@ def answers(key: str, *, remember: str | None = None, refused: Callable[[], Any]
             return {key: refused(), "user_errors": problems}
         return answer
     return decorate
+
+
+def mutation(output: type, key: str | None = None, *, remember: str | None = None,
+             refused: Callable[[], Any] = lambda: None, **arguments: Any) -> type[graphene.Mutation]:
+    """A GraphQL mutation made from the function that carries it out, named as its
+    field (`def cancel_booking(root, info, booking_id)`): `arguments` are its arguments,
+    `output` its answer's type, the function's docstring its description.  With a
+    payload `key`, it answers as `answers` says; without, what the function returns."""
+    def make(carry_out: Callable) -> type[graphene.Mutation]:
+        mutate = answers(key, remember=remember, refused=refused)(carry_out) if key else carry_out
+        made = type("".join(w.title() for w in carry_out.__name__.split("_")) + "Mutation", (graphene.Mutation,), {
+            "__doc__": carry_out.__doc__, "Arguments": type("Arguments", (), arguments), "Output": output,
+            "mutate": staticmethod(mutate)})
+        made.field_name = carry_out.__name__
+        return made
+    return make
+
+
+def mutations(name: str, *made: type[graphene.Mutation]) -> type[graphene.ObjectType]:
+    """A part of the Mutation root: these mutations as its fields, in this order."""
+    return type(name, (graphene.ObjectType,), {m.field_name: m.Field(required=True) for m in made})

@@ -8,7 +8,7 @@ import holidays
 
 from gateway.backends import BackendError
 from gateway.graph.ids import parse_year_label
-from gateway.graph.mutations import Refused, answers
+from gateway.graph.mutations import Refused, mutation
 from gateway.graph.school_days import forget_school_days
 from gateway.graph.shapes import payload
 from gateway.graph.values import day, enum_value, parsed
@@ -32,11 +32,7 @@ class Term(graphene.ObjectType):
     half_term_ends_on = graphene.Date(required=True)
     closures = graphene.List(graphene.NonNull(graphene.Date), required=True,
                              description="Weekdays in term when schools are shut (INSET days, bank holidays).")
-    closure_details = graphene.List(graphene.NonNull(Closure), required=True)
-
-    @staticmethod
-    def resolve_closure_details(term, info):
-        return term["closures"]
+    closure_details = graphene.List(graphene.NonNull(Closure), required=True, source="closures")
 
     @staticmethod
     def resolve_closures(term, info):
@@ -73,33 +69,25 @@ class TermInput(graphene.InputObjectType):
     inset_days = graphene.List(graphene.NonNull(graphene.Date), description="Bank holidays are added by themselves.")
 
 
-class SaveAcademicYear(graphene.Mutation):
+@mutation(AcademicYearPayload, "academic_year", label=graphene.String(required=True),
+          terms=graphene.List(graphene.NonNull(TermInput), required=True))
+def save_academic_year(root, info, label, terms):
     """Admins correct a year's term dates and INSET days; bank holidays in term are
     added from England's list."""
-
-    class Arguments:
-        label = graphene.String(required=True)
-        terms = graphene.List(graphene.NonNull(TermInput), required=True)
-
-    Output = AcademicYearPayload
-
-    @staticmethod
-    @answers("academic_year")
-    def mutate(root, info, label, terms):
-        if parse_year_label(label) is None:
-            raise Refused("Give the academic year as, for example, 2026-27.", "label")
-        first = int(label[:4])
-        bank = holidays.country_holidays("GB", subdiv="ENG", years=[first, first + 1])
-        body = []
-        for t in terms:
-            closures = [{"on": d.isoformat(), "kind": "INSET", "note": "INSET day"} for d in t.get("inset_days") or []]
-            closures += [{"on": d.isoformat(), "kind": "BANK_HOLIDAY", "note": name} for d, name in sorted(bank.items())
-                         if t["starts_on"] <= d <= t["ends_on"] and d.weekday() < 5
-                         and not t["half_term_starts_on"] <= d <= t["half_term_ends_on"]]
-            body.append({"name": enum_value(t["name"]), "closures": closures,
-                         **{k: t[k].isoformat() for k in ("starts_on", "ends_on", "half_term_starts_on",
-                                                          "half_term_ends_on")}})
-        try:
-            return info.context.call("networks", "PUT", f"/academic-years/{label}", json={"terms": body})
-        finally:
-            forget_school_days()  # this worker's next booking sees the new dates (others within minutes)
+    if parse_year_label(label) is None:
+        raise Refused("Give the academic year as, for example, 2026-27.", "label")
+    first = int(label[:4])
+    bank = holidays.country_holidays("GB", subdiv="ENG", years=[first, first + 1])
+    body = []
+    for t in terms:
+        closures = [{"on": d.isoformat(), "kind": "INSET", "note": "INSET day"} for d in t.get("inset_days") or []]
+        closures += [{"on": d.isoformat(), "kind": "BANK_HOLIDAY", "note": name} for d, name in sorted(bank.items())
+                     if t["starts_on"] <= d <= t["ends_on"] and d.weekday() < 5
+                     and not t["half_term_starts_on"] <= d <= t["half_term_ends_on"]]
+        body.append({"name": enum_value(t["name"]), "closures": closures,
+                     **{k: t[k].isoformat() for k in ("starts_on", "ends_on", "half_term_starts_on",
+                                                      "half_term_ends_on")}})
+    try:
+        return info.context.call("networks", "PUT", f"/academic-years/{label}", json={"terms": body})
+    finally:
+        forget_school_days()  # this worker's next booking sees the new dates (others within minutes)

@@ -4,31 +4,21 @@ meeting.py (meetings, minutes, actions), proposals.py (planning the year),
 academic_year.py (the calendar)."""
 from __future__ import annotations
 
-import graphene
-
 from gateway.graph.compose import merged
-from gateway.networks.academic_year import AcademicYearQuery, SaveAcademicYear
+from gateway.graph.mutations import mutations
+from gateway.networks.academic_year import AcademicYearQuery, save_academic_year
 from gateway.networks.meeting import (
-    CancelMeeting,
-    CompleteAction,
     MeetingQuery,
-    RecordMinutes,
-    RsvpMutation,
-    ScheduleMeeting,
+    cancel_meeting,
+    complete_action,
+    record_minutes,
+    rsvp,
+    schedule_meeting,
 )
-from gateway.networks.network import AddNetworkMember, NetworkQuery, RemoveNetworkMember
-from gateway.networks.proposals import ProposeMeetings
+from gateway.networks.network import NetworkQuery, add_network_member, remove_network_member
+from gateway.networks.proposals import propose_meetings
 
 NetworksQuery = merged("NetworksQuery", [NetworkQuery, MeetingQuery, AcademicYearQuery])
-
-
-class NetworksMutation(graphene.ObjectType):
-    save_academic_year = SaveAcademicYear.Field(required=True)
-    schedule_meeting = ScheduleMeeting.Field(required=True)
-    propose_meetings = ProposeMeetings.Field(required=True)
-    rsvp = RsvpMutation.Field(required=True)
-    cancel_meeting = CancelMeeting.Field(required=True)
-    record_minutes = RecordMinutes.Field(required=True)
-    complete_action = CompleteAction.Field(required=True)
-    add_network_member = AddNetworkMember.Field(required=True)
-    remove_network_member = RemoveNetworkMember.Field(required=True)
+NetworksMutation = mutations("NetworksMutation", save_academic_year, schedule_meeting, propose_meetings, rsvp,
+                             cancel_meeting, record_minutes, complete_action, add_network_member,
+                             remove_network_member)

@@ -8,8 +8,8 @@ import graphene
 from gateway.backends import BackendError
 from gateway.graph.compose import named, ref
 from gateway.graph.ids import parse_id, parse_ids
-from gateway.graph.loaders import loads
-from gateway.graph.mutations import Refused, an_id, answers
+from gateway.graph.loaders import loaded, loads
+from gateway.graph.mutations import Refused, an_id, mutation
 from gateway.graph.shapes import payload
 from gateway.graph.values import day, enum_value, moment, parsed, public_url
 from gateway.networks.academic_year import TermName
@@ -56,22 +56,12 @@ class AgendaItem(graphene.ObjectType):
     minutes = graphene.Int()
     presenter = graphene.String()
 
-    @staticmethod
-    def resolve_minutes(item, info):
-        return item.get("minutes")
-
-    @staticmethod
-    def resolve_presenter(item, info):
-        return item.get("presenter")
-
 
 class Rsvp(graphene.ObjectType):
     person = graphene.Field(ref("Person"), required=True)
     response = graphene.Field(RsvpResponse, required=True)
 
-    @staticmethod
-    def resolve_person(rsvp, info):
-        return info.context.loader("person").load(rsvp["person_id"])
+    resolve_person = loaded("person", "person_id")
 
 
 @named
@@ -84,13 +74,8 @@ class Action(graphene.ObjectType):
     done = graphene.Boolean(required=True)
     raised_at = graphene.Field(lambda: Meeting, required=True)
 
-    @staticmethod
-    def resolve_owner(action, info):
-        return info.context.loader("person").load(action["owner_id"])
-
-    @staticmethod
-    def resolve_raised_at(action, info):
-        return info.context.loader("meeting").load(action["meeting_id"])
+    resolve_owner = loaded("person", "owner_id")
+    resolve_raised_at = loaded("meeting", "meeting_id")
 
 
 @named
@@ -116,10 +101,7 @@ class Meeting(graphene.ObjectType):
     programme_id = graphene.ID(description="The cascaded CPD programme this meeting follows up (the Programme "
                                            "itself arrives with the catalogue's programmes).")
 
-    @staticmethod
-    def resolve_network(meeting, info):
-        ctx = info.context
-        return ctx.loader("network").load(meeting["network_id"], among=(m["network_id"] for m in ctx.in_view("meeting")))
+    resolve_network = loaded("network", "network_id", among="meeting")
 
     @staticmethod
     def resolve_attendees(meeting, info):
@@ -186,83 +168,49 @@ class MinutesInput(graphene.InputObjectType):
     actions = graphene.List(graphene.NonNull(ActionInput))
 
 
-class ScheduleMeeting(graphene.Mutation):
+def _meeting(meeting_id, then: str) -> str:
+    return f"/meetings/{an_id(meeting_id, 'meetingId', 'meeting')}/{then}"
+
+
+@mutation(MeetingPayload, "meeting", remember="meeting", input=MeetingInput(required=True))
+def schedule_meeting(root, info, input):
     """A network's lead schedules (or moves) a meeting; every member is invited."""
-
-    class Arguments:
-        input = MeetingInput(required=True)
-
-    Output = MeetingPayload
-
-    @staticmethod
-    @answers("meeting", remember="meeting")
-    def mutate(root, info, input):
-        body = {"network_id": an_id(input["network_id"], "networkId", "network"), "title": input["title"],
-                "starts_at": input["starts_at"].isoformat(), "ends_at": input["ends_at"].isoformat(),
-                "venue": input.get("venue"), "online_url": input.get("online_url"),
-                "agenda": [dict(i) for i in input.get("agenda") or []],
-                "programme_id": an_id(input.get("programme_id"), "programmeId", "programme", optional=True),
-                "outside_term_confirmed": bool(input.get("outside_term_confirmed"))}
-        meeting_id = an_id(input.get("id"), "id", "meeting", optional=True)
-        if meeting_id:
-            return info.context.call("networks", "PUT", f"/meetings/{meeting_id}", json=body)
-        return info.context.call("networks", "POST", "/meetings", json=body)
+    body = {"network_id": an_id(input["network_id"], "networkId", "network"), "title": input["title"],
+            "starts_at": input["starts_at"].isoformat(), "ends_at": input["ends_at"].isoformat(),
+            "venue": input.get("venue"), "online_url": input.get("online_url"),
+            "agenda": [dict(i) for i in input.get("agenda") or []],
+            "programme_id": an_id(input.get("programme_id"), "programmeId", "programme", optional=True),
+            "outside_term_confirmed": bool(input.get("outside_term_confirmed"))}
+    meeting_id = an_id(input.get("id"), "id", "meeting", optional=True)
+    if meeting_id:
+        return info.context.call("networks", "PUT", f"/meetings/{meeting_id}", json=body)
+    return info.context.call("networks", "POST", "/meetings", json=body)
 
 
-class RsvpMutation(graphene.Mutation):
-    class Arguments:
-        meeting_id = graphene.ID(required=True)
-        response = RsvpResponse(required=True)
-
-    Output = MeetingPayload
-
-    @staticmethod
-    @answers("meeting", remember="meeting")
-    def mutate(root, info, meeting_id, response):
-        return info.context.call("networks", "POST", f"/meetings/{an_id(meeting_id, 'meetingId', 'meeting')}/rsvp",
-                                 json={"response": enum_value(response)})
+@mutation(MeetingPayload, "meeting", remember="meeting", meeting_id=graphene.ID(required=True),
+          response=RsvpResponse(required=True))
+def rsvp(root, info, meeting_id, response):
+    return info.context.call("networks", "POST", _meeting(meeting_id, "rsvp"), json={"response": enum_value(response)})
 
 
-class CancelMeeting(graphene.Mutation):
+@mutation(MeetingPayload, "meeting", remember="meeting", meeting_id=graphene.ID(required=True))
+def cancel_meeting(root, info, meeting_id):
     """A network's lead cancels a meeting; members get a calendar cancellation."""
-
-    class Arguments:
-        meeting_id = graphene.ID(required=True)
-
-    Output = MeetingPayload
-
-    @staticmethod
-    @answers("meeting", remember="meeting")
-    def mutate(root, info, meeting_id):
-        return info.context.call("networks", "POST", f"/meetings/{an_id(meeting_id, 'meetingId', 'meeting')}/cancel")
+    return info.context.call("networks", "POST", _meeting(meeting_id, "cancel"))
 
 
-class RecordMinutes(graphene.Mutation):
-    class Arguments:
-        input = MinutesInput(required=True)
-
-    Output = MeetingPayload
-
-    @staticmethod
-    @answers("meeting", remember="meeting")
-    def mutate(root, info, input):
-        meeting_id = an_id(input["meeting_id"], "meetingId", "meeting")
-        attendees = parse_ids(input["attendee_ids"])
-        actions = [{"description": a["description"], "owner_id": parse_id(a["owner_id"]),
-                    "due_on": a["due_on"].isoformat() if a.get("due_on") else None} for a in input.get("actions") or []]
-        if attendees is None or any(a["owner_id"] is None for a in actions):
-            raise Refused("Everyone named must be a member.")
-        return info.context.call("networks", "POST", f"/meetings/{meeting_id}/minutes",
-                                 json={"minutes": input["minutes"], "attendee_ids": attendees, "actions": actions})
+@mutation(MeetingPayload, "meeting", remember="meeting", input=MinutesInput(required=True))
+def record_minutes(root, info, input):
+    path = _meeting(input["meeting_id"], "minutes")
+    attendees = parse_ids(input["attendee_ids"])
+    actions = [{"description": a["description"], "owner_id": parse_id(a["owner_id"]),
+                "due_on": a["due_on"].isoformat() if a.get("due_on") else None} for a in input.get("actions") or []]
+    if attendees is None or any(a["owner_id"] is None for a in actions):
+        raise Refused("Everyone named must be a member.")
+    return info.context.call("networks", "POST", path,
+                             json={"minutes": input["minutes"], "attendee_ids": attendees, "actions": actions})
 
 
-class CompleteAction(graphene.Mutation):
-    class Arguments:
-        action_id = graphene.ID(required=True)
-
-    Output = ActionPayload
-
-    @staticmethod
-    @answers("action")
-    def mutate(root, info, action_id):
-        return info.context.call("networks", "POST", f"/actions/{an_id(action_id, 'actionId', 'action')}/complete")
+@mutation(ActionPayload, "action", action_id=graphene.ID(required=True))
+def complete_action(root, info, action_id):
+    return info.context.call("networks", "POST", f"/actions/{an_id(action_id, 'actionId', 'action')}/complete")

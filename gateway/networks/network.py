@@ -10,8 +10,8 @@ from sqlmodel import col, select
 from gateway.backends import BackendError
 from gateway.graph.compose import Extension, named, ref
 from gateway.graph.ids import parse_id
-from gateway.graph.loaders import loads
-from gateway.graph.mutations import Refused, an_id, answers
+from gateway.graph.loaders import loaded, loads
+from gateway.graph.mutations import Refused, an_id, mutation
 from gateway.graph.shapes import payload
 from gateway.graph.values import enum_value, moment
 from gateway.identity.models import Person as PersonRow
@@ -79,13 +79,8 @@ class Membership(graphene.ObjectType):
     def resolve_joined_at(member, info):
         return moment(member["added_at"])
 
-    @staticmethod
-    def resolve_person(member, info):
-        return info.context.loader("person").load(member["person_id"])
-
-    @staticmethod
-    def resolve_school(member, info):
-        return info.context.loader("school").load(member["school_id"]) if member["school_id"] else None
+    resolve_person = loaded("person", "person_id")
+    resolve_school = loaded("school", "school_id")
 
 
 @named
@@ -109,15 +104,8 @@ class Network(graphene.ObjectType):
         meetings = ctx.loader("meetings of network", academic_year=academic_year[:7] if academic_year else None)
         return ctx.remember("meeting", meetings.load(network["id"], among=_networks_in_view(ctx)))
 
-    @staticmethod
-    def resolve_open_actions(network, info):
-        ctx = info.context
-        return ctx.loader("open actions of network").load(network["id"], among=_networks_in_view(ctx))
-
-    @staticmethod
-    def resolve_leads(network, info):
-        ctx = info.context
-        return ctx.loader("leads of network").load(network["id"], among=_networks_in_view(ctx))
+    resolve_open_actions = loaded("open actions of network", "id", among="network")
+    resolve_leads = loaded("leads of network", "id", among="network")
 
     @staticmethod
     def resolve_members(network, info):
@@ -140,9 +128,7 @@ class RoleGrantNetwork(Extension):
     extends = "RoleGrant"
     network = graphene.Field(Network, description="The network a network lead leads.")
 
-    @staticmethod
-    def resolve_network(grant, info):
-        return info.context.loader("all networks").load(grant.network_id) if grant.network_id else None
+    resolve_network = loaded("all networks", "network_id")
 
 
 NetworkPayload = payload("Network", network=graphene.Field(Network))
@@ -179,44 +165,27 @@ class NetworkQuery(graphene.ObjectType):
         return ctx.remember("network", ctx.read("networks", "GET", "/networks", params={"ids": _ids(mine[:100])})["items"])
 
 
-class AddNetworkMember(graphene.Mutation):
+@mutation(NetworkPayload, "network", network_id=graphene.ID(required=True), person_id=graphene.ID(required=True),
+          role=MembershipRole(required=True))
+def add_network_member(root, info, network_id, person_id, role):
     """A network's leads (and admins) add a trust person, who represents their school."""
-
-    class Arguments:
-        network_id = graphene.ID(required=True)
-        person_id = graphene.ID(required=True)
-        role = MembershipRole(required=True)
-
-    Output = NetworkPayload
-
-    @staticmethod
-    @answers("network")
-    def mutate(root, info, network_id, person_id, role):
-        ctx = info.context
-        network_id = an_id(network_id, "networkId", "network")
-        person = ctx.db.get(PersonRow, parse_id(person_id)) if parse_id(person_id) else None
-        if person is None:
-            raise Refused("There is no such person.", "personId")
-        ctx.call("networks", "POST", f"/networks/{network_id}/members", json={
-            "person_id": person.id, "name": person.name, "email": person.email, "school_id": person.school_id,
-            "role": enum_value(role)})
-        return ctx.call("networks", "GET", f"/networks/{network_id}")
+    ctx = info.context
+    network_id = an_id(network_id, "networkId", "network")
+    person = ctx.db.get(PersonRow, parse_id(person_id)) if parse_id(person_id) else None
+    if person is None:
+        raise Refused("There is no such person.", "personId")
+    ctx.call("networks", "POST", f"/networks/{network_id}/members", json={
+        "person_id": person.id, "name": person.name, "email": person.email, "school_id": person.school_id,
+        "role": enum_value(role)})
+    return ctx.call("networks", "GET", f"/networks/{network_id}")
 
 
-class RemoveNetworkMember(graphene.Mutation):
-    class Arguments:
-        network_id = graphene.ID(required=True)
-        person_id = graphene.ID(required=True)
-
-    Output = NetworkPayload
-
-    @staticmethod
-    @answers("network")
-    def mutate(root, info, network_id, person_id):
-        ctx = info.context
-        if parse_id(network_id) is None or parse_id(person_id) is None:
-            raise Refused("There is no such member.")
-        gone = ctx.fetch("networks", "DELETE", f"/networks/{parse_id(network_id)}/members/{parse_id(person_id)}")
-        if gone.status_code >= 400:  # the answer to a DELETE that worked is empty: no JSON to read
-            raise BackendError(gone.status_code, gone.json())
-        return ctx.call("networks", "GET", f"/networks/{parse_id(network_id)}")
+@mutation(NetworkPayload, "network", network_id=graphene.ID(required=True), person_id=graphene.ID(required=True))
+def remove_network_member(root, info, network_id, person_id):
+    ctx = info.context
+    if parse_id(network_id) is None or parse_id(person_id) is None:
+        raise Refused("There is no such member.")
+    gone = ctx.fetch("networks", "DELETE", f"/networks/{parse_id(network_id)}/members/{parse_id(person_id)}")
+    if gone.status_code >= 400:  # the answer to a DELETE that worked is empty: no JSON to read
+        raise BackendError(gone.status_code, gone.json())
+    return ctx.call("networks", "GET", f"/networks/{parse_id(network_id)}")

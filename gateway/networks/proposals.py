@@ -10,7 +10,8 @@ from graphql import GraphQLError
 
 from gateway.graph.compose import ref
 from gateway.graph.ids import parse_id, parse_year_label
-from gateway.graph.mutations import Refused, answers
+from gateway.graph.loaders import loaded
+from gateway.graph.mutations import Refused, mutation
 from gateway.graph.shapes import payload
 from gateway.graph.values import moment, parsed
 from gateway.networks.academic_year import TermName
@@ -25,15 +26,9 @@ class MeetingPatternInput(graphene.InputObjectType):
 
 class Clash(graphene.ObjectType):
     person = graphene.Field(ref("Person"), required=True)
-    with_ = graphene.String(required=True, name="with")
+    with_ = graphene.String(required=True, name="with", source="with")
 
-    @staticmethod
-    def resolve_person(clash, info):
-        return info.context.loader("person").load(clash["person_id"])
-
-    @staticmethod
-    def resolve_with_(clash, info):
-        return clash["with"]
+    resolve_person = loaded("person", "person_id")
 
 
 @parsed(moment, "starts_at", "ends_at")
@@ -69,36 +64,27 @@ def propose(ctx, network_id: int, academic_year: str, weekdays: list[int], start
     return chosen
 
 
-class ProposeMeetings(graphene.Mutation):
+@mutation(MeetingProposalPayload, "proposals", refused=list, network_id=graphene.ID(required=True),
+          academic_year=graphene.String(required=True), pattern=MeetingPatternInput(required=True))
+def propose_meetings(root, info, network_id, academic_year, pattern):
     """A network's lead asks for dates for the year: inside term time, never in a half
     term, on an INSET day or a bank holiday, ranked by who would clash with what."""
-
-    class Arguments:
-        network_id = graphene.ID(required=True)
-        academic_year = graphene.String(required=True)
-        pattern = MeetingPatternInput(required=True)
-
-    Output = MeetingProposalPayload
-
-    @staticmethod
-    @answers("proposals", refused=list)
-    def mutate(root, info, network_id, academic_year, pattern):
-        problems = []
-        if parse_id(network_id) is None:
-            problems.append({"field": ["networkId"], "message": "There is no such network."})
-        if parse_year_label(academic_year) is None:
-            problems.append({"field": ["academicYear"], "message": "Give the academic year as, for example, 2026-27."})
-        if not pattern["weekdays"] or any(not 1 <= d <= 7 for d in pattern["weekdays"]):
-            problems.append({"field": ["pattern", "weekdays"], "message": "Choose weekdays from 1 (Monday) to 7."})
-        if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", pattern["start_time"]):
-            problems.append({"field": ["pattern", "startTime"], "message": "Give the start time as, for example, 16:00."})
-        per_term = pattern.get("per_term") or 1
-        if not 1 <= per_term <= 6:
-            problems.append({"field": ["pattern", "perTerm"], "message": "Between 1 and 6 meetings a term."})
-        if problems:
-            raise Refused(problems=problems)
-        try:
-            return propose(info.context, parse_id(network_id), academic_year, pattern["weekdays"],
-                           pattern["start_time"], pattern["duration_minutes"], per_term)
-        except GraphQLError as exc:  # a service's refusal as a query says it: fields named in the message
-            raise Refused(exc.message) from exc
+    problems = []
+    if parse_id(network_id) is None:
+        problems.append({"field": ["networkId"], "message": "There is no such network."})
+    if parse_year_label(academic_year) is None:
+        problems.append({"field": ["academicYear"], "message": "Give the academic year as, for example, 2026-27."})
+    if not pattern["weekdays"] or any(not 1 <= d <= 7 for d in pattern["weekdays"]):
+        problems.append({"field": ["pattern", "weekdays"], "message": "Choose weekdays from 1 (Monday) to 7."})
+    if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", pattern["start_time"]):
+        problems.append({"field": ["pattern", "startTime"], "message": "Give the start time as, for example, 16:00."})
+    per_term = pattern.get("per_term") or 1
+    if not 1 <= per_term <= 6:
+        problems.append({"field": ["pattern", "perTerm"], "message": "Between 1 and 6 meetings a term."})
+    if problems:
+        raise Refused(problems=problems)
+    try:
+        return propose(info.context, parse_id(network_id), academic_year, pattern["weekdays"],
+                       pattern["start_time"], pattern["duration_minutes"], per_term)
+    except GraphQLError as exc:  # a service's refusal as a query says it: fields named in the message
+        raise Refused(exc.message) from exc

@@ -9,8 +9,8 @@ from sqlmodel import col, func, or_, select
 
 from gateway.graph.compose import named
 from gateway.graph.ids import parse_id
-from gateway.graph.loaders import loads
-from gateway.graph.mutations import Refused, an_id, answers
+from gateway.graph.loaders import loaded, loads
+from gateway.graph.mutations import Refused, an_id, mutation, mutations
 from gateway.graph.shapes import connection, page, page_args, payload
 from gateway.graph.values import enum_value
 from gateway.identity import service as identity_service
@@ -76,9 +76,7 @@ class RoleGrant(graphene.ObjectType):
     def resolve_role(grant, info):
         return grant.role.value
 
-    @staticmethod
-    def resolve_school(grant, info):
-        return info.context.loader("school").load(grant.school_id) if grant.school_id else None
+    resolve_school = loaded("school", "school_id")
 
 
 @named
@@ -133,9 +131,7 @@ class Person(graphene.ObjectType):
             return person.email
         return None
 
-    @staticmethod
-    def resolve_school(person, info):
-        return info.context.loader("school").load(person.school_id) if person.school_id else None
+    resolve_school = loaded("school", "school_id")
 
     @staticmethod
     def resolve_organisation(person, info):
@@ -201,47 +197,28 @@ class PeopleQuery(graphene.ObjectType):
         return page(page_of(list(rows), total, offset))
 
 
-class GrantRole(graphene.Mutation):
+@mutation(PersonPayload, "person", person_id=graphene.ID(required=True), role=Role(required=True),
+          school_id=graphene.ID(), network_id=graphene.ID())
+def grant_role(root, info, person_id, role, school_id=None, network_id=None):
     """Admins grant a role, scoped to a school or a network where the role needs one."""
-
-    class Arguments:
-        person_id = graphene.ID(required=True)
-        role = Role(required=True)
-        school_id = graphene.ID()
-        network_id = graphene.ID()
-
-    Output = PersonPayload
-
-    @staticmethod
-    @answers("person")
-    def mutate(root, info, person_id, role, school_id=None, network_id=None):
-        ctx = info.context
-        given = (person_id, school_id, network_id)
-        ids = [parse_id(x) if x is not None else None for x in given]
-        if any(x is not None and i is None for x, i in zip(given, ids)):
-            raise Refused("Ids must be numbers we gave out.")
-        networks = ctx.loader("all networks")
-        try:
-            grant = identity_service.grant_role(ctx.db, ctx.identity, ids[0], enum_value(role), ids[1], ids[2],
-                                                network_exists=lambda n: networks.load(n) is not None)
-        except GraphQLError as exc:  # the networks service could not say which networks there are
-            raise Refused(exc.message, "networkId") from exc
-        return grant.person
+    ctx = info.context
+    given = (person_id, school_id, network_id)
+    ids = [parse_id(x) if x is not None else None for x in given]
+    if any(x is not None and i is None for x, i in zip(given, ids)):
+        raise Refused("Ids must be numbers we gave out.")
+    networks = ctx.loader("all networks")
+    try:
+        grant = identity_service.grant_role(ctx.db, ctx.identity, ids[0], enum_value(role), ids[1], ids[2],
+                                            network_exists=lambda n: networks.load(n) is not None)
+    except GraphQLError as exc:  # the networks service could not say which networks there are
+        raise Refused(exc.message, "networkId") from exc
+    return grant.person
 
 
-class RevokeRole(graphene.Mutation):
-    class Arguments:
-        grant_id = graphene.ID(required=True)
-
-    Output = PersonPayload
-
-    @staticmethod
-    @answers("person")
-    def mutate(root, info, grant_id):
-        ctx = info.context
-        return identity_service.revoke_role(ctx.db, ctx.identity, an_id(grant_id, "grantId", "role grant"))
+@mutation(PersonPayload, "person", grant_id=graphene.ID(required=True))
+def revoke_role(root, info, grant_id):
+    ctx = info.context
+    return identity_service.revoke_role(ctx.db, ctx.identity, an_id(grant_id, "grantId", "role grant"))
 
 
-class PeopleMutation(graphene.ObjectType):
-    grant_role = GrantRole.Field(required=True)
-    revoke_role = RevokeRole.Field(required=True)
+PeopleMutation = mutations("PeopleMutation", grant_role, revoke_role)

@@ -11,7 +11,7 @@ from gateway.backends import BackendError, BackendUnavailable
 from gateway.graph.compose import ref
 from gateway.graph.errors import as_graphql_error
 from gateway.graph.ids import parse_id, parse_ids, parse_slug
-from gateway.graph.mutations import Refused, an_id, answers, refusal
+from gateway.graph.mutations import Refused, an_id, mutation, mutations, refusal
 from gateway.graph.school_days import school_days_ahead
 from gateway.graph.shapes import EMPTY_PAGE, connection, page, page_args, payload
 from gateway.identity.models import Person as PersonRow
@@ -119,42 +119,35 @@ class SessionsQuery(graphene.ObjectType):
         return ctx.remember("booking", ctx.read("bookings", "GET", "/bookings/awaiting-approval")["items"])
 
 
-class ScheduleSession(graphene.Mutation):
-    class Arguments:
-        input = SessionInput(required=True)
-
-    Output = SessionPayload
-
-    @staticmethod
-    @answers("session", remember="session")
-    def mutate(root, info, input):
-        ctx = info.context
-        if not ctx.identity.is_admin:
-            raise Refused("Only Lighthouse Learning admins can schedule sessions.")
-        course_id = parse_id(input["course_id"])
+@mutation(SessionPayload, "session", remember="session", input=SessionInput(required=True))
+def schedule_session(root, info, input):
+    ctx = info.context
+    if not ctx.identity.is_admin:
+        raise Refused("Only Lighthouse Learning admins can schedule sessions.")
+    course_id = parse_id(input["course_id"])
+    try:
+        course = ctx.call("catalogue", "GET", f"/courses/{course_id}") if course_id else None
+    except BackendError:
+        course = None
+    if course is None:
+        raise Refused("There is no such course.", "courseId")
+    session_id = an_id(input.get("id"), "id", "session", optional=True)
+    body = {k: v for k, v in dict(input).items() if k not in ("id", "course_id", "outside_term_confirmed")}
+    body = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in body.items()}
+    body.update(course_id=course_id, course_visibility=course["visibility"],
+                course_published=course["status"] == "PUBLISHED", course_title=course["title"],
+                course_subject=course["subject"], course_phases=course["phases"])
+    method, path = ("PUT", f"/sessions/{session_id}") if session_id else ("POST", "/sessions")
+    problems = [] if input.get("outside_term_confirmed") else _not_a_school_day(ctx, input["starts_at"])
+    if not problems:
+        return ctx.call("bookings", method, path, json=body)
+    # Not saved whatever bookings says; it only checks the rest, so every problem shows at once.
+    with ctx.only_checking():
         try:
-            course = ctx.call("catalogue", "GET", f"/courses/{course_id}") if course_id else None
-        except BackendError:
-            course = None
-        if course is None:
-            raise Refused("There is no such course.", "courseId")
-        session_id = an_id(input.get("id"), "id", "session", optional=True)
-        body = {k: v for k, v in dict(input).items() if k not in ("id", "course_id", "outside_term_confirmed")}
-        body = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in body.items()}
-        body.update(course_id=course_id, course_visibility=course["visibility"],
-                    course_published=course["status"] == "PUBLISHED", course_title=course["title"],
-                    course_subject=course["subject"], course_phases=course["phases"])
-        method, path = ("PUT", f"/sessions/{session_id}") if session_id else ("POST", "/sessions")
-        problems = [] if input.get("outside_term_confirmed") else _not_a_school_day(ctx, input["starts_at"])
-        if not problems:
-            return ctx.call("bookings", method, path, json=body)
-        # Not saved whatever bookings says; it only checks the rest, so every problem shows at once.
-        with ctx.only_checking():
-            try:
-                ctx.call("bookings", method, path, json=body)
-            except (BackendError, BackendUnavailable) as exc:
-                problems += refusal(exc)
-        raise Refused(problems=problems)
+            ctx.call("bookings", method, path, json=body)
+        except (BackendError, BackendUnavailable) as exc:
+            problems += refusal(exc)
+    raise Refused(problems=problems)
 
 
 def _not_a_school_day(ctx, starts_at: datetime) -> list[dict]:
@@ -174,140 +167,83 @@ def _not_a_school_day(ctx, starts_at: datetime) -> list[dict]:
                                                "term or INSET day). Confirm to hold it anyway."}]
 
 
-class BookSession(graphene.Mutation):
+@mutation(BookingPayload, "booking", remember="booking", session_id=graphene.ID(required=True),
+          attendee_id=graphene.ID(), idempotency_key=graphene.String())
+def book_session(root, info, session_id, attendee_id=None, idempotency_key=None):
     """Book yourself, or (school leaders) a member of your school's staff."""
-
-    class Arguments:
-        session_id = graphene.ID(required=True)
-        attendee_id = graphene.ID()
-        idempotency_key = graphene.String()
-
-    Output = BookingPayload
-
-    @staticmethod
-    @answers("booking", remember="booking")
-    def mutate(root, info, session_id, attendee_id=None, idempotency_key=None):
-        ctx = info.context
-        if ctx.person is None:
-            raise Refused("Sign in to book a place.")
-        session_id = an_id(session_id, "sessionId", "session")
-        body: dict = {"idempotency_key": idempotency_key} if idempotency_key else {}
-        if attendee_id is not None and str(attendee_id) != str(ctx.person.id):
-            attendee = ctx.db.get(PersonRow, parse_id(attendee_id)) if parse_id(attendee_id) else None
-            if attendee is None:
-                raise Refused("There is no such person.", "attendeeId")
-            body["attendee"] = {"person_id": attendee.id, "name": attendee.name, "email": attendee.email,
-                                "school_id": attendee.school_id}
-        school_id = body["attendee"]["school_id"] if "attendee" in body else ctx.person.school_id
-        if school_id is not None:
-            body["approvers"] = school_leader_emails(ctx.db, school_id)
-        body["school_days"] = school_days_ahead(ctx)
-        return ctx.call("bookings", "POST", f"/sessions/{session_id}/bookings", json=body)
+    ctx = info.context
+    if ctx.person is None:
+        raise Refused("Sign in to book a place.")
+    session_id = an_id(session_id, "sessionId", "session")
+    body: dict = {"idempotency_key": idempotency_key} if idempotency_key else {}
+    if attendee_id is not None and str(attendee_id) != str(ctx.person.id):
+        attendee = ctx.db.get(PersonRow, parse_id(attendee_id)) if parse_id(attendee_id) else None
+        if attendee is None:
+            raise Refused("There is no such person.", "attendeeId")
+        body["attendee"] = {"person_id": attendee.id, "name": attendee.name, "email": attendee.email,
+                            "school_id": attendee.school_id}
+    school_id = body["attendee"]["school_id"] if "attendee" in body else ctx.person.school_id
+    if school_id is not None:
+        body["approvers"] = school_leader_emails(ctx.db, school_id)
+    body["school_days"] = school_days_ahead(ctx)
+    return ctx.call("bookings", "POST", f"/sessions/{session_id}/bookings", json=body)
 
 
-class CancelBooking(graphene.Mutation):
-    class Arguments:
-        booking_id = graphene.ID(required=True)
-
-    Output = BookingPayload
-
-    @staticmethod
-    @answers("booking", remember="booking")
-    def mutate(root, info, booking_id):
-        return info.context.call("bookings", "POST", f"/bookings/{an_id(booking_id, 'bookingId', 'booking')}/cancel")
+def _booking(booking_id, then: str) -> str:
+    return f"/bookings/{an_id(booking_id, 'bookingId', 'booking')}/{then}"
 
 
-class AcceptWaitingListOffer(graphene.Mutation):
-    class Arguments:
-        booking_id = graphene.ID(required=True)
-
-    Output = BookingPayload
-
-    @staticmethod
-    @answers("booking", remember="booking")
-    def mutate(root, info, booking_id):
-        path = f"/bookings/{an_id(booking_id, 'bookingId', 'booking')}/accept"
-        # accepting an offer may start a wait for approval, timed like a booking's
-        return info.context.call("bookings", "POST", path, json={"school_days": school_days_ahead(info.context)})
+def _session(session_id, then: str) -> str:
+    return f"/sessions/{an_id(session_id, 'sessionId', 'session')}/{then}"
 
 
-class CancelSession(graphene.Mutation):
-    """Admins cancel a session; its attendees are told."""
-
-    class Arguments:
-        session_id = graphene.ID(required=True)
-        reason = graphene.String(required=True)
-
-    Output = SessionPayload
-
-    @staticmethod
-    @answers("session", remember="session")
-    def mutate(root, info, session_id, reason):
-        return info.context.call("bookings", "POST", f"/sessions/{an_id(session_id, 'sessionId', 'session')}/cancel",
-                                 json={"reason": reason})
+@mutation(BookingPayload, "booking", remember="booking", booking_id=graphene.ID(required=True))
+def cancel_booking(root, info, booking_id):
+    return info.context.call("bookings", "POST", _booking(booking_id, "cancel"))
 
 
-class DecideBooking(graphene.Mutation):
+@mutation(BookingPayload, "booking", remember="booking", booking_id=graphene.ID(required=True))
+def accept_waiting_list_offer(root, info, booking_id):
+    path = _booking(booking_id, "accept")
+    # accepting an offer may start a wait for approval, timed like a booking's
+    return info.context.call("bookings", "POST", path, json={"school_days": school_days_ahead(info.context)})
+
+
+@mutation(BookingPayload, "booking", remember="booking", booking_id=graphene.ID(required=True),
+          approve=graphene.Boolean(required=True), note=graphene.String())
+def decide_booking(root, info, booking_id, approve, note=None):
     """A school leader approves or declines a booking that needs cover."""
-
-    class Arguments:
-        booking_id = graphene.ID(required=True)
-        approve = graphene.Boolean(required=True)
-        note = graphene.String()
-
-    Output = BookingPayload
-
-    @staticmethod
-    @answers("booking", remember="booking")
-    def mutate(root, info, booking_id, approve, note=None):
-        return info.context.call("bookings", "POST", f"/bookings/{an_id(booking_id, 'bookingId', 'booking')}/decide",
-                                 json={"approve": approve, "note": note})
+    return info.context.call("bookings", "POST", _booking(booking_id, "decide"), json={"approve": approve, "note": note})
 
 
-class RecordAttendance(graphene.Mutation):
+@mutation(SessionPayload, "session", remember="session", session_id=graphene.ID(required=True),
+          reason=graphene.String(required=True))
+def cancel_session(root, info, session_id, reason):
+    """Admins cancel a session; its attendees are told."""
+    return info.context.call("bookings", "POST", _session(session_id, "cancel"), json={"reason": reason})
+
+
+@mutation(SessionPayload, "session", remember="session", session_id=graphene.ID(required=True),
+          attended_booking_ids=graphene.List(graphene.NonNull(graphene.ID), required=True))
+def record_attendance(root, info, session_id, attended_booking_ids):
     """Admins take the register: the listed bookings attended, the rest did not show."""
-
-    class Arguments:
-        session_id = graphene.ID(required=True)
-        attended_booking_ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
-
-    Output = SessionPayload
-
-    @staticmethod
-    @answers("session", remember="session")
-    def mutate(root, info, session_id, attended_booking_ids):
-        path = f"/sessions/{an_id(session_id, 'sessionId', 'session')}/attendance"
-        ids = parse_ids(attended_booking_ids)
-        if ids is None:
-            raise Refused("Every attendee must be one of the session's bookings.", "attendedBookingIds")
-        return info.context.call("bookings", "POST", path, json={"attended_booking_ids": ids})
+    path = _session(session_id, "attendance")
+    ids = parse_ids(attended_booking_ids)
+    if ids is None:
+        raise Refused("Every attendee must be one of the session's bookings.", "attendedBookingIds")
+    return info.context.call("bookings", "POST", path, json={"attended_booking_ids": ids})
 
 
-class LeaveFeedback(graphene.Mutation):
+@mutation(BookingPayload, "booking", remember="booking", booking_id=graphene.ID(required=True),
+          rating=graphene.Int(required=True), comment=graphene.String())
+def leave_feedback(root, info, booking_id, rating, comment=None):
     """An attendee rates a session they attended, 1 to 5, with an optional comment."""
-
-    class Arguments:
-        booking_id = graphene.ID(required=True)
-        rating = graphene.Int(required=True)
-        comment = graphene.String()
-
-    Output = BookingPayload
-
-    @staticmethod
-    @answers("booking", remember="booking")
-    def mutate(root, info, booking_id, rating, comment=None):
-        path = f"/bookings/{an_id(booking_id, 'bookingId', 'booking')}/feedback"
-        if not 1 <= rating <= 5:
-            raise Refused("Rate it from 1 to 5.", "rating")
-        return info.context.call("bookings", "POST", path, json={"rating": rating, "comment": comment})
+    path = _booking(booking_id, "feedback")
+    if not 1 <= rating <= 5:
+        raise Refused("Rate it from 1 to 5.", "rating")
+    return info.context.call("bookings", "POST", path, json={"rating": rating, "comment": comment})
 
 
-class SessionsMutation(graphene.ObjectType):
-    schedule_session = ScheduleSession.Field(required=True)
-    book_session = BookSession.Field(required=True)
-    cancel_booking = CancelBooking.Field(required=True)
-    accept_waiting_list_offer = AcceptWaitingListOffer.Field(required=True)
-    decide_booking = DecideBooking.Field(required=True)
-    cancel_session = CancelSession.Field(required=True)
-    record_attendance = RecordAttendance.Field(required=True)
-    leave_feedback = LeaveFeedback.Field(required=True)
+SessionsMutation = mutations("SessionsMutation", schedule_session, book_session, cancel_booking,
+                             accept_waiting_list_offer, decide_booking, cancel_session, record_attendance,
+                             leave_feedback)

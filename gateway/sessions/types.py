@@ -13,7 +13,7 @@ from datetime import datetime
 import graphene
 
 from gateway.graph.compose import Extension, ref
-from gateway.graph.loaders import loads
+from gateway.graph.loaders import loaded, loads
 from gateway.graph.values import moment, parsed, public_url
 from shared.clock import LONDON
 
@@ -62,10 +62,6 @@ def _my_bookings(ctx, session_ids: list[int]) -> dict:
     return {b["session_id"]: b for b in ctx.remember("booking", items)}
 
 
-def _sessions_in_view(ctx):
-    return (s["id"] for s in ctx.in_view("session"))
-
-
 def course_as_recorded(session: dict) -> dict:
     """The course as `session` keeps it: what the bookings service shows of a session
     to the people it still shows it to (its attendees, their school's leaders) once
@@ -95,7 +91,8 @@ class Session(graphene.ObjectType):
     capacity = graphene.Int(required=True)
     places_left = graphene.Int(required=True)
     external_places = graphene.Int(required=True)
-    external_places_left = graphene.Int(required=True)
+    # places sold to other schools arrive with orders
+    external_places_left = graphene.Int(required=True, source="external_places")
     requires_approval = graphene.Boolean(required=True)
     booking_closes_at = graphene.DateTime(required=True)
     cancellation_deadline = graphene.DateTime(required=True)
@@ -106,10 +103,8 @@ class Session(graphene.ObjectType):
                              description="Admins: everyone; school leaders: their own staff; others: none.")
     ics_url = graphene.String(required=True)
 
-    @staticmethod
-    def resolve_bookings(session, info):
-        ctx = info.context
-        return ctx.loader("bookings of session").load(session["id"], among=_sessions_in_view(ctx))
+    resolve_bookings = loaded("bookings of session", "id", among="session")
+    resolve_my_booking = loaded("my booking", "id", among="session")
 
     @staticmethod
     def resolve_ics_url(session, info):
@@ -121,14 +116,6 @@ class Session(graphene.ObjectType):
         course = ctx.loader("course").load(session["course_id"], among=(s["course_id"] for s in ctx.in_view("session")))
         return course or course_as_recorded(session)
 
-    @staticmethod
-    def resolve_external_places_left(session, info):
-        return session["external_places"]  # places sold to other schools arrive with orders
-
-    @staticmethod
-    def resolve_my_booking(session, info):
-        ctx = info.context
-        return ctx.loader("my booking").load(session["id"], among=_sessions_in_view(ctx))
 
 
 @parsed(moment, "offer_expires_at", "created_at")
@@ -154,24 +141,8 @@ class Booking(graphene.ObjectType):
     def resolve_ics_url(booking, info):
         return public_url(f"/bookings/{booking['id']}.ics")
 
-    @staticmethod
-    def resolve_feedback_rating(booking, info):
-        return booking.get("feedback_rating")
-
-    @staticmethod
-    def resolve_feedback_comment(booking, info):
-        return booking.get("feedback_comment")
-
-    @staticmethod
-    def resolve_session(booking, info):
-        ctx = info.context
-        return ctx.loader("session").load(booking["session_id"],
-                                          among=(b["session_id"] for b in ctx.in_view("booking")))
-
-    @staticmethod
-    def resolve_attendee(booking, info):
-        ctx = info.context
-        return ctx.loader("person").load(booking["person_id"], among=(b["person_id"] for b in ctx.in_view("booking")))
+    resolve_session = loaded("session", "session_id", among="booking")
+    resolve_attendee = loaded("person", "person_id", among="booking")
 
 
 class CpdEntry(graphene.ObjectType):
@@ -199,11 +170,7 @@ class FeedbackComment(graphene.ObjectType):
 class CourseFeedback(graphene.ObjectType):
     count = graphene.Int(required=True)
     average = graphene.Float()
-    comments = graphene.List(graphene.NonNull(FeedbackComment), required=True)
-
-    @staticmethod
-    def resolve_comments(feedback, info):
-        return feedback["items"]
+    comments = graphene.List(graphene.NonNull(FeedbackComment), required=True, source="items")
 
 
 class CourseSessions(Extension):
