@@ -9,11 +9,10 @@ import graphene
 
 from gateway.backends import BackendError, BackendUnavailable
 from gateway.graph.compose import named
-from gateway.graph.errors import as_graphql_error
 from gateway.graph.ids import parse_slug
 from gateway.graph.loaders import loads
 from gateway.graph.mutations import Refused, an_id, mutation, mutations
-from gateway.graph.shapes import connection, page, page_args, payload
+from gateway.graph.shapes import connection, input_of, page, page_args, payload
 from gateway.graph.values import enum_value, moment
 
 log = logging.getLogger(__name__)
@@ -63,11 +62,8 @@ class Course(graphene.ObjectType):
 CourseConnection = connection(Course)
 
 
-# A course is written as it is read, less what the catalogue gives it (its id is the
-# one to change, left out for a new course).
-CourseInput = type("CourseInput", (graphene.InputObjectType,), {"id": graphene.ID(), **{
-    name: graphene.InputField(field.type) for name, field in Course._meta.fields.items()
-    if name not in ("id", "slug", "updated_at")}})
+# Less what the catalogue gives a course; the id is the one to change (none for a new one).
+CourseInput = input_of(Course, "CourseInput", leave_out=("id", "slug", "updated_at"), id=graphene.ID())
 
 CoursePayload = payload("Course", course=graphene.Field(Course))
 
@@ -97,15 +93,7 @@ class CatalogueQuery(graphene.ObjectType):
     def resolve_course(root, info, slug):
         if parse_slug(slug) is None:
             return None
-        try:
-            course = info.context.call("catalogue", "GET", f"/courses/by-slug/{slug}")
-        except BackendError as exc:
-            if exc.status in (404, 422):
-                return None
-            raise as_graphql_error(exc) from exc
-        except BackendUnavailable as exc:
-            raise as_graphql_error(exc) from exc
-        return info.context.remember("course", [course])[0]
+        return info.context.one("catalogue", f"/courses/by-slug/{slug}", remember="course")
 
     @staticmethod
     def resolve_course_subjects(root, info):

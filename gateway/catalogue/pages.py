@@ -7,7 +7,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from gateway.graph.view import execute_here
 from gateway.web.filters import PHASES
 from gateway.web.forms import FormErrors, submit
-from gateway.web.pages import admins_only
+from gateway.web.pages import admins_only, found
 
 bp = Blueprint("catalogue", __name__, template_folder="templates")
 
@@ -56,14 +56,8 @@ def catalogue():
 
 @bp.get("/courses/<slug>")
 def course_page(slug: str):
-    result = execute_here(f"query Course($slug: String!) {{ course(slug: $slug) {{ {COURSE_FIELDS} }} }}",
-                          {"slug": slug[:120]})
-    if result.get("errors"):
-        return render_template("error.html", title="Catalogue unavailable",
-                               message=result["errors"][0]["message"]), 503
-    course = (result.get("data") or {}).get("course")
-    if course is None:
-        abort(404)
+    course = found(execute_here(f"query Course($slug: String!) {{ course(slug: $slug) {{ {COURSE_FIELDS} }} }}",
+                                {"slug": slug[:120]}), "course", "Catalogue unavailable")
     # Dates come from the bookings service; if it is down the course still shows.
     dates = execute_here("""query($slug: String!) { course(slug: $slug) {
                               sessions { id startsAt venue placesLeft } } }""", {"slug": slug[:120]})

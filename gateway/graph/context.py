@@ -64,6 +64,18 @@ class GraphContext:
         except (BackendUnavailable, BackendError) as exc:
             raise as_graphql_error(exc) from exc
 
+    def one(self, service: str, path: str, *, remember: str | None = None) -> Any | None:
+        """The object at `path` (noted as in view under `remember`), or None where the
+        service says there is none, or none this caller may see; the service being away
+        is the field's GraphQL error."""
+        try:
+            found = self.call(service, "GET", path)
+        except BackendError:
+            return None
+        except BackendUnavailable as exc:
+            raise as_graphql_error(exc) from exc
+        return self.remember(remember, [found])[0] if remember else found
+
     @contextmanager
     def only_checking(self) -> Iterator[None]:
         """The services check what is sent inside and save none of it."""

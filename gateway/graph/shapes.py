@@ -1,5 +1,6 @@
 """The shapes every feature's types share, each made one way: UserError, PageInfo,
-`<Node>Connection` with its `<Node>Edge`, and `<Thing>Payload` (`{thing, userErrors}`)."""
+`<Node>Connection` with its `<Node>Edge`, `<Thing>Payload` (`{thing, userErrors}`),
+and an input type that writes what an object type reads."""
 from __future__ import annotations
 
 import graphene
@@ -34,6 +35,15 @@ def payload(name: str, **fields) -> type[graphene.ObjectType]:
     it was refused) and why it was refused."""
     return type(f"{name}Payload", (graphene.ObjectType,), {
         **fields, "user_errors": graphene.List(graphene.NonNull(UserError), required=True)})
+
+
+def input_of(read: type[graphene.ObjectType], name: str, *, leave_out: tuple[str, ...] = (),
+             **first) -> type[graphene.InputObjectType]:
+    """An input type that writes what `read` reads: its fields (less `leave_out`),
+    after the fields `first`."""
+    return type(name, (graphene.InputObjectType,), {**first, **{
+        field_name: graphene.InputField(field.type, description=field.description)
+        for field_name, field in read._meta.fields.items() if field_name not in leave_out}})
 
 
 def page_args(first: int | None, after: str | None) -> dict:

@@ -30,6 +30,12 @@ def public_url(path: str) -> str:
     return settings.public_url.rstrip("/") + path
 
 
+def enum_column(name: str):
+    """The resolver of a field that is an enum column of one of our rows: the API's
+    enum of the same values."""
+    return staticmethod(lambda row, info: getattr(row, name).value)
+
+
 def parsed(read: Callable[[str | None], Any], *fields: str):
     """A class decorator for a type whose `fields` the services send as ISO text: each
     is resolved through `read` (`moment` or `day`)."""

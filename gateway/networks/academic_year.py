@@ -6,7 +6,6 @@ from __future__ import annotations
 import graphene
 import holidays
 
-from gateway.backends import BackendError
 from gateway.graph.ids import parse_year_label
 from gateway.graph.mutations import Refused, mutation
 from gateway.graph.school_days import forget_school_days
@@ -52,12 +51,7 @@ class AcademicYearQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_academic_year(root, info, label):
-        if parse_year_label(label) is None:
-            return None
-        try:
-            return info.context.call("networks", "GET", f"/academic-years/{label}")
-        except BackendError:
-            return None
+        return info.context.one("networks", f"/academic-years/{label}") if parse_year_label(label) else None
 
 
 class TermInput(graphene.InputObjectType):

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import graphene
 
-from gateway.backends import BackendError
 from gateway.graph.compose import named, ref
 from gateway.graph.ids import parse_id, parse_ids
 from gateway.graph.loaders import loaded, loads
 from gateway.graph.mutations import Refused, an_id, mutation
-from gateway.graph.shapes import payload
+from gateway.graph.shapes import input_of, payload
 from gateway.graph.values import day, enum_value, moment, parsed, public_url
 from gateway.networks.academic_year import TermName
 
@@ -127,19 +126,10 @@ class MeetingQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_meeting(root, info, id):
-        ctx = info.context
-        if parse_id(id) is None:
-            return None
-        try:
-            return ctx.remember("meeting", [ctx.call("networks", "GET", f"/meetings/{parse_id(id)}")])[0]
-        except BackendError:
-            return None
+        return info.context.one("networks", f"/meetings/{parse_id(id)}", remember="meeting") if parse_id(id) else None
 
 
-class AgendaItemInput(graphene.InputObjectType):
-    title = graphene.String(required=True)
-    minutes = graphene.Int()
-    presenter = graphene.String()
+AgendaItemInput = input_of(AgendaItem, "AgendaItemInput")
 
 
 class MeetingInput(graphene.InputObjectType):

@@ -12,7 +12,7 @@ from gateway.graph.view import execute_here
 from gateway.identity.models import Person as PersonRow
 from gateway.identity.service import identity_for
 from gateway.web.forms import FormErrors, run, submit
-from gateway.web.pages import local_moment, passed_through, start_and_end
+from gateway.web.pages import found, local_moment, passed_through, sign_in_first, start_and_end
 from shared.clock import LONDON, academic_years_around, utcnow
 from shared.db import request_session
 from shared.links import read_rsvp_token
@@ -20,15 +20,21 @@ from shared.links import read_rsvp_token
 bp = Blueprint("meetings", __name__, template_folder="templates")
 
 
+def _network(network_id: int) -> dict:
+    """The network a meeting is for (404 when there is none the person may see)."""
+    network = (execute_here("query($id: ID!) { network(id: $id) { id name } }", {"id": str(network_id)})
+               .get("data") or {}).get("network")
+    if network is None:
+        abort(404)
+    return network
+
+
 @bp.route("/networks/<int:network_id>/meetings/new", methods=["GET", "POST"])
 def new_meeting(network_id: int):
     """A network's lead schedules a meeting (UK times); every member is invited."""
-    if g.get("person") is None:
-        return redirect(url_for("auth.sign_in", next=request.path))
-    found = execute_here("query($id: ID!) { network(id: $id) { id name } }", {"id": str(network_id)})
-    network = (found.get("data") or {}).get("network")
-    if network is None:
-        abort(404)
+    if (visitor := sign_in_first()) is not None:
+        return visitor
+    network = _network(network_id)
     form, errors = (request.form if request.method == "POST" else request.args), FormErrors(MEETING_FORM)
     if request.method == "POST":
         payload = submit("""mutation($input: MeetingInput!) { scheduleMeeting(input: $input) {
@@ -45,12 +51,9 @@ def new_meeting(network_id: int):
 def plan_year(network_id: int):
     """A lead asks for the year's dates with a pattern and sees who would clash with
     what; each proposal opens the meeting form ready filled."""
-    if g.get("person") is None:
-        return redirect(url_for("auth.sign_in", next=request.path))
-    found = execute_here("query($id: ID!) { network(id: $id) { id name } }", {"id": str(network_id)})
-    network = (found.get("data") or {}).get("network")
-    if network is None:
-        abort(404)
+    if (visitor := sign_in_first()) is not None:
+        return visitor
+    network = _network(network_id)
     this_year = academic_years_around(utcnow().astimezone(LONDON).date(), back=0)[0]
     first = int(this_year[:4])
     years = [f"{y}-{(y + 1) % 100:02d}" for y in (first, first + 1)]
@@ -132,8 +135,8 @@ MEETING = """query($id: ID!) { meeting(id: $id) { id title term startsAt endsAt 
 @bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
 def meeting_page(meeting_id: int):
     """A meeting: agenda, answers, and afterwards the minutes and actions."""
-    if g.get("person") is None:
-        return redirect(url_for("auth.sign_in", next=request.path))
+    if (visitor := sign_in_first()) is not None:
+        return visitor
     message = request.args.get("message") if request.method == "GET" else None
     errors, status = FormErrors([]), 200
     if request.method == "POST":
@@ -162,13 +165,7 @@ def meeting_page(meeting_id: int):
         if not errors:
             return redirect(url_for("meetings.meeting_page", meeting_id=meeting_id, message=done))
         status = 409
-    result = execute_here(MEETING, {"id": str(meeting_id)})
-    meeting = (result.get("data") or {}).get("meeting")
-    if meeting is None:
-        if result.get("errors"):
-            return render_template("error.html", title="Networks unavailable",
-                                   message=result["errors"][0]["message"]), 503
-        abort(404)
+    meeting = found(execute_here(MEETING, {"id": str(meeting_id)}), "meeting", "Networks unavailable")
     network_id = int(meeting["network"]["id"])
     may_change = g.identity.is_admin or network_id in g.identity.networks_for("network_lead")
     return render_template("networks/meeting.html", meeting=meeting, may_change=may_change, message=message,

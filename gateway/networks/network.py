@@ -147,12 +147,7 @@ class NetworkQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_network(root, info, id):
-        if parse_id(id) is None:
-            return None
-        try:
-            return info.context.call("networks", "GET", f"/networks/{parse_id(id)}")
-        except BackendError:
-            return None
+        return info.context.one("networks", f"/networks/{parse_id(id)}") if parse_id(id) else None
 
     @staticmethod
     def resolve_my_networks(root, info):
@@ -162,7 +157,8 @@ class NetworkQuery(graphene.ObjectType):
         mine = [m["network_id"] for m in ctx.read("networks", "GET", "/memberships/mine")["items"]]
         if not mine:
             return []
-        return ctx.remember("network", ctx.read("networks", "GET", "/networks", params={"ids": _ids(mine[:100])})["items"])
+        listed = ctx.read("networks", "GET", "/networks", params={"ids": _ids(mine[:100])})["items"]
+        return ctx.remember("network", listed)
 
 
 @mutation(NetworkPayload, "network", network_id=graphene.ID(required=True), person_id=graphene.ID(required=True),

@@ -11,7 +11,7 @@ from sqlmodel import func, select
 from gateway.graph.view import execute_here
 from gateway.identity.models import Person as PersonRow
 from gateway.web.forms import FormErrors, run, submit
-from gateway.web.pages import admins_only
+from gateway.web.pages import admins_only, found, sign_in_first
 from shared.clock import LONDON, academic_year_of, utcnow
 from shared.db import request_session
 
@@ -35,8 +35,8 @@ def network_page(network_id: int):
     message = request.args.get("message") if request.method == "GET" else None
     errors, status = FormErrors(["email", "role"]), 200
     if request.method == "POST":
-        if g.get("person") is None:
-            return redirect(url_for("auth.sign_in", next=request.path))
+        if (visitor := sign_in_first()) is not None:
+            return visitor
         if request.form.get("action") == "remove":
             _, problems = run("""mutation($n: ID!, $p: ID!) { removeNetworkMember(networkId: $n, personId: $p) {
                 network { id } userErrors { message } } }""",
@@ -61,17 +61,12 @@ def network_page(network_id: int):
             return redirect(url_for("networks.network_page", network_id=network_id, message=done))
         status = 409
     year = academic_year_of(utcnow().astimezone(LONDON).date())
-    result = execute_here("""query($id: ID!, $y: String) { network(id: $id) { id name subject meetingsPerYear
+    network = found(execute_here("""query($id: ID!, $y: String) { network(id: $id) { id name subject meetingsPerYear
         leads { id name school { name } } members { role joinedAt person { id name } school { id name } }
         schoolsWithoutMember { id name }
         meetings(academicYear: $y) { id title term startsAt status venue attendees { id school { id } } }
-        openActions { id description dueOn owner { name } } } }""", {"id": str(network_id), "y": year})
-    network = (result.get("data") or {}).get("network")
-    if network is None:
-        if result.get("errors"):
-            return render_template("error.html", title="Networks unavailable",
-                                   message=result["errors"][0]["message"]), 503
-        abort(404)
+        openActions { id description dueOn owner { name } } } }""", {"id": str(network_id), "y": year}),
+                    "network", "Networks unavailable")
     identity = g.identity
     may_change = identity.is_admin or network_id in identity.networks_for("network_lead")
     return render_template("networks/network.html", network=network, may_change=may_change, message=message,

@@ -12,7 +12,7 @@ from gateway.graph.ids import parse_id
 from gateway.graph.loaders import loaded, loads
 from gateway.graph.mutations import Refused, an_id, mutation, mutations
 from gateway.graph.shapes import connection, page, page_args, payload
-from gateway.graph.values import enum_value
+from gateway.graph.values import enum_column, enum_value
 from gateway.identity import service as identity_service
 from gateway.identity.models import Organisation as OrganisationRow
 from gateway.identity.models import Person as PersonRow
@@ -72,10 +72,7 @@ class RoleGrant(graphene.ObjectType):
     network_id = graphene.ID()
     school = graphene.Field(lambda: School)
 
-    @staticmethod
-    def resolve_role(grant, info):
-        return grant.role.value
-
+    resolve_role = enum_column("role")
     resolve_school = loaded("school", "school_id")
 
 
@@ -90,13 +87,8 @@ class School(graphene.ObjectType):
     staff = graphene.List(graphene.NonNull(lambda: Person), required=True,
                           description="Visible to admins and to the school's leaders and SIPs; empty otherwise.")
 
-    @staticmethod
-    def resolve_phase(school, info):
-        return school.phase.value
-
-    @staticmethod
-    def resolve_risk_band(school, info):
-        return school.risk_band.value
+    resolve_phase = enum_column("phase")
+    resolve_risk_band = enum_column("risk_band")
 
     @staticmethod
     def resolve_staff(school, info):

@@ -9,7 +9,6 @@ import graphene
 
 from gateway.backends import BackendError, BackendUnavailable
 from gateway.graph.compose import ref
-from gateway.graph.errors import as_graphql_error
 from gateway.graph.ids import parse_id, parse_ids, parse_slug
 from gateway.graph.mutations import Refused, an_id, mutation, mutations, refusal
 from gateway.graph.school_days import school_days_ahead
@@ -70,29 +69,17 @@ class SessionsQuery(graphene.ObjectType):
         if to:
             params["to"] = to.isoformat()
         if course_slug:
-            if parse_slug(course_slug) is None:
+            course = ctx.one("catalogue", f"/courses/by-slug/{course_slug}") if parse_slug(course_slug) else None
+            if course is None:
                 return EMPTY_PAGE
-            try:
-                params["course_id"] = ctx.call("catalogue", "GET", f"/courses/by-slug/{course_slug}")["id"]
-            except BackendError:
-                return EMPTY_PAGE
-            except BackendUnavailable as exc:
-                raise as_graphql_error(exc) from exc
+            params["course_id"] = course["id"]
         answer = ctx.read("bookings", "GET", "/sessions", params=params)
         ctx.remember("session", answer["items"])
         return page(answer)
 
     @staticmethod
     def resolve_session(root, info, id):
-        if parse_id(id) is None:
-            return None
-        try:
-            session = info.context.call("bookings", "GET", f"/sessions/{parse_id(id)}")
-        except BackendError:
-            return None
-        except BackendUnavailable as exc:
-            raise as_graphql_error(exc) from exc
-        return info.context.remember("session", [session])[0]
+        return info.context.one("bookings", f"/sessions/{parse_id(id)}", remember="session") if parse_id(id) else None
 
     @staticmethod
     def resolve_my_bookings(root, info, upcoming=True):
@@ -213,7 +200,8 @@ def accept_waiting_list_offer(root, info, booking_id):
           approve=graphene.Boolean(required=True), note=graphene.String())
 def decide_booking(root, info, booking_id, approve, note=None):
     """A school leader approves or declines a booking that needs cover."""
-    return info.context.call("bookings", "POST", _booking(booking_id, "decide"), json={"approve": approve, "note": note})
+    return info.context.call("bookings", "POST", _booking(booking_id, "decide"),
+                             json={"approve": approve, "note": note})
 
 
 @mutation(SessionPayload, "session", remember="session", session_id=graphene.ID(required=True),

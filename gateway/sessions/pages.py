@@ -11,7 +11,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from gateway.graph.view import execute_here
 from gateway.web.filters import PHASES, label, ordinal
 from gateway.web.forms import FormErrors, run, submit
-from gateway.web.pages import admins_only, local_moment, passed_through, start_and_end
+from gateway.web.pages import admins_only, local_moment, passed_through, sign_in_first, start_and_end
 from shared.clock import LONDON, utcnow
 
 bp = Blueprint("sessions", __name__, template_folder="templates")
@@ -86,8 +86,8 @@ def session_page(session_id: str):
     message = request.args.get("message") if request.method == "GET" else None
     errors, status = FormErrors(["attendeeId", "reason"]), 200
     if request.method == "POST":
-        if g.get("person") is None:
-            return redirect(url_for("auth.sign_in", next=request.path))
+        if (visitor := sign_in_first()) is not None:
+            return visitor
         action = request.form.get("action")
         if action in ("book", "book-staff"):
             attendee = request.form.get("attendeeId", "")[:12] or None if action == "book-staff" else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, g, make_response, redirect, render_template, request, url_for
 
 from gateway.backends import BackendUnavailable
 from gateway.web.forms import FormErrors
@@ -26,6 +26,18 @@ def admins_only():
     if not g.identity.is_admin:
         abort(403)
     return None
+
+
+def found(result: dict, key: str, unavailable: str):
+    """What a page's query asked for by `key`; when it is not there, a 503 page titled
+    `unavailable` if a service could not answer, else 404."""
+    answer = (result.get("data") or {}).get(key)
+    if answer is None:
+        if result.get("errors"):
+            abort(make_response(render_template("error.html", title=unavailable,
+                                                message=result["errors"][0]["message"]), 503))
+        abort(404)
+    return answer
 
 
 def local_moment(form, name: str, label: str, errors: FormErrors, example: str, required: bool = True):
