@@ -11,7 +11,7 @@ from gateway.backends import BackendUnavailable
 from gateway.graph.view import execute_here
 from gateway.identity.models import Person as PersonRow
 from gateway.identity.service import identity_for
-from gateway.web.forms import FormErrors, run, submit
+from gateway.web.forms import FormErrors, done, said, submit
 from gateway.web.pages import found, local_moment, passed_through, sign_in_first, start_and_end
 from shared.clock import LONDON, academic_years_around, utcnow
 from shared.db import request_session
@@ -137,33 +137,30 @@ def meeting_page(meeting_id: int):
     """A meeting: agenda, answers, and afterwards the minutes and actions."""
     if (visitor := sign_in_first()) is not None:
         return visitor
-    message = request.args.get("message") if request.method == "GET" else None
+    message = said()
     errors, status = FormErrors([]), 200
     if request.method == "POST":
         action = request.form.get("action")
         if action == "rsvp":
-            _, problems = run("""mutation($m: ID!, $r: RsvpResponse!) { rsvp(meetingId: $m, response: $r) {
+            submit("""mutation($m: ID!, $r: RsvpResponse!) { rsvp(meetingId: $m, response: $r) {
                 meeting { myRsvp } userErrors { message } } }""",
-                              {"m": str(meeting_id), "r": request.form.get("response", "")[:5]})
-            errors.add_problems(problems)
-            done = "Thank you — your answer is recorded."
+                   {"m": str(meeting_id), "r": request.form.get("response", "")[:5]}, errors)
+            outcome = "Thank you — your answer is recorded."
         elif action == "cancel":
-            _, problems = run("""mutation($m: ID!) { cancelMeeting(meetingId: $m) { meeting { status }
-                userErrors { message } } }""", {"m": str(meeting_id)})
-            errors.add_problems(problems)
-            done = "Meeting cancelled; members told."
+            submit("""mutation($m: ID!) { cancelMeeting(meetingId: $m) { meeting { status }
+                userErrors { message } } }""", {"m": str(meeting_id)}, errors)
+            outcome = "Meeting cancelled; members told."
         elif action == "complete":
-            _, problems = run("""mutation($a: ID!) { completeAction(actionId: $a) { action { done }
-                userErrors { message } } }""", {"a": request.form.get("actionId", "")[:12]})
-            errors.add_problems(problems)
-            done = "Action marked done."
+            submit("""mutation($a: ID!) { completeAction(actionId: $a) { action { done }
+                userErrors { message } } }""", {"a": request.form.get("actionId", "")[:12]}, errors)
+            outcome = "Action marked done."
         elif action == "minutes":
             errors = _minutes(meeting_id, request.form)
-            done = "Minutes saved."
+            outcome = "Minutes saved."
         else:
             abort(400)
         if not errors:
-            return redirect(url_for("meetings.meeting_page", meeting_id=meeting_id, message=done))
+            return done(outcome)
         status = 409
     meeting = found(execute_here(MEETING, {"id": str(meeting_id)}), "meeting", "Networks unavailable")
     network_id = int(meeting["network"]["id"])

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, render_template, request
 from sqlmodel import func, select
 
 from gateway.graph.view import execute_here
 from gateway.identity.models import Person as PersonRow
-from gateway.web.forms import FormErrors, run, submit
+from gateway.web.forms import FormErrors, done, said, submit
 from gateway.web.pages import admins_only, found, sign_in_first
 from shared.clock import LONDON, academic_year_of, utcnow
 from shared.db import request_session
@@ -31,18 +31,16 @@ def networks_list():
 def network_page(network_id: int):
     """A network: its leads, members and the schools it does not reach yet; its leads
     (and admins) add and remove members here."""
-    # A message from the last change, unless this is a new attempt (whose own outcome shows instead).
-    message = request.args.get("message") if request.method == "GET" else None
+    message = said()
     errors, status = FormErrors(["email", "role"]), 200
     if request.method == "POST":
         if (visitor := sign_in_first()) is not None:
             return visitor
         if request.form.get("action") == "remove":
-            _, problems = run("""mutation($n: ID!, $p: ID!) { removeNetworkMember(networkId: $n, personId: $p) {
+            submit("""mutation($n: ID!, $p: ID!) { removeNetworkMember(networkId: $n, personId: $p) {
                 network { id } userErrors { message } } }""",
-                              {"n": str(network_id), "p": request.form.get("personId", "")[:12]})
-            errors.add_problems(problems)
-            done = "Member removed."
+                   {"n": str(network_id), "p": request.form.get("personId", "")[:12]}, errors)
+            outcome = "Member removed."
         else:
             email = request.form.get("email", "").strip().lower()
             person = request_session().exec(select(PersonRow).where(func.lower(PersonRow.email) == email)).first() \
@@ -56,9 +54,9 @@ def network_page(network_id: int):
                 submit("""mutation($n: ID!, $p: ID!, $r: MembershipRole!) { addNetworkMember(networkId: $n,
                     personId: $p, role: $r) { network { id } userErrors { field message } } }""",
                        {"n": str(network_id), "p": str(person.id), "r": role}, errors)
-                done = f"{person.name} added."
+                outcome = f"{person.name} added."
         if not errors:
-            return redirect(url_for("networks.network_page", network_id=network_id, message=done))
+            return done(outcome)
         status = 409
     year = academic_year_of(utcnow().astimezone(LONDON).date())
     network = found(execute_here("""query($id: ID!, $y: String) { network(id: $id) { id name subject meetingsPerYear
@@ -117,7 +115,7 @@ def academic_year_page(label: str):
         return refused
     if not re.fullmatch(r"\d{4}-\d{2}", label):
         abort(404)
-    message = request.args.get("message") if request.method == "GET" else None
+    message = said()
     errors = FormErrors([f"{name}-{key}" for name in TERMS for key in (*TERM_DATES, "inset")],
                         name_of=_term_field)
     status = 200
@@ -142,7 +140,7 @@ def academic_year_page(label: str):
         if not errors and submit("""mutation($l: String!, $t: [TermInput!]!) { saveAcademicYear(label: $l,
                 terms: $t) { academicYear { label } userErrors { field message } } }""",
                                  {"l": label, "t": terms}, errors) is not None:
-            return redirect(url_for("networks.academic_year_page", label=label, message="Calendar saved."))
+            return done("Calendar saved.")
         status = 422
     result = execute_here("""query($l: String!) { academicYear(label: $l) { label terms { name startsOn endsOn
         halfTermStartsOn halfTermEndsOn closureDetails { on kind note } } } }""", {"l": label})

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request
 
 from gateway.graph.view import execute_here
 from gateway.web.filters import label
-from gateway.web.forms import FormErrors, run, submit
+from gateway.web.forms import FormErrors, submit
 from gateway.web.pages import admins_only
 
 bp = Blueprint("people", __name__, template_folder="templates")
@@ -58,10 +58,9 @@ def people():
             if payload is not None:
                 message = f"Role granted to {payload['person']['name']}."
         elif action == "revoke" and form.get("confirmed") == "yes":
-            payload, problems = run("mutation($g: ID!) { revokeRole(grantId: $g) { person { name } "
-                                    "userErrors { message } } }", {"g": form.get("grantId", "")[:12]})
-            errors.add_problems(problems)
-            if not problems:
+            payload = submit("mutation($g: ID!) { revokeRole(grantId: $g) { person { name } "
+                             "userErrors { message } } }", {"g": form.get("grantId", "")[:12]}, errors)
+            if payload is not None:
                 message = f"Role removed from {payload['person']['name']}."
         elif action == "revoke":
             confirm = {"grantId": form.get("grantId", "")[:12], "personId": person_id}

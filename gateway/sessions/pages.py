@@ -10,7 +10,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 
 from gateway.graph.view import execute_here
 from gateway.web.filters import PHASES, label, ordinal
-from gateway.web.forms import FormErrors, run, submit
+from gateway.web.forms import FormErrors, done, said, submit
 from gateway.web.pages import admins_only, local_moment, passed_through, sign_in_first, start_and_end
 from shared.clock import LONDON, utcnow
 
@@ -83,7 +83,7 @@ def _session(session_id: str, with_bookings: bool = False):
 
 @bp.route("/sessions/<session_id>", methods=["GET", "POST"])
 def session_page(session_id: str):
-    message = request.args.get("message") if request.method == "GET" else None
+    message = said()
     errors, status = FormErrors(["attendeeId", "reason"]), 200
     if request.method == "POST":
         if (visitor := sign_in_first()) is not None:
@@ -91,43 +91,39 @@ def session_page(session_id: str):
         action = request.form.get("action")
         if action in ("book", "book-staff"):
             attendee = request.form.get("attendeeId", "")[:12] or None if action == "book-staff" else None
-            payload, problems = run("""mutation($s: ID!, $a: ID, $k: String) { bookSession(sessionId: $s,
+            payload = submit("""mutation($s: ID!, $a: ID, $k: String) { bookSession(sessionId: $s,
                 attendeeId: $a, idempotencyKey: $k) { booking { status waitingListPosition attendeeName }
                 userErrors { field message } } }""",
-                                {"s": session_id[:12], "a": attendee, "k": request.form.get("key", "")[:100] or None})
+                             {"s": session_id[:12], "a": attendee, "k": request.form.get("key", "")[:100] or None},
+                             errors)
         elif action == "cancel-session":
-            payload, problems = run("""mutation($s: ID!, $r: String!) { cancelSession(sessionId: $s, reason: $r) {
+            if submit("""mutation($s: ID!, $r: String!) { cancelSession(sessionId: $s, reason: $r) {
                 session { status } userErrors { field message } } }""",
-                                    {"s": session_id[:12], "r": request.form.get("reason", "").strip()})
-            if not problems:
-                return redirect(url_for("sessions.session_page", session_id=session_id,
-                                        message="The session is cancelled and every attendee has been told."))
+                      {"s": session_id[:12], "r": request.form.get("reason", "").strip()}, errors) is not None:
+                return done("The session is cancelled and every attendee has been told.")
         elif action in ("cancel", "accept"):
             name = "cancelBooking" if action == "cancel" else "acceptWaitingListOffer"
-            payload, problems = run(f"""mutation($b: ID!) {{ {name}(bookingId: $b) {{
+            payload = submit(f"""mutation($b: ID!) {{ {name}(bookingId: $b) {{
                 booking {{ status waitingListPosition }} userErrors {{ message }} }} }}""",
-                                    {"b": request.form.get("bookingId", "")[:12]})
+                             {"b": request.form.get("bookingId", "")[:12]}, errors)
         else:
             abort(400)
-        errors.add_problems(problems)
         if errors:
             status = 409
         else:
             booking = payload["booking"]
             if action == "book-staff":
                 name, status = booking["attendeeName"], booking["status"]
-                message = (f"{name} is booked." if status == "CONFIRMED" else
-                           f"{name} is {ordinal(booking['waitingListPosition'] or 1)} on the waiting list."
-                           if status == "WAITLISTED" else f"{name}: {label(status).lower()}.")
-                return redirect(url_for("sessions.session_page", session_id=session_id, message=message))
-            message = {
+                return done(f"{name} is booked." if status == "CONFIRMED" else
+                            f"{name} is {ordinal(booking['waitingListPosition'] or 1)} on the waiting list."
+                            if status == "WAITLISTED" else f"{name}: {label(status).lower()}.")
+            return done({
                 "CONFIRMED": "You are booked. A confirmation is on its way.",
                 "PENDING_APPROVAL": "Your place is held until your school leader approves it.",
                 "WAITLISTED": f"This session is full — you are {ordinal(booking['waitingListPosition'] or 1)} "
                               "on the waiting list. We will email you if a place comes up.",
                 "CANCELLED": "Your booking is cancelled.",
-            }.get(booking["status"], "Done.")
-            return redirect(url_for("sessions.session_page", session_id=session_id, message=message))
+            }.get(booking["status"], "Done."))
     identity = g.identity
     session, problem = _session(session_id, with_bookings=identity.is_admin or identity.has_role("school_leader"))
     if session is None:
@@ -243,10 +239,9 @@ def register(session_id: int):
         return refused
     message, errors, status = None, FormErrors([]), 200
     if request.method == "POST":
-        _, problems = run("""mutation($s: ID!, $ids: [ID!]!) { recordAttendance(sessionId: $s,
+        submit("""mutation($s: ID!, $ids: [ID!]!) { recordAttendance(sessionId: $s,
             attendedBookingIds: $ids) { session { id } userErrors { message } } }""",
-                          {"s": str(session_id), "ids": request.form.getlist("attended")[:5000]})
-        errors.add_problems(problems)
+               {"s": str(session_id), "ids": request.form.getlist("attended")[:5000]}, errors)
         if errors:
             status = 409
         else:
