@@ -1,2 +1,3 @@
-"""The calendar feed: one private address per person, answered from the bookings and
-networks services' calendars."""
+"""The calendar feed: one private address per person (its secret is the gateway's,
+gateway/identity), answered from the bookings and networks services' calendars.
+graph.py: `Person.calendarFeedUrl`, `resetCalendarFeed`; pages.py: the feed."""

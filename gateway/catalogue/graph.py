@@ -10,7 +10,7 @@ import graphene
 from gateway.backends import BackendError, BackendUnavailable
 from gateway.graph.compose import named
 from gateway.graph.ids import parse_slug
-from gateway.graph.loaders import loads
+from gateway.graph.loaders import ids_param, loads
 from gateway.graph.mutations import Refused, an_id, mutation, mutations
 from gateway.graph.shapes import connection, input_of, page, page_args, payload
 from gateway.graph.values import enum_value, moment
@@ -32,8 +32,7 @@ CourseStatus = graphene.Enum("CourseStatus", _names("DRAFT", "PUBLISHED", "ARCHI
 
 @loads("course")
 def _courses(ctx, ids: list[int]) -> dict:
-    page_ = ctx.read("catalogue", "GET", "/courses", params={"ids": ",".join(map(str, ids))})
-    return {c["id"]: c for c in page_["items"]}
+    return {c["id"]: c for c in ctx.read("catalogue", "GET", "/courses", params={"ids": ids_param(ids)})["items"]}
 
 
 @named

@@ -5,7 +5,8 @@ ids); a resolver asks its request's loader for one (`ctx.loader("course").load(i
 naming the others in view that will be asked for next (`among=`), and the loader reads
 that one and every other not yet read at once, in one call per 100.  So a field costs
 one round trip however long the list it hangs off, and the features share objects by
-kind without importing one another.
+kind without importing one another.  A kind is registered by the feature whose service
+(or table) holds its objects: `@loads("person")` is in gateway/people/graph.py.
 """
 from __future__ import annotations
 
@@ -101,6 +102,19 @@ def loader(ctx, name: str, params: Mapping[str, Any]) -> Loader:
     if name not in _KINDS:
         raise LookupError(f"no feature reads {name!r}: register it with @loads({name!r})")
     return Loader(_KINDS[name], ctx, params)
+
+
+def ids_param(ids: Iterable[int]) -> str:
+    """Ids as the services' batch reads take them: `?ids=1,2,3`."""
+    return ",".join(map(str, ids))
+
+
+def grouped(pairs: Iterable[tuple]) -> dict[Any, list]:
+    """(key, object) pairs as the objects of each key, for a loader of lists."""
+    groups: dict[Any, list] = {}
+    for key, value in pairs:
+        groups.setdefault(key, []).append(value)
+    return groups
 
 
 def loaded(kind: str, key: str, *, among: str | None = None):

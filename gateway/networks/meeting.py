@@ -7,7 +7,7 @@ import graphene
 
 from gateway.graph.compose import named, ref
 from gateway.graph.ids import parse_id, parse_ids
-from gateway.graph.loaders import loaded, loads
+from gateway.graph.loaders import grouped, ids_param, loaded, loads
 from gateway.graph.mutations import Refused, an_id, mutation
 from gateway.graph.shapes import input_of, payload
 from gateway.graph.values import day, enum_value, moment, parsed, public_url
@@ -17,37 +17,27 @@ MeetingStatus = graphene.Enum("MeetingStatus", [(n, n) for n in ("PROPOSED", "SC
 RsvpResponse = graphene.Enum("RsvpResponse", [(n, n) for n in ("YES", "NO", "MAYBE")])
 
 
-def _ids(ids: list[int]) -> str:
-    return ",".join(map(str, ids))
-
-
 @loads("meeting")
 def _meetings(ctx, ids: list[int]) -> dict:
     """The meetings the open actions in view were raised at."""
     return {m["id"]: m for m in ctx.remember("meeting", ctx.read("networks", "GET", "/meetings",
-                                                                 params={"ids": _ids(ids)})["items"])}
+                                                                 params={"ids": ids_param(ids)})["items"])}
 
 
 @loads("meetings of network", missing=list)
 def _meetings_of_networks(ctx, network_ids: list[int], academic_year: str | None) -> dict:
-    params = {"network_ids": _ids(network_ids)}
+    params = {"network_ids": ids_param(network_ids)}
     if academic_year:
         params["academic_year"] = academic_year
-    by_network: dict = {}
-    for m in ctx.read("networks", "GET", "/meetings", params=params)["items"]:
-        by_network.setdefault(m["network_id"], []).append(m)
-    return by_network
+    return grouped((m["network_id"], m) for m in ctx.read("networks", "GET", "/meetings", params=params)["items"])
 
 
 @loads("open actions of network", missing=list)
 def _open_actions(ctx, network_ids: list[int]) -> dict:
-    by_network: dict = {}
-    for a in ctx.read("networks", "GET", "/actions/open", params={"network_ids": _ids(network_ids)})["items"]:
-        by_network.setdefault(a["network_id"], []).append(a)
-    actions = [a for listed in by_network.values() for a in listed]
+    actions = ctx.read("networks", "GET", "/actions/open", params={"network_ids": ids_param(network_ids)})["items"]
     ctx.loader("meeting").expect(a["meeting_id"] for a in actions)
     ctx.loader("person").expect(a["owner_id"] for a in actions)
-    return by_network
+    return grouped((a["network_id"], a) for a in actions)
 
 
 class AgendaItem(graphene.ObjectType):

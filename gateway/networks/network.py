@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from gateway.backends import BackendError
 from gateway.graph.compose import Extension, named, ref
 from gateway.graph.ids import parse_id
-from gateway.graph.loaders import loaded, loads
+from gateway.graph.loaders import grouped, ids_param, loaded, loads
 from gateway.graph.mutations import Refused, an_id, mutation
 from gateway.graph.shapes import payload
 from gateway.graph.values import enum_value, moment
@@ -20,13 +20,9 @@ from gateway.identity.models import Role, RoleGrant
 MembershipRole = graphene.Enum("MembershipRole", [(n, n) for n in ("LEAD", "MEMBER", "GUEST")])
 
 
-def _ids(ids: list[int]) -> str:
-    return ",".join(map(str, ids))
-
-
 @loads("network")
 def _networks(ctx, ids: list[int]) -> dict:
-    return {n["id"]: n for n in ctx.read("networks", "GET", "/networks", params={"ids": _ids(ids)})["items"]}
+    return {n["id"]: n for n in ctx.read("networks", "GET", "/networks", params={"ids": ids_param(ids)})["items"]}
 
 
 @loads("all networks", whole=True)
@@ -45,28 +41,22 @@ def _all_networks(ctx) -> dict:
 
 @loads("members of network", missing=list)
 def _members(ctx, network_ids: list[int]) -> dict:
-    by_network: dict = {}
-    for m in ctx.read("networks", "GET", "/memberships", params={"network_ids": _ids(network_ids)})["items"]:
-        by_network.setdefault(m["network_id"], []).append(m)
-    ctx.loader("person").expect(m["person_id"] for ms in by_network.values() for m in ms)
-    return by_network
+    members = ctx.read("networks", "GET", "/memberships", params={"network_ids": ids_param(network_ids)})["items"]
+    ctx.loader("person").expect(m["person_id"] for m in members)
+    return grouped((m["network_id"], m) for m in members)
 
 
 @loads("leads of network", batch=None, missing=list)
 def _leads(ctx, network_ids: list[int]) -> dict:
     """Who holds the network_lead role for each network, by name."""
-    rows = ctx.db.exec(select(RoleGrant.network_id, PersonRow).join(PersonRow, PersonRow.id == RoleGrant.person_id)
-                       .where(RoleGrant.role == Role.NETWORK_LEAD, col(RoleGrant.network_id).in_(network_ids))
-                       .order_by(PersonRow.name)).all()
-    leads: dict = {}
-    for network_id, person in rows:
-        leads.setdefault(network_id, []).append(person)
-    return leads
+    return grouped(ctx.db.exec(select(RoleGrant.network_id, PersonRow)
+                               .join(PersonRow, PersonRow.id == RoleGrant.person_id)
+                               .where(RoleGrant.role == Role.NETWORK_LEAD, col(RoleGrant.network_id).in_(network_ids))
+                               .order_by(PersonRow.name)).all())
 
 
 def _networks_in_view(ctx):
     return (n["id"] for n in ctx.in_view("network"))
-
 
 
 class Membership(graphene.ObjectType):
@@ -157,7 +147,7 @@ class NetworkQuery(graphene.ObjectType):
         mine = [m["network_id"] for m in ctx.read("networks", "GET", "/memberships/mine")["items"]]
         if not mine:
             return []
-        listed = ctx.read("networks", "GET", "/networks", params={"ids": _ids(mine[:100])})["items"]
+        listed = ctx.read("networks", "GET", "/networks", params={"ids": ids_param(mine[:100])})["items"]
         return ctx.remember("network", listed)
 
 

@@ -9,7 +9,7 @@ from sqlmodel import col, func, or_, select
 
 from gateway.graph.compose import named
 from gateway.graph.ids import parse_id
-from gateway.graph.loaders import loaded, loads
+from gateway.graph.loaders import grouped, loaded, loads
 from gateway.graph.mutations import Refused, an_id, mutation, mutations
 from gateway.graph.shapes import connection, page, page_args, payload
 from gateway.graph.values import enum_column, enum_value
@@ -57,11 +57,8 @@ def _schools(ctx) -> dict:
 
 @loads("staff of school", batch=None, missing=list)
 def _staff(ctx, school_ids: list[int]) -> dict:
-    by_school: dict = {}
-    for p in ctx.db.exec(select(PersonRow).where(col(PersonRow.school_id).in_(school_ids))
-                         .order_by(PersonRow.name)).all():
-        by_school.setdefault(p.school_id, []).append(p)
-    return by_school
+    staff = ctx.db.exec(select(PersonRow).where(col(PersonRow.school_id).in_(school_ids)).order_by(PersonRow.name))
+    return grouped((p.school_id, p) for p in staff.all())
 
 
 @named

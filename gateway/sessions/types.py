@@ -13,7 +13,7 @@ from datetime import datetime
 import graphene
 
 from gateway.graph.compose import Extension, ref
-from gateway.graph.loaders import loaded, loads
+from gateway.graph.loaders import grouped, ids_param, loaded, loads
 from gateway.graph.values import moment, parsed, public_url
 from shared.clock import LONDON
 
@@ -22,35 +22,25 @@ BookingStatus = graphene.Enum("BookingStatus", [(n, n) for n in (
     "PENDING_APPROVAL", "HELD", "CONFIRMED", "WAITLISTED", "OFFERED", "CANCELLED", "DECLINED", "ATTENDED", "NO_SHOW")])
 
 
-def _ids(ids: list[int]) -> str:
-    return ",".join(map(str, ids))
-
-
 @loads("session")
 def _sessions(ctx, ids: list[int]) -> dict:
     """The sessions of the bookings in view."""
-    answer = ctx.read("bookings", "GET", "/sessions", params={"ids": _ids(ids)})
+    answer = ctx.read("bookings", "GET", "/sessions", params={"ids": ids_param(ids)})
     return {s["id"]: s for s in ctx.remember("session", answer["items"])}
 
 
 @loads("sessions of course", missing=list)
 def _sessions_of_courses(ctx, course_ids: list[int], upcoming: bool) -> dict:
     answer = ctx.read("bookings", "GET", "/sessions",
-                      params={"course_ids": _ids(course_ids), "upcoming": str(upcoming).lower()})
-    by_course: dict = {}
-    for s in ctx.remember("session", answer["items"]):
-        by_course.setdefault(s["course_id"], []).append(s)
-    return by_course
+                      params={"course_ids": ids_param(course_ids), "upcoming": str(upcoming).lower()})
+    return grouped((s["course_id"], s) for s in ctx.remember("session", answer["items"]))
 
 
 @loads("bookings of session", missing=list)
 def _bookings_of_sessions(ctx, session_ids: list[int]) -> dict:
     """The service answers only what the caller may see (nothing for most people)."""
-    items = ctx.read("bookings", "GET", "/bookings/by-session", params={"session_ids": _ids(session_ids)})["items"]
-    by_session: dict = {}
-    for b in ctx.remember("booking", items):
-        by_session.setdefault(b["session_id"], []).append(b)
-    return by_session
+    items = ctx.read("bookings", "GET", "/bookings/by-session", params={"session_ids": ids_param(session_ids)})["items"]
+    return grouped((b["session_id"], b) for b in ctx.remember("booking", items))
 
 
 @loads("my booking")
@@ -58,7 +48,7 @@ def _my_bookings(ctx, session_ids: list[int]) -> dict:
     """The signed-in person's booking on each session, by session."""
     if ctx.identity.person_id is None:
         return {}
-    items = ctx.read("bookings", "GET", "/bookings/mine", params={"session_ids": _ids(session_ids)})["items"]
+    items = ctx.read("bookings", "GET", "/bookings/mine", params={"session_ids": ids_param(session_ids)})["items"]
     return {b["session_id"]: b for b in ctx.remember("booking", items)}
 
 
