@@ -227,7 +227,8 @@ class ProposalsIn(BaseModel):
     start_time: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
     duration_minutes: int = Field(ge=1, le=600)
     per_term: int = Field(ge=1, le=6)
-    commitments: list[CommitmentIn] = Field(max_length=20_000, description=(
+    # about what fits in a request body (1 MiB): a hundred each for a network of 50 members
+    commitments: list[CommitmentIn] = Field(max_length=5_000, description=(
         "The members' trust CPD bookings in the candidates' span, as POST /bookings/commitments answers them."))
 
 
