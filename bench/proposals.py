@@ -1,6 +1,7 @@
 """Planning a network's year: proposals for a network of 10 and of 30 members when
 the members already hold 2,000 commitments (trust CPD bookings and other networks'
-meetings).  Time per proposal run and backend calls, which must not grow with members."""
+meetings).  Time per proposal run and backend calls (three: candidates, commitments,
+ranked proposals), which must not grow with members."""
 from __future__ import annotations
 
 import os
@@ -85,7 +86,7 @@ def run(commitments: int = 2000, repeats: int = 15) -> None:
             wait_ready(f"http://127.0.0.1:{port}")
         from gateway.backends import Backends
         from gateway.graph.context import GraphContext
-        from gateway.graph.networks import propose
+        from gateway.networks.proposals import propose
         from shared import tokens
 
         backends = Backends(settings)

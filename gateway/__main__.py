@@ -16,7 +16,7 @@ def _export_schema(args) -> int:
     """Write gateway/schema.graphql from the code (run after changing the API)."""
     from pathlib import Path
 
-    from gateway.graph.schema import sdl
+    from gateway.schema import sdl
 
     Path(__file__).with_name("schema.graphql").write_text(sdl())
     return 0

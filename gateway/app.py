@@ -11,7 +11,17 @@ from werkzeug.exceptions import HTTPException
 
 from gateway import auth
 from gateway.backends import Backends
+from gateway.calendar_feed import pages as calendar_feed
+from gateway.catalogue import pages as catalogue
 from gateway.db import database
+from gateway.graph import view as graphql
+from gateway.networks import meeting_pages
+from gateway.networks import pages as networks
+from gateway.people import pages as people
+from gateway.schema import schema
+from gateway.sessions import booking_pages
+from gateway.sessions import pages as sessions
+from gateway.web import filters, site
 from shared.db import init_request_sessions
 from shared.errors import DATABASE_AWAY
 from shared.logs import configure_logging, current_request_id, install_request_id
@@ -46,23 +56,24 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
     )
     app.extensions["lighthouse_settings"] = settings
     app.extensions["lighthouse_backends"] = backends or Backends(settings)
+    app.extensions["lighthouse_schema"] = schema
 
     install_request_id(app)
     init_request_sessions(app, database(settings))
     csrf.init_app(app)
     auth.configure(app, settings)
 
-    from gateway.graph.view import bp as graphql_bp
-    from gateway.web.views import bp as web_bp
-
     app.register_blueprint(auth.bp)
-    app.register_blueprint(graphql_bp)
-    app.register_blueprint(web_bp)
-    csrf.exempt(graphql_bp)  # the view checks CSRF itself, only when a cookie is sent
+    app.register_blueprint(graphql.bp)
+    csrf.exempt(graphql.bp)  # the view checks CSRF itself, only when a cookie is sent
+    # every feature's pages, and the few that belong to none
+    for pages in (site, people, catalogue, sessions, booking_pages, networks, meeting_pages, calendar_feed):
+        app.register_blueprint(pages.bp)
+    filters.install(app)
 
     @app.before_request
     def _who():
-        if request.endpoint in ("static", "web.healthz", "web.readyz"):
+        if request.endpoint in ("static", "site.healthz", "site.readyz"):
             return
         auth.load_signed_in_person()
 

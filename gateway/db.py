@@ -1,12 +1,13 @@
-"""The gateway's own tables and database."""
+"""The gateway's own database: where it is, its migrations, and its tables (those of
+gateway/identity)."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from shared.db import Database, declarative_base, get_database
+from gateway.identity.models import GatewayModel
+from shared.db import Database, get_database
 from shared.settings import Settings, get_settings
 
-GatewayModel = declarative_base("GatewayModel")
 VERSION_TABLE = "alembic_version_gateway"
 MIGRATIONS = Path(__file__).parent / "migrations"
 UNMODELLED: tuple[str, ...] = ()
@@ -17,6 +18,4 @@ def database(settings: Settings | None = None) -> Database:
 
 
 def metadata():
-    import gateway.identity.models  # noqa: F401  (registers the tables)
-
     return GatewayModel.metadata

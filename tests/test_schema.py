@@ -5,7 +5,7 @@ from pathlib import Path
 
 from graphql import build_schema, find_breaking_changes
 
-from gateway.graph.schema import sdl
+from gateway.schema import sdl
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT.parent / "shared" / "contract" / "schema.graphql"

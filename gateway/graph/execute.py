@@ -8,11 +8,10 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from graphql import GraphQLError, ValidationRule, execute, parse, specified_rules, validate
+from graphql import GraphQLError, GraphQLSchema, ValidationRule, execute, parse, specified_rules, validate
 from graphql.validation.validate import ValidationAbortedError
 
 from gateway.graph.limits import Limits, refusals
-from gateway.graph.schema import schema
 
 log = logging.getLogger(__name__)
 MAX_QUERY_LENGTH = 20_000
@@ -25,7 +24,7 @@ TOO_NESTED = f"The JSON is nested more than {MAX_INPUT_DEPTH} levels deep; no qu
 _NOT_TEXT = re.compile(r"[\x00\ud800-\udfff]")
 
 
-def run(query: str, variables: dict | None, operation_name: str | None, context: Any, *,
+def run(schema: GraphQLSchema, query: str, variables: dict | None, operation_name: str | None, context: Any, *,
         limits: Limits) -> tuple[dict, bool]:
     """The response body and whether the request itself was acceptable (parsed, valid
     and within the limits)."""
@@ -34,10 +33,10 @@ def run(query: str, variables: dict | None, operation_name: str | None, context:
     problem = _unreadable({"query": query, "operationName": operation_name, "variables": variables})
     if problem:
         return {"errors": [{"message": problem, "extensions": {"code": "BAD_INPUT"}}]}, False
-    document, errors = _checked(query, limits)
+    document, errors = _checked(schema, query, limits)
     if errors:
         return {"errors": list(errors)}, False
-    result = execute(schema.graphql_schema, document, context_value=context,
+    result = execute(schema, document, context_value=context,
                      variable_values=variables, operation_name=operation_name)
     body: dict = {"data": result.data}
     if result.errors:
@@ -80,7 +79,7 @@ def _unreadable(sent: dict) -> str | None:
 
 
 @lru_cache(maxsize=512)
-def _checked(query: str, limits: Limits):
+def _checked(schema: GraphQLSchema, query: str, limits: Limits):
     """Parse and check once per distinct query text: pages and clients send the same
     few operations over and over, and validation costs more than most resolvers.  The
     document is only read by execution, so sharing it between threads is safe.
@@ -92,9 +91,9 @@ def _checked(query: str, limits: Limits):
     except GraphQLError as exc:
         return None, (exc.formatted,)
     rules = [*specified_rules] if limits.allow_introspection else [*specified_rules, NoIntrospection]
-    errors = validate(schema.graphql_schema, document, rules)
+    errors = validate(schema, document, rules)
     if not errors:
-        errors = refusals(schema.graphql_schema, document, limits)
+        errors = refusals(schema, document, limits)
     return document, tuple(_said(e) for e in errors)
 
 

@@ -30,6 +30,11 @@ def make_context(check_only: bool = False) -> GraphContext:
     )
 
 
+def _schema():
+    """The schema the app was made with (gateway/schema.py joins the features')."""
+    return current_app.extensions["lighthouse_schema"].graphql_schema
+
+
 def limits(*, allow_introspection: bool) -> Limits:
     settings = current_app.extensions["lighthouse_settings"]
     return Limits(max_depth=settings.graphql_max_depth, max_cost=settings.graphql_max_cost,
@@ -41,7 +46,7 @@ def execute_here(query: str, variables: dict | None = None, operation_name: str 
     """Run an operation as the signed-in person: what the API does, the pages do.
     `check_only`: the services check the changes it asks for and save none."""
     ctx = make_context(check_only)
-    body, _ = run(query, variables, operation_name, ctx, limits=limits(allow_introspection=True))
+    body, _ = run(_schema(), query, variables, operation_name, ctx, limits=limits(allow_introspection=True))
     g.backend_calls = ctx.backend_calls
     return body
 
@@ -63,7 +68,7 @@ def graphql():
         return jsonify(errors=[{"message": "`operationName` must be a string."}]), 400
     settings = current_app.extensions["lighthouse_settings"]
     ctx = make_context()
-    body, valid = run(payload["query"], variables, operation_name, ctx,
+    body, valid = run(_schema(), payload["query"], variables, operation_name, ctx,
                       limits=limits(allow_introspection=settings.is_development))
     response = jsonify(body)
     return response, 200 if valid else 400

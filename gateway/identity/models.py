@@ -1,14 +1,17 @@
-
+"""The gateway's own tables: people, schools, external organisations, role grants,
+sign-in links with identity providers, and sign-in sessions."""
 import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship
 
-from gateway.db import GatewayModel
 from shared.clock import utcnow
-from shared.db import text_enum, utc_column
+from shared.db import declarative_base, text_enum, utc_column
 from shared.tokens import ROLES
+
+# The gateway's own tables, all of them here (gateway/db.py hands them to Alembic).
+GatewayModel = declarative_base("GatewayModel")
 
 
 class SchoolPhase(str, enum.Enum):

@@ -13,7 +13,7 @@ from graphql import GraphQLSyntaxError, parse
 from gateway.app import create_app
 from gateway.backends import Backends
 from gateway.graph.limits import Limits, refusals
-from gateway.graph.schema import schema
+from gateway.schema import schema
 from services.networks.tests.test_networks_api import add
 from tests.support.fixtures import gql, sign_in
 
@@ -96,12 +96,14 @@ def test_pages_are_held_to_the_same_ceiling(stack, make_course):
 
 
 def _page_documents():
-    """Every GraphQL document the pages send, read from gateway/web's source: string
-    literals and f-strings, their placeholders filled from the module's constants or,
-    for a local, the longest literal assigned to it (the heavier variant of a page)."""
+    """Every GraphQL document the pages send, read from the source of the features'
+    pages: string literals and f-strings, their placeholders filled from the module's
+    constants or, for a local, the longest literal assigned to it (the heavier variant
+    of a page)."""
     found = []
-    for path in sorted(Path(__file__).resolve().parents[1].joinpath("web").glob("*.py")):
-        module = importlib.import_module(f"gateway.web.{path.stem}")
+    gateway = Path(__file__).resolve().parents[1]
+    for path in sorted(gateway.glob("*/*pages.py")):
+        module = importlib.import_module(".".join(path.relative_to(gateway.parent).with_suffix("").parts))
         tree = ast.parse(path.read_text())
         local: dict[str, str] = {}
         for node in ast.walk(tree):
@@ -135,7 +137,7 @@ def _page_documents():
 
 def test_every_page_query_fits_under_the_default_ceiling(stack):
     documents = _page_documents()
-    assert len(documents) >= 30, "the pages' queries were not found: has gateway/web moved them?"
+    assert len(documents) >= 30, "the pages' queries were not found: are they still in gateway/<feature>/*pages.py?"
     limits = Limits(max_depth=stack.settings.graphql_max_depth, max_cost=stack.settings.graphql_max_cost,
                     allow_introspection=True)
     too_much = {where: [e.message for e in refusals(schema.graphql_schema, document, limits)]

@@ -65,3 +65,19 @@ def test_refusals_say_why_and_change_nothing(world):
     assert removed == {"network": {"members": []}, "userErrors": []}
     again = gql(c["lead"], REMOVE, {"n": str(maths), "p": str(p["t1"])})["data"]["removeNetworkMember"]
     assert "not a member" in again["userErrors"][0]["message"]
+
+
+def test_a_networks_service_that_is_down_says_so_on_the_field(stack, make_person):
+    from gateway.app import create_app
+
+    down = stack.settings.model_copy(update={"networks_url": "http://127.0.0.1:9"})
+    client = create_app(down).test_client()
+    make_person("t1@a.test", "Tara One", roles=[])
+    sign_in(client, "t1@a.test")
+    for query in ('{ network(id: "1") { name } }', '{ meeting(id: "1") { title } }',
+                  '{ academicYear(label: "2027-28") { label } }'):
+        result = gql(client, query)
+        assert result["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE", result
+        assert "unavailable just now" in result["errors"][0]["message"]
+    page = client.get("/networks/1")
+    assert page.status_code == 503 and "unavailable just now" in page.get_data(as_text=True)

@@ -21,7 +21,7 @@ from graphql import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gateway.graph.schema import schema
+from gateway.schema import schema
 from services.networks.tests.test_networks_api import add
 from tests.support.fixtures import csrf_token, sign_in
 

@@ -1,5 +1,6 @@
 """Forms on the pages: every problem with what was typed, each filed under its field,
-found in one go — what the page could not even read and what the services refuse.
+found in one go — what the page could not even read and what the services refuse —
+and, once a change is made, back to the page saying so.
 
 The templates show them with the macros in templates/macros/forms.html: a summary at
 the top linking to each field, and each message beside its field (the GOV.UK error
@@ -8,6 +9,8 @@ summary and error message patterns).
 from __future__ import annotations
 
 from typing import Callable, Iterable, Sequence
+
+from flask import redirect, request, url_for
 
 from gateway.graph.view import execute_here
 
@@ -62,8 +65,8 @@ def problems_of(result: dict) -> tuple[dict, list[dict]]:
 
 
 def submit(mutation: str, variables: dict, errors: FormErrors) -> dict | None:
-    """Run a form's mutation and file its problems in `errors`; the payload when it
-    was carried out, None when it was not.
+    """Run a form's mutation (or a button's) and file its problems in `errors`; the
+    payload when it was carried out, None when it was not.
 
     When the page has found problems of its own already (a number that is not a
     number), the fields it could not read were sent with stand-in values and the
@@ -76,6 +79,13 @@ def submit(mutation: str, variables: dict, errors: FormErrors) -> dict | None:
     return None if check or problems else payload
 
 
-def run(mutation: str, variables: dict) -> tuple[dict, list[dict]]:
-    """A mutation that is one button rather than a form to fill in."""
-    return problems_of(execute_here(mutation, variables))
+def said() -> str | None:
+    """What the change just made on this page did, shown once: on the GET its redirect
+    makes, not on a new try (whose own outcome shows instead)."""
+    return request.args.get("message") if request.method == "GET" else None
+
+
+def done(message: str):
+    """After a change: this page again by GET (post/redirect/get, so a reload does not
+    post again), saying what was done."""
+    return redirect(url_for(request.endpoint, **request.view_args, message=message))

@@ -69,12 +69,13 @@ def stack():
 
 @pytest.fixture(autouse=True)
 def _empty_databases():
-    from gateway.graph.bookings import forget_cached_calendar, forget_cached_leaders
+    from gateway.graph.school_days import forget_school_days
+    from gateway.identity.service import forget_school_leaders
 
     components.empty_all()
     # each test has its own schools and calendar under the same ids and dates
-    forget_cached_leaders()
-    forget_cached_calendar()
+    forget_school_leaders()
+    forget_school_days()
     yield
 
 

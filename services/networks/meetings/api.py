@@ -5,7 +5,8 @@ from datetime import datetime
 from typing import Annotated
 
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
 from services.networks.meetings import messages, service
 from services.networks.meetings.models import Action, Meeting
 from services.networks.meetings.schemas import (
@@ -189,3 +190,44 @@ def meeting_candidates(path: NetworkIdPath, query: PatternQuery):
                        [int(d) for d in query.weekdays.split(",")], time_of_day(hours, minutes),
                        query.duration_minutes)
     return Candidates(**found).model_dump(mode="json")
+
+
+class CommitmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    person_id: int = Field(ge=1, le=2**31 - 1)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    title: Annotated[str, StringConstraints(max_length=300)]
+
+
+class ProposalsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    academic_year: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}$")]
+    weekdays: list[Annotated[int, Field(ge=1, le=7)]] = Field(min_length=1, max_length=7,
+                                                              description="ISO weekdays, 1 = Monday.")
+    start_time: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+    duration_minutes: int = Field(ge=1, le=600)
+    per_term: int = Field(ge=1, le=6)
+    # about what fits in a request body (1 MiB): a hundred each for a network of 50 members
+    commitments: list[CommitmentIn] = Field(max_length=5_000, description=(
+        "The members' trust CPD bookings in the candidates' span, as POST /bookings/commitments answers them."))
+
+
+class Proposals(BaseModel):
+    proposals: list[Candidate]
+
+
+@bp.post("/networks/<int:network_id>/proposals", responses={200: Proposals})
+def meeting_proposals(path: NetworkIdPath, body: ProposalsIn):
+    """Leads: the best dates in each term for the pattern, fewest clashes first, with
+    the members' trust CPD (sent along: a read, sent as POST because it can be long)."""
+    from datetime import time as time_of_day
+
+    from services.networks.meetings.proposals import Commitment, proposals
+
+    hours, minutes = map(int, body.start_time.split(":"))
+    busy = [Commitment(c.person_id, c.starts_at, c.ends_at, c.title) for c in body.commitments]
+    ranked = proposals(request_session(), current_identity(), path.network_id, body.academic_year,
+                       sorted(set(body.weekdays)), time_of_day(hours, minutes), body.duration_minutes, body.per_term,
+                       busy)
+    return Proposals(proposals=ranked).model_dump(mode="json")

@@ -1,8 +1,13 @@
-"""Dates a network could meet: school days of a year that fit the lead's pattern, each
-with the members who are already in a meeting then (this network's or another's).  The gateway adds
-clashes with trust CPD (from bookings) and ranks them."""
+"""Planning a network's year: the school days that fit the lead's pattern (candidates),
+each with the members already in a meeting then (this network's or another's), and the
+best of them for each term (proposals), ranked once the members' trust CPD is added.
+
+Trust CPD bookings are the bookings service's: the gateway reads them (for the member
+ids and the span the candidates give) and sends them with the request for proposals,
+since services do not call one another."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from sqlmodel import Session, select
@@ -63,3 +68,47 @@ def candidates(db: Session, identity: Identity, network_id: int, label: str, wee
                    for pid in pids]
         out.append({"term": term, "starts_at": starts, "ends_at": ends, "clashes": clashes})
     return {"network": network.name, "member_ids": sorted(member_ids), "candidates": out}
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A member booked on trust CPD, as the bookings service tells it."""
+
+    person_id: int
+    starts_at: datetime
+    ends_at: datetime
+    title: str
+
+
+def proposals(db: Session, identity: Identity, network_id: int, label: str, weekdays: list[int], start: time,
+              minutes: int, per_term: int, commitments: list[Commitment]) -> list[dict]:
+    """The best `per_term` dates in each term for the pattern, soonest first: refused as
+    `candidates` refuses (only the network's leads and admins, a year with a calendar)."""
+    found = candidates(db, identity, network_id, label, weekdays, start, minutes)
+    return rank(found["candidates"], commitments, per_term)
+
+
+def rank(slots: list[dict], commitments: list[Commitment], per_term: int) -> list[dict]:
+    """Each term's `per_term` candidates with the fewest clashes (the earlier on a tie),
+    at least two weeks apart, with the clashes with trust CPD added to each.
+
+    The commitments are bucketed by day, so each candidate is compared with that day's
+    only: the work grows with commitments plus candidates, not with their product."""
+    by_day: dict = {}
+    for c in commitments:
+        by_day.setdefault(c.starts_at.astimezone(LONDON).date(), []).append(c)
+    slots = [{**s, "clashes": s["clashes"] + [
+        {"person_id": c.person_id, "with": f"Trust CPD: {c.title}"}
+        for c in by_day.get(s["starts_at"].astimezone(LONDON).date(), ())
+        if c.starts_at < s["ends_at"] and c.ends_at > s["starts_at"]]} for s in slots]
+    chosen = []
+    for term in ("AUTUMN", "SPRING", "SUMMER"):
+        ranked = sorted((s for s in slots if s["term"] == term), key=lambda s: (len(s["clashes"]), s["starts_at"]))
+        picked: list[dict] = []
+        for slot in ranked:
+            if all(abs((slot["starts_at"] - p["starts_at"]).days) >= 14 for p in picked):
+                picked.append(slot)
+            if len(picked) == per_term:
+                break
+        chosen += picked
+    return sorted(chosen, key=lambda s: s["starts_at"])
