@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from shared import tokens
 from shared.db import CHECK_ONLY, Database, init_request_sessions
-from shared.errors import Unauthorized, register_error_handlers, validation_error_response
+from shared.errors import Invalid, Unauthorized, field_error, register_error_handlers, validation_error_response
 from shared.logs import configure_logging, install_request_id
 from shared.settings import Settings
 
@@ -57,6 +57,20 @@ def create_service_app(
     register_error_handlers(app)
     install_request_id(app)
     init_request_sessions(app, database)
+
+    @app.before_request
+    def _no_nul_characters():
+        # Text with a NUL in it is never what a person meant, and PostgreSQL cannot
+        # store or even compare it (it answered 500): refused whole, at the edge.
+        where = next((name for name, value in request.args.items(multi=True) if "\x00" in name + value), None)
+        if where is None and "\x00" in request.path:
+            where = "path"
+        if where is None and request.content_length and (b"\\u0000" in (body := request.get_data(cache=True))
+                                                         or b"\x00" in body):
+            where = "body"
+        if where is not None:
+            raise Invalid("Text cannot hold the NUL character; remove it and try again.",
+                          [field_error(where, "Remove the NUL character (\\u0000).")])
 
     @app.before_request
     def _authenticate():

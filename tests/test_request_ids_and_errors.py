@@ -55,3 +55,13 @@ def test_unknown_gateway_pages_are_friendly_404s(anon_client):
     assert page.status_code == 404
     assert "There is nothing at this address" in page.get_data(as_text=True)
     assert gql(anon_client, "{ me { name } }") == {"data": {"me": None}}
+
+
+def test_text_with_a_nul_character_is_refused_by_every_service_not_a_500(service_call):
+    # PostgreSQL cannot hold or compare a NUL in text: found by the fuzzer as a 500
+    for service, path in (("bookings", "/sessions"), ("catalogue", "/courses"), ("networks", "/networks")):
+        asked = service_call(service, "GET", path, params={"subject": "Ma\x00ths", "search": "a\x00"})
+        assert asked.status_code == 422, (service, asked.text)
+        assert asked.json()["message"] == "Text cannot hold the NUL character; remove it and try again."
+    sent = service_call("bookings", "POST", "/sessions/1/cancel", json={"reason": "Snow\x00"})
+    assert sent.status_code == 422 and sent.json()["fieldErrors"][0]["field"] == ["body"]
