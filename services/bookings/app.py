@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from services.bookings.approvals.api import bp as approvals_bp
 from services.bookings.attendance.api import bp as attendance_bp
+from services.bookings.audit import OBJECT_TYPES, PHRASES, AuditEntry
 from services.bookings.bookings.api import bp as bookings_bp
 from services.bookings.db import database
 from services.bookings.messages import TEMPLATES
 from services.bookings.sessions.api import bp as sessions_bp
 from services.bookings.waiting_list.api import bp as waiting_list_bp
+from shared.audit import history_api
 from shared.settings import Settings, get_settings
 from shared.web import create_service_app
 
@@ -18,5 +20,6 @@ def create_app(settings: Settings | None = None):
     # booking of a rush compiles its message while it holds the session's lock.
     TEMPLATES.load_all()
     return create_service_app("bookings", settings, database(settings),
-                              [sessions_bp, bookings_bp, waiting_list_bp, approvals_bp, attendance_bp],
+                              [sessions_bp, bookings_bp, waiting_list_bp, approvals_bp, attendance_bp,
+                               history_api(AuditEntry, OBJECT_TYPES, PHRASES)],
                               title="Lighthouse Learning bookings")

@@ -17,6 +17,7 @@ def database(settings: Settings | None = None) -> Database:
 
 
 def metadata():
+    import services.bookings.audit  # noqa: F401  (the audit trail)
     import services.bookings.bookings.models  # noqa: F401  (registers the tables)
     import services.bookings.messages  # noqa: F401  (the outbox table)
     import services.bookings.sessions.models  # noqa: F401

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from services.bookings import messages
 from services.bookings.access import get_booking, get_session, oversees, overseen
+from services.bookings.audit import booking_state, log_booking_change
 from services.bookings.bookings.models import Booking
 from services.bookings.sessions.models import CourseSession
 from services.bookings.sessions.places import session_for_update
@@ -35,6 +36,7 @@ def decide(db: Session, identity: Identity, booking_id: int, approve: bool, note
     if booking.status != BookingStatus.PENDING_APPROVAL:
         raise Conflict("This booking is not waiting for a decision.")
     session_for_update(db, booking.session_id)
+    before = booking_state(booking)
     booking.decided_by_id = identity.person_id
     booking.decided_at = utcnow()
     booking.decision_note = note or None
@@ -42,8 +44,9 @@ def decide(db: Session, identity: Identity, booking_id: int, approve: bool, note
         booking.status = BookingStatus.CONFIRMED
         booking.updated_at = utcnow()
         db.flush()
+        log_booking_change(db, identity, "booking.approved", booking, before)
         messages.booking_changed(db, get_session(db, booking.session_id), booking)
     else:
-        release(db, booking, BookingStatus.DECLINED)
+        release(db, booking, BookingStatus.DECLINED, identity, "booking.declined", before)
     db.flush()
     return booking

@@ -10,9 +10,11 @@ from sqlmodel import Session, func, select
 
 from services.bookings import messages
 from services.bookings.access import get_booking, overseen
+from services.bookings.audit import booking_state, log_booking, log_booking_change, log_session
 from services.bookings.bookings.models import LIVE, Booking
 from services.bookings.sessions.models import CourseSession
 from services.bookings.sessions.places import session_for_update
+from shared.audit import diff, snapshot
 from shared.clock import LONDON, academic_year_of, as_utc, utcnow
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from shared.tokens import Identity
@@ -20,6 +22,7 @@ from shared.vocabulary import BookingStatus, SessionStatus
 
 # The places a register decides between: who had a place, and what the register said.
 ON_REGISTER = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
+FEEDBACK = ("feedback_rating", "feedback_comment")
 
 
 def take_register(db: Session, identity: Identity, session_id: int, attended_ids: list[int]) -> CourseSession:
@@ -41,20 +44,30 @@ def take_register(db: Session, identity: Identity, session_id: int, attended_ids
                       [field_error("attended_booking_ids",
                                    f"Booking {', '.join(map(str, unknown))} is not a confirmed place on this session.")])
     now = utcnow()
+    again = session.register_taken_at is not None
+    came_before = sum(b.status == BookingStatus.ATTENDED for b in places)
     for booking in places:
+        before = booking_state(booking)
         booking.status = BookingStatus.ATTENDED if booking.id in attended_ids else BookingStatus.NO_SHOW
         booking.updated_at = now
+        log_booking_change(db, identity, "booking.attendance_corrected" if again else "booking.attendance_taken",
+                           booking, before)
         if booking.status == BookingStatus.ATTENDED and booking.feedback_requested_at is None:
             booking.feedback_requested_at = now
             messages.feedback_request(db, session, booking)
     # Whoever still waited (or waited on a decision) did not get a place; the session
     # is over, so there is nothing left to offer them.
-    db.execute(sa.update(Booking).where(Booking.session_id == session_id, Booking.status.in_(LIVE))
-               .values(status=BookingStatus.CANCELLED, offer_expires_at=None, updated_at=now)
-               .execution_options(synchronize_session=False))
+    for booking in db.exec(select(Booking).where(Booking.session_id == session_id, Booking.status.in_(LIVE))).all():
+        before = booking_state(booking)
+        booking.status, booking.offer_expires_at, booking.updated_at = BookingStatus.CANCELLED, None, now
+        log_booking_change(db, identity, "booking.cancelled", booking, before)
+    before = {"status": session.status, "attended": came_before}
     session.status = SessionStatus.COMPLETED
     session.register_taken_at = now
     session.updated_at = now
+    log_session(db, identity, "session.register_corrected" if again else "session.register_taken", session_id,
+                diff(before, {"status": session.status, "attended": sum(b.status == BookingStatus.ATTENDED
+                                                                         for b in places)}))
     db.flush()
     return session
 
@@ -67,9 +80,11 @@ def leave_feedback(db: Session, identity: Identity, booking_id: int, rating: int
         raise Forbidden("Only the person who attended can leave feedback on it.")
     if booking.status != BookingStatus.ATTENDED:
         raise Conflict("Feedback opens once the register shows you attended.")
+    before = snapshot(booking, FEEDBACK)
     booking.feedback_rating = rating
     booking.feedback_comment = comment or None
     booking.feedback_at = utcnow()
+    log_booking(db, identity, "booking.feedback_left", booking, diff(before, snapshot(booking, FEEDBACK)))
     db.flush()
     return booking
 

@@ -15,11 +15,13 @@ from sqlmodel import Session, select
 
 from services.bookings import messages
 from services.bookings.access import VISIBLE, audience, get_booking, oversees, overseen
+from services.bookings.audit import log_booking
 from services.bookings.bookings.models import HOLDS_PLACE, LIVE, Booking
 from services.bookings.reminders import approval_remind_at
 from services.bookings.sessions.models import CourseSession
 from services.bookings.sessions.places import give_back_place, session_for_update, take_trust_place
 from services.bookings.waiting_list.service import release, waiting_list_position
+from shared.audit import created
 from shared.clock import as_utc, utcnow
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.tokens import Identity
@@ -150,6 +152,9 @@ def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
     # The new row as it was written, for the answer and the message; nothing in this
     # request changes it again, so it need not join the unit of work.
     booking = Booking(**row._mapping)
+    # One prebuilt INSERT more, nothing read: the entry is made of what was just written.
+    log_booking(db, identity, "booking.made", booking,
+                created({"status": status, "decision_note": _BOOKED_BY_LEADER if approved else None}))
     messages.booking_changed(db, session, booking, waiting_list_position(db, booking))
     return booking, True
 
@@ -190,7 +195,7 @@ def cancel_booking(db: Session, identity: Identity, booking_id: int) -> Booking:
         raise Conflict("This booking is no longer active, so there is nothing to cancel.")
     if not identity.is_admin and utcnow() > as_utc(session.cancellation_deadline):
         raise Conflict("The cancellation deadline has passed; ask the CPD team to cancel for you.")
-    release(db, booking, BookingStatus.CANCELLED)
+    release(db, booking, BookingStatus.CANCELLED, identity, "booking.cancelled")
     db.flush()
     return booking
 

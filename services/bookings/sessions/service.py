@@ -9,11 +9,13 @@ from sqlmodel import Session, func, select
 
 from services.bookings import messages
 from services.bookings.access import booked_by_or_overseen, visible_to
+from services.bookings.audit import SESSION_FIELDS, booking_state, log_booking_change, log_session
 from services.bookings.bookings.models import HOLDS_PLACE, LIVE, Booking
 from services.bookings.sessions.models import CourseSession
 from services.bookings.sessions.places import session_for_update
 from services.bookings.sessions.schemas import SessionIn, SessionQuery
 from services.bookings.waiting_list.service import offer_free_places
+from shared.audit import created, diff, snapshot
 from shared.clock import as_utc, utcnow
 from shared.errors import Conflict, Forbidden, Invalid, field_error
 from shared.tokens import Identity
@@ -40,16 +42,21 @@ def schedule_session(db: Session, identity: Identity, data: SessionIn, session_i
     if row is None:
         row = CourseSession(**values)
         db.add(row)
+        db.flush()
+        log_session(db, identity, "session.scheduled", row.id,
+                    created(snapshot(row, ("course_id", "course_title", *SESSION_FIELDS))))
     else:
         if row.status != SessionStatus.SCHEDULED:
             raise Conflict("This session was cancelled or has finished; schedule a new one instead.")
         if data.capacity - data.external_places < row.trust_taken:
             raise Conflict(f"{row.trust_taken} trust places are already taken; the capacity cannot leave fewer.")
+        before = snapshot(row, SESSION_FIELDS)
         for key, value in values.items():
             setattr(row, key, value)
         row.sequence += 1
         row.updated_at = utcnow()
         db.flush()
+        log_session(db, identity, "session.changed", row.id, diff(before, snapshot(row, SESSION_FIELDS)))
         # Everyone holding a place gets the changed calendar entry (same UID, higher SEQUENCE).
         for booking in db.exec(select(Booking).where(Booking.session_id == row.id,
                                                      Booking.status.in_(HOLDS_PLACE))).all():
@@ -122,16 +129,20 @@ def cancel_session(db: Session, identity: Identity, session_id: int, reason: str
     session = session_for_update(db, session_id)
     if session.status != SessionStatus.SCHEDULED:
         raise Conflict("This session is already cancelled or has finished.")
+    before = snapshot(session, SESSION_FIELDS)
     session.status = SessionStatus.CANCELLED
     session.cancel_reason = reason
     session.sequence += 1
     session.trust_taken = 0
     session.updated_at = utcnow()
+    log_session(db, identity, "session.cancelled", session_id, diff(before, snapshot(session, SESSION_FIELDS)))
     live = db.exec(select(Booking).where(Booking.session_id == session_id, Booking.status.in_(LIVE))).all()
     for booking in live:
+        was = booking_state(booking)
         booking.status = BookingStatus.CANCELLED
         booking.offer_expires_at = None
         booking.updated_at = utcnow()
+        log_booking_change(db, identity, "booking.cancelled", booking, was)
         messages.session_cancelled(db, session, booking)
     db.flush()
     return session

@@ -11,6 +11,7 @@ from sqlmodel import Session, func, select
 
 from services.bookings import messages
 from services.bookings.access import get_booking, get_session
+from services.bookings.audit import booking_state, log_booking_change
 from services.bookings.bookings.models import HOLDS_PLACE, Booking
 from services.bookings.reminders import approval_remind_at
 from services.bookings.sessions.places import give_back_place, take_trust_place
@@ -49,13 +50,18 @@ def waiting_list_position(db: Session, booking: Booking) -> int | None:
     return known[(booking.id, booking.updated_at)]
 
 
-def release(db: Session, booking: Booking, new_status: BookingStatus) -> None:
-    """End a booking and tell its person; a place it held goes to the first person waiting."""
+def release(db: Session, booking: Booking, new_status: BookingStatus, identity: Identity | None, action: str,
+            before: dict | None = None) -> None:
+    """End a booking and tell its person; a place it held goes to the first person waiting.
+    Audited as `action` by `identity` (None: the system), from `before` (booking_state;
+    as it stands now when not given), ahead of any offer it leads to."""
     held = booking.status in HOLDS_PLACE
+    before = before or booking_state(booking)
     booking.status = new_status
     booking.updated_at = utcnow()
     booking.offer_expires_at = None
     db.flush()
+    log_booking_change(db, identity, action, booking, before)
     messages.booking_changed(db, get_session(db, booking.session_id), booking)
     if held:
         give_back_place(db, booking.session_id)
@@ -77,10 +83,13 @@ def offer_free_places(db: Session, session_id: int, window: timedelta | None = N
                         .order_by(Booking.id).limit(1)).first()
         if first is None or not take_trust_place(db, session_id):
             return offered
+        before = booking_state(first)
         first.status = BookingStatus.OFFERED
         first.offer_expires_at = utcnow() + window
         first.updated_at = utcnow()
         db.flush()
+        # The rule's doing, not the person's whose change freed the place: the system's.
+        log_booking_change(db, None, "booking.offered", first, before)
         messages.booking_changed(db, get_session(db, session_id), first)
         offered.append(first)
 
@@ -95,6 +104,7 @@ def accept_offer(db: Session, identity: Identity, booking_id: int, school_days: 
     if as_utc(booking.offer_expires_at) <= utcnow():
         raise Conflict("This offer has lapsed and the place has gone to the next person waiting.")
     session = get_session(db, booking.session_id)
+    before = booking_state(booking)
     booking.status = (BookingStatus.PENDING_APPROVAL if session.requires_approval and booking.decided_at is None
                       else BookingStatus.CONFIRMED)
     booking.offer_expires_at = None
@@ -102,6 +112,7 @@ def accept_offer(db: Session, identity: Identity, booking_id: int, school_days: 
     if booking.status == BookingStatus.PENDING_APPROVAL:
         booking.approval_remind_at = approval_remind_at(booking.updated_at, school_days)
     db.flush()
+    log_booking_change(db, identity, "booking.offer_accepted", booking, before)
     messages.booking_changed(db, session, booking)
     return booking
 
@@ -113,5 +124,5 @@ def expire_offers(db: Session) -> int:
                                            Booking.offer_expires_at <= utcnow()).order_by(Booking.id)
                      .with_for_update(skip_locked=True)).all()
     for booking in lapsed:
-        release(db, booking, BookingStatus.CANCELLED)
+        release(db, booking, BookingStatus.CANCELLED, None, "booking.offer_lapsed")
     return len(lapsed)

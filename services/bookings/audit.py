@@ -1,0 +1,59 @@
+"""The bookings service's audit trail (shared/audit.py): what people did to sessions and
+bookings, each entry written in the transaction of the change.  A booking's entries
+hang off its session, so a session's history holds its bookings' too."""
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from services.bookings.bookings.models import Booking
+from services.bookings.db import BookingsModel
+from shared import audit
+from shared.audit import Changes, diff, snapshot
+from shared.tokens import Identity
+
+AuditEntry = audit.audit_model(BookingsModel)
+
+# What an admin changes on a session (its course listing is the catalogue's, copied).
+SESSION_FIELDS = ("starts_at", "ends_at", "venue", "online_url", "capacity", "external_places", "requires_approval",
+                  "booking_closes_at", "cancellation_deadline", "status", "cancel_reason")
+# What a booking's history follows: where it stands, and what was said about it.
+BOOKING_FIELDS = ("status", "offer_expires_at", "decision_note")
+
+PHRASES = {
+    "session.scheduled": "Session scheduled",
+    "session.changed": "Session changed",
+    "session.cancelled": "Session cancelled",
+    "session.register_taken": "Register taken",
+    "session.register_corrected": "Register corrected",
+    "booking.made": "Booking made for {label}",
+    "booking.cancelled": "{label}'s booking cancelled",
+    "booking.approved": "{label}'s booking approved",
+    "booking.declined": "{label}'s booking declined",
+    "booking.offered": "A place offered to {label} from the waiting list",
+    "booking.offer_accepted": "{label} accepted the place offered",
+    "booking.offer_lapsed": "The place offered to {label} lapsed",
+    "booking.attendance_taken": "{label}'s attendance recorded",
+    "booking.attendance_corrected": "{label}'s attendance corrected",
+    "booking.feedback_left": "{label} left feedback",
+}
+OBJECT_TYPES = ("session", "booking")
+
+
+def log_session(db: Session, identity: Identity | None, action: str, session_id: int, changes: Changes) -> bool:
+    return audit.log_action(db, AuditEntry, identity, action, ("session", session_id), changes)
+
+
+def log_booking(db: Session, identity: Identity | None, action: str, booking: Booking, changes: Changes) -> bool:
+    """An entry for a booking, hung off its session, named by its attendee."""
+    return audit.log_action(db, AuditEntry, identity, action, ("booking", booking.id), changes,
+                            parent=("session", booking.session_id), label=booking.attendee_name)
+
+
+def booking_state(booking: Booking) -> dict:
+    return snapshot(booking, BOOKING_FIELDS)
+
+
+def log_booking_change(db: Session, identity: Identity | None, action: str, booking: Booking, before: dict) -> bool:
+    """An entry for what changed on `booking` since `before` (booking_state)."""
+    return log_booking(db, identity, action, booking, diff(before, booking_state(booking)))
+
