@@ -7,10 +7,12 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
+from services.networks.audit import log_action
 from services.networks.meetings import messages
 from services.networks.meetings.models import Action, Attendance, Meeting, Rsvp
 from services.networks.networks.models import Membership, Network
 from services.networks.networks.service import may_change, network_or_404, visible_network_ids
+from shared.audit import created, diff, snapshot
 from shared.clock import LONDON, academic_year_of, as_utc, utcnow
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from shared.tokens import Identity
@@ -65,11 +67,12 @@ def schedule(db: Session, identity: Identity, data: MeetingData, meeting_id: int
     if meeting_id is None:
         meeting = Meeting(network_id=network.id, **values)
         db.add(meeting)
-        changed = False
+        changed, before = False, {}
     else:
         meeting = _meeting_of(db, meeting_id, network.id)
         if meeting.status not in (MeetingStatus.SCHEDULED, MeetingStatus.PROPOSED):
             raise Conflict("This meeting has been held or cancelled; schedule a new one instead.")
+        before = _state(meeting)
         for key, value in values.items():
             setattr(meeting, key, value)
         meeting.sequence += 1
@@ -77,9 +80,24 @@ def schedule(db: Session, identity: Identity, data: MeetingData, meeting_id: int
         changed = True
     meeting.status = MeetingStatus.SCHEDULED
     db.flush()
+    _log_meeting(db, identity, "meeting.changed" if changed else "meeting.scheduled", meeting,
+                 diff(before, _state(meeting)) if changed else created(_state(meeting)))
     for member in _members(db, network.id):
         messages.invitation(db, meeting, network, member, changed)
     return meeting
+
+
+# What a meeting's audit entries record of it (its agenda by the items' titles).
+MEETING_FIELDS = ("title", "starts_at", "ends_at", "venue", "online_url", "programme_id", "status")
+
+
+def _state(meeting: Meeting) -> dict:
+    return {**snapshot(meeting, MEETING_FIELDS), "agenda": [item.get("title") for item in meeting.agenda or []]}
+
+
+def _log_meeting(db: Session, identity: Identity, action: str, meeting: Meeting, changes: dict) -> None:
+    log_action(db, identity, action, ("meeting", meeting.id), changes, parent=("network", meeting.network_id),
+               label=meeting.title)
 
 
 def _meeting_of(db: Session, meeting_id: int, network_id: int | None = None) -> Meeting:
@@ -130,9 +148,11 @@ def cancel(db: Session, identity: Identity, meeting_id: int) -> Meeting:
         raise Forbidden("Only this network's leads and Lighthouse Learning admins can cancel its meetings.")
     if meeting.status != MeetingStatus.SCHEDULED:
         raise Conflict("Only a scheduled meeting can be cancelled.")
+    before = _state(meeting)
     meeting.status = MeetingStatus.CANCELLED
     meeting.sequence += 1
     meeting.updated_at = utcnow()
+    _log_meeting(db, identity, "meeting.cancelled", meeting, diff(before, _state(meeting)))
     network = network_or_404(db, meeting.network_id)
     for member in _members(db, meeting.network_id):
         messages.cancellation(db, meeting, network, member)
@@ -149,11 +169,15 @@ def rsvp(db: Session, identity: Identity, meeting_id: int, response: RsvpRespons
     if meeting.status != MeetingStatus.SCHEDULED or as_utc(meeting.starts_at) <= utcnow():
         raise Conflict("This meeting is no longer open for answers.")
     row = db.exec(select(Rsvp).where(Rsvp.meeting_id == meeting_id, Rsvp.person_id == identity.person_id)).first()
+    before = None if row is None else row.response
     if row is None:
-        db.add(Rsvp(meeting_id=meeting_id, person_id=identity.person_id, response=response))
+        row = Rsvp(meeting_id=meeting_id, person_id=identity.person_id, response=response)
+        db.add(row)
     else:
         row.response, row.answered_at = response, utcnow()
     db.flush()
+    log_action(db, identity, "rsvp.answered", ("rsvp", row.id), diff({"response": before}, {"response": response}),
+               parent=("meeting", meeting_id), label=member.name)
     return meeting
 
 
@@ -182,20 +206,34 @@ def record_minutes(db: Session, identity: Identity, meeting_id: int, minutes: st
                  for i, a in enumerate(actions) if a.owner_id not in members]
     if problems:
         raise Invalid("The minutes were not saved; see the field errors.", problems)
+    first_time = meeting.minutes_recorded_at is None
+    came = db.exec(select(Attendance).where(Attendance.meeting_id == meeting_id)).all()
+    agreed = [f"{a.description} ({a.owner_name})" for a in actions_of(db, [meeting_id])]
+    before = {"minutes": meeting.minutes, "status": meeting.status, "attended": _names(members, came), "actions": agreed}
     meeting.minutes = minutes
     meeting.minutes_recorded_at = utcnow()
     meeting.status = MeetingStatus.HELD
-    for old in db.exec(select(Attendance).where(Attendance.meeting_id == meeting_id)).all():
+    for old in came:
         db.delete(old)
     db.flush()
-    for pid in dict.fromkeys(attendee_ids):
-        db.add(Attendance(meeting_id=meeting_id, person_id=pid, school_id=members[pid].school_id))
+    came = [Attendance(meeting_id=meeting_id, person_id=pid, school_id=members[pid].school_id)
+            for pid in dict.fromkeys(attendee_ids)]
+    db.add_all(came)
     for a in actions:
         owner = members[a.owner_id]
         db.add(Action(meeting_id=meeting_id, network_id=meeting.network_id, description=a.description,
                       owner_id=owner.person_id, owner_name=owner.name, owner_email=owner.email, due_on=a.due_on))
+        agreed = [*agreed, f"{a.description} ({owner.name})"]
     db.flush()
+    _log_meeting(db, identity, "meeting.minutes_recorded" if first_time else "meeting.minutes_edited", meeting,
+                 diff(before, {"minutes": meeting.minutes, "status": meeting.status, "attended": _names(members, came),
+                               "actions": agreed}))
     return meeting
+
+
+def _names(members: dict[int, Membership], came: list[Attendance]) -> list[str]:
+    """Who came, by name, in order (someone no longer a member by their id)."""
+    return sorted(members[a.person_id].name if a.person_id in members else f"Person {a.person_id}" for a in came)
 
 
 def complete_action(db: Session, identity: Identity, action_id: int) -> Action:
@@ -206,6 +244,8 @@ def complete_action(db: Session, identity: Identity, action_id: int) -> Action:
         raise Forbidden("Only the action's owner or the network's leads can mark it done.")
     if not action.done:
         action.done, action.done_at = True, utcnow()
+        log_action(db, identity, "action.completed", ("action", action.id), {"done": [False, True]},
+                   parent=("meeting", action.meeting_id), label=action.description)
     db.flush()
     return action
 

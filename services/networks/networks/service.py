@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from sqlmodel import Session, func, select
 
+from services.networks.audit import log_action
 from services.networks.networks.models import Membership, Network
+from shared.audit import created, removed, snapshot
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.tokens import Identity
 from shared.vocabulary import MembershipRole, Role
+
+# What a membership's audit entries record of it (its name is the entry's label).
+MEMBER_FIELDS = ("person_id", "email", "school_id", "role")
 
 
 def list_networks(db: Session, ids: list[int] | None, offset: int, limit: int) -> tuple[list[Network], int]:
@@ -63,6 +68,7 @@ def add_member(db: Session, identity: Identity, network_id: int, person_id: int,
                         role=role, added_by_id=identity.person_id)
     db.add(member)
     db.flush()
+    _log_member(db, identity, "member.added", member, created(snapshot(member, MEMBER_FIELDS)))
     return member
 
 
@@ -74,8 +80,14 @@ def remove_member(db: Session, identity: Identity, network_id: int, person_id: i
                                               Membership.person_id == person_id)).first()
     if member is None:
         raise NotFound(f"That person is not a member of the {network.name}.")
+    _log_member(db, identity, "member.removed", member, removed(snapshot(member, MEMBER_FIELDS)))
     db.delete(member)
     db.flush()
+
+
+def _log_member(db: Session, identity: Identity, action: str, member: Membership, changes: dict) -> None:
+    log_action(db, identity, action, ("membership", member.id), changes, parent=("network", member.network_id),
+               label=member.name)
 
 
 def my_memberships(db: Session, identity: Identity) -> list[Membership]:

@@ -8,13 +8,16 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
+from services.networks.audit import log_action
 from services.networks.terms.models import Closure, Term
+from shared.audit import diff, plain, snapshot
 from shared.errors import Forbidden, Invalid, NotFound, field_error
 from shared.tokens import Identity
 from shared.vocabulary import ClosureKind, TermName
 
 LABEL = re.compile(r"^(\d{4})-(\d{2})$")
 ORDER = [TermName.AUTUMN, TermName.SPRING, TermName.SUMMER]
+TERM_FIELDS = ("starts_on", "ends_on", "half_term_starts_on", "half_term_ends_on")
 
 
 @dataclass
@@ -74,19 +77,35 @@ def save_academic_year(db: Session, identity: Identity, label: str, terms: list[
     problems = _problems(check_label(label), terms)
     if problems:
         raise Invalid("The calendar was not saved; see the field errors.", problems)
+    before = {}
     for old in db.exec(select(Term).where(Term.academic_year == label)).all():
-        for c in db.exec(select(Closure).where(Closure.term_id == old.id)).all():
+        closures = db.exec(select(Closure).where(Closure.term_id == old.id)).all()
+        before |= _term_state(old, [(c.on_date, c.kind, c.note) for c in closures])
+        for c in closures:
             db.delete(c)
         db.delete(old)
     db.flush()
+    after = {}
     for t in terms:
         row = Term(academic_year=label, name=t.name, starts_on=t.starts_on, ends_on=t.ends_on,
                    half_term_starts_on=t.half_term_starts_on, half_term_ends_on=t.half_term_ends_on)
         db.add(row)
         db.flush()
-        for day, kind, note in dict((c[0], c) for c in t.closures).values():
+        closures = list(dict((c[0], c) for c in t.closures).values())
+        for day, kind, note in closures:
             db.add(Closure(term_id=row.id, on_date=day, kind=kind, note=note))
+        after |= _term_state(t, closures)
     db.flush()
+    log_action(db, identity, "academic_year.corrected" if before else "academic_year.created", ("academic_year", label),
+               diff(before, after), label=label)
+
+
+def _term_state(term: Term | TermData, closures: list[tuple[date, ClosureKind, str | None]]) -> dict:
+    """A term as the calendar's audit entries record it: "autumn.starts_on", …, and its
+    closures as "2026-12-25 Christmas Day"."""
+    name = plain(term.name).lower()
+    return {**{f"{name}.{k}": v for k, v in snapshot(term, TERM_FIELDS).items()},
+            f"{name}.closures": [f"{plain(day)} {note or plain(kind)}" for day, kind, note in sorted(closures)]}
 
 
 def _terms_around(db: Session, start: date, end: date) -> list[tuple[Term, set[date]]]:
