@@ -40,8 +40,9 @@ from shared.paging import MAX_PAGE
 # What a list without a page is taken to hold: a trust's networks, a network's
 # members and meetings, a meeting's attendees run to a few dozen at most.
 LIST_SIZE = 20
-# Lists short by nature, whatever the data: a person holds a role grant or two.
-LIST_SIZES = {("Person", "roles"): 5}
+# Lists short by nature, whatever the data: a person holds a role grant or two, and an
+# audit entry names the few fields one change touched (a new session's dozen at most).
+LIST_SIZES = {("Person", "roles"): 5, ("AuditEntry", "changes"): 5}
 _META = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef, "__typename": TypeNameMetaFieldDef}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import graphene
 import holidays
 
+from gateway.graph.history import history_field
 from gateway.graph.ids import parse_year_label
 from gateway.graph.mutations import Refused, mutation
 from gateway.graph.school_days import forget_school_days
@@ -41,6 +42,8 @@ class Term(graphene.ObjectType):
 class AcademicYear(graphene.ObjectType):
     label = graphene.String(required=True)
     terms = graphene.List(graphene.NonNull(Term), required=True)
+    history = history_field("networks", "academic_year", key="label",
+                            description="the corrections made to this year's calendar")
 
 
 AcademicYearPayload = payload("AcademicYear", academic_year=graphene.Field(AcademicYear))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import graphene
 
 from gateway.graph.compose import named, ref
+from gateway.graph.history import history_field
 from gateway.graph.ids import parse_id, parse_ids
 from gateway.graph.loaders import grouped, ids_param, loaded, loads
 from gateway.graph.mutations import Refused, an_id, mutation
@@ -89,6 +90,8 @@ class Meeting(graphene.ObjectType):
     ics_url = graphene.String(required=True)
     programme_id = graphene.ID(description="The cascaded CPD programme this meeting follows up (the Programme "
                                            "itself arrives with the catalogue's programmes).")
+    history = history_field("networks", "meeting", among="meeting",
+                            description="the changes made to this meeting, its answers and its actions")
 
     resolve_network = loaded("network", "network_id", among="meeting")
 

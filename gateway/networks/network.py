@@ -9,6 +9,7 @@ from sqlmodel import col, select
 
 from gateway.backends import BackendError
 from gateway.graph.compose import Extension, named, ref
+from gateway.graph.history import history_field
 from gateway.graph.ids import parse_id
 from gateway.graph.loaders import grouped, ids_param, loaded, loads
 from gateway.graph.mutations import Refused, an_id, mutation
@@ -87,6 +88,8 @@ class Network(graphene.ObjectType):
     schools_without_member = graphene.List(
         graphene.NonNull(ref("School")), required=True,
         description="Trust schools nobody in the network represents (for those who may see the members).")
+    history = history_field("networks", "network", among="network",
+                            description="the changes made to this network's members and meetings")
 
     @staticmethod
     def resolve_meetings(network, info, academic_year=None):

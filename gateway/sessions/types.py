@@ -13,6 +13,7 @@ from datetime import datetime
 import graphene
 
 from gateway.graph.compose import Extension, ref
+from gateway.graph.history import history_field
 from gateway.graph.loaders import grouped, ids_param, loaded, loads
 from gateway.graph.values import moment, parsed, public_url
 from shared.clock import LONDON
@@ -92,6 +93,8 @@ class Session(graphene.ObjectType):
     bookings = graphene.List(graphene.NonNull(lambda: Booking), required=True,
                              description="Admins: everyone; school leaders: their own staff; others: none.")
     ics_url = graphene.String(required=True)
+    history = history_field("bookings", "session", among="session",
+                            description="the changes made to this session and to its bookings")
 
     resolve_bookings = loaded("bookings of session", "id", among="session")
     resolve_my_booking = loaded("my booking", "id", among="session")
@@ -122,6 +125,7 @@ class Booking(graphene.ObjectType):
     ics_url = graphene.String(required=True)
     feedback_rating = graphene.Int(description="What the attendee rated the session, 1–5.")
     feedback_comment = graphene.String()
+    history = history_field("bookings", "booking", among="booking", description="the changes made to this booking")
 
     @staticmethod
     def resolve_certificate_url(booking, info):
