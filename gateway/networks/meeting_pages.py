@@ -8,6 +8,7 @@ from datetime import date, datetime
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
 from gateway.backends import BackendUnavailable
+from gateway.graph.history import HISTORY
 from gateway.graph.view import execute_here
 from gateway.identity.models import Person as PersonRow
 from gateway.identity.service import identity_for
@@ -129,7 +130,7 @@ def _meeting_from_form(form, network_id: int, errors: FormErrors) -> dict:
 MEETING = """query($id: ID!) { meeting(id: $id) { id title term startsAt endsAt venue onlineUrl status minutes myRsvp
   icsUrl network { id name members { person { id name } } }
   agenda { title minutes presenter } rsvps { person { name } response } attendees { id name }
-  actions { id description dueOn done owner { id name } } } }"""
+  actions { id description dueOn done owner { id name } } %s } }"""
 
 
 @bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
@@ -162,7 +163,8 @@ def meeting_page(meeting_id: int):
         if not errors:
             return done(outcome)
         status = 409
-    meeting = found(execute_here(MEETING, {"id": str(meeting_id)}), "meeting", "Networks unavailable")
+    meeting = found(execute_here(MEETING % (HISTORY if g.identity.is_admin else ""), {"id": str(meeting_id)}),
+                    "meeting", "Networks unavailable")
     network_id = int(meeting["network"]["id"])
     may_change = g.identity.is_admin or network_id in g.identity.networks_for("network_lead")
     return render_template("networks/meeting.html", meeting=meeting, may_change=may_change, message=message,

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from flask import Blueprint, abort, g, render_template, request
 from sqlmodel import func, select
 
+from gateway.graph.history import HISTORY
 from gateway.graph.view import execute_here
 from gateway.identity.models import Person as PersonRow
 from gateway.web.forms import FormErrors, done, said, submit
@@ -63,7 +64,8 @@ def network_page(network_id: int):
         leads { id name school { name } } members { role joinedAt person { id name } school { id name } }
         schoolsWithoutMember { id name }
         meetings(academicYear: $y) { id title term startsAt status venue attendees { id school { id } } }
-        openActions { id description dueOn owner { name } } } }""", {"id": str(network_id), "y": year}),
+        openActions { id description dueOn owner { name } } %s } }""" % (HISTORY if g.identity.is_admin else ""),
+                                 {"id": str(network_id), "y": year}),
                     "network", "Networks unavailable")
     identity = g.identity
     may_change = identity.is_admin or network_id in identity.networks_for("network_lead")
@@ -143,7 +145,7 @@ def academic_year_page(label: str):
             return done("Calendar saved.")
         status = 422
     result = execute_here("""query($l: String!) { academicYear(label: $l) { label terms { name startsOn endsOn
-        halfTermStartsOn halfTermEndsOn closureDetails { on kind note } } } }""", {"l": label})
+        halfTermStartsOn halfTermEndsOn closureDetails { on kind note } } %s } }""" % HISTORY, {"l": label})
     year = (result.get("data") or {}).get("academicYear")
     raw = {t["name"]: t for t in (year or {}).get("terms", [])}
     if errors:  # show what was typed, not what is stored, so nothing typed is lost

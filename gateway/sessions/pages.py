@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
+from gateway.graph.history import HISTORY
 from gateway.graph.view import execute_here
 from gateway.web.filters import PHASES, label, ordinal
 from gateway.web.forms import FormErrors, done, said, submit
@@ -72,8 +73,9 @@ def _month_grid(month, sessions: list[dict]) -> list[list[dict]]:
             for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)]
 
 
-def _session(session_id: str, with_bookings: bool = False):
+def _session(session_id: str, with_bookings: bool = False, with_history: bool = False):
     extra = "bookings { id attendeeName status attendee { school { name } } }" if with_bookings else ""
+    extra += HISTORY if with_history else ""
     result = execute_here(f"query($id: ID!) {{ session(id: $id) {{ {SESSION_FIELDS} {extra} }} }}",
                           {"id": session_id[:12]})
     if result.get("errors"):
@@ -125,7 +127,8 @@ def session_page(session_id: str):
                 "CANCELLED": "Your booking is cancelled.",
             }.get(booking["status"], "Done."))
     identity = g.identity
-    session, problem = _session(session_id, with_bookings=identity.is_admin or identity.has_role("school_leader"))
+    session, problem = _session(session_id, with_bookings=identity.is_admin or identity.has_role("school_leader"),
+                                with_history=identity.is_admin)
     if session is None:
         if problem:
             return render_template("error.html", title="Sessions unavailable", message=problem), 503

@@ -58,6 +58,28 @@ def when_time(value: str | None) -> str:
     return datetime.fromisoformat(value).astimezone(LONDON).strftime("%H:%M") if value else ""
 
 
+def field_label(name: str) -> str:
+    """An audit entry's field as a person reads it: starts_at → Starts at,
+    summer.ends_on → Summer ends on."""
+    return name.replace(".", " ").replace("_", " ").capitalize()
+
+
+def audit_value(text: str | None) -> str:
+    """A value an audit entry holds (as the API gives it, text): times in UK time, a
+    status as a word (PENDING_APPROVAL: Pending approval), long text cut short, and
+    nothing said as such."""
+    if text is None or text == "":
+        return "nothing"
+    if text.isupper() and text.replace("_", "").isalpha():
+        return label(text)
+    if len(text) >= 20 and text[4:5] == "-" and "T" in text[10:11]:
+        try:
+            return when(text)
+        except ValueError:
+            pass
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
 def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
@@ -74,7 +96,7 @@ def _viewer():
 
 
 def install(app: Flask) -> None:
-    for f in (label, markdown, pence, duration, when, when_time, ordinal):
+    for f in (label, markdown, pence, duration, when, when_time, ordinal, field_label, audit_value):
         app.add_template_filter(f)
     app.add_template_global(current_academic_year)
     app.add_template_global(timedelta)
