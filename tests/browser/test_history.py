@@ -15,7 +15,7 @@ from tests.browser.test_journeys import axe_violations, browser, page, sign_in_w
 pytestmark = pytest.mark.browser
 
 
-def open_history(page: Page) -> None:
+def open_history(page: Page) -> None:  # noqa: F811
     """Open the History disclosure as a keyboard user would: focus it, press Enter."""
     summary = page.locator("details.history > summary")
     expect(summary).to_contain_text("History (")
@@ -25,8 +25,8 @@ def open_history(page: Page) -> None:
     expect(page.get_by_role("table", name="Changes, newest first")).to_be_visible()
 
 
-def test_an_admin_reads_the_history_of_a_session_a_network_a_meeting_and_the_calendar(page: Page, make_person,
-                                                                                      make_course, service_call):
+def test_an_admin_reads_each_pages_history(page: Page, make_person, make_course, service_call):  # noqa: F811
+    """The session, network, meeting and academic calendar pages."""
     from services.networks.db import database
     from services.networks.terms.seed import seed_calendar
     from services.networks.tests.test_networks_api import add

@@ -186,7 +186,7 @@ def test_only_admins_read_history(service_call):
     maths, lead = a_network(service_call)
     service_call("networks", "POST", f"/networks/{maths}/members", lead, json=member(1))
     for person in (lead, who(1), tokens.ANONYMOUS_IDENTITY):
-        for path in (f"/history/network/{maths}", f"/history/academic_year/2026-27", f"/history/network?ids={maths}"):
+        for path in (f"/history/network/{maths}", "/history/academic_year/2026-27", f"/history/network?ids={maths}"):
             assert service_call("networks", "GET", path, person).status_code == 403
     assert history(service_call, "session", 1).status_code == 404
     batch = service_call("networks", "GET", "/history/network", ADA, params={"ids": f"{maths},77"}).json()
