@@ -15,13 +15,13 @@ from sqlmodel import Session, select
 
 from services.bookings import messages
 from services.bookings.access import VISIBLE, audience, get_booking, oversees, overseen
-from services.bookings.audit import log_booking
+from services.bookings.audit import AuditEntry, log_booking
 from services.bookings.bookings.models import HOLDS_PLACE, LIVE, Booking
 from services.bookings.reminders import approval_remind_at
 from services.bookings.sessions.models import CourseSession
 from services.bookings.sessions.places import give_back_place, session_for_update, take_trust_place
 from services.bookings.waiting_list.service import release, waiting_list_position
-from shared.audit import created
+from shared.audit import created, entry_params, snapshot, with_entry
 from shared.clock import as_utc, utcnow
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.tokens import Identity
@@ -72,8 +72,22 @@ _QUEUE_LOCK = (
 # ON CONFLICT DO NOTHING rather than a savepoint: a concurrent request that booked the
 # same person (or used the same key) first makes this insert return no row, without
 # the two extra round trips a savepoint costs every booking.
-_INSERT_BOOKING = {dialect: insert(_BOOKINGS).on_conflict_do_nothing().returning(*_BOOKINGS.c)
-                   for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+# What a new booking's audit entry says it was made with.
+_MADE_WITH = ("status", "decision_note")
+_NEW_BOOKING = ("session_id", "person_id", "attendee_name", "attendee_email", "school_id", "booked_by_id",
+                "idempotency_key", "status", "approver_emails", "approval_remind_at", "decided_by_id", "decided_at",
+                "decision_note", "created_at", "updated_at")
+# On PostgreSQL the booking's audit entry is written by the same statement (a round trip
+# more, made while the session's row is locked, measurably slowed the rush); SQLite,
+# in the process, pays nothing for a second statement.
+_INSERT_BOOKING = {
+    "postgresql": with_entry(pg_insert(_BOOKINGS).values({k: sa.bindparam(k, type_=_BOOKINGS.c[k].type)
+                                                          for k in _NEW_BOOKING})
+                             .on_conflict_do_nothing().returning(*_BOOKINGS.c),
+                             AuditEntry, "booking.made", "booking", created_from=_MADE_WITH, at="created_at",
+                             label="attendee_name", parent_type="session", parent_id="session_id"),
+    "sqlite": sqlite_insert(_BOOKINGS).on_conflict_do_nothing().returning(*_BOOKINGS.c),
+}
 
 _BOOKED_BY_LEADER = "Booked by their school leader"
 
@@ -138,7 +152,8 @@ def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
         "approval_remind_at": approval_remind_at(stamp, school_days) if status == BookingStatus.PENDING_APPROVAL
         else None, "decided_by_id": identity.person_id if approved else None,
         "decided_at": stamp if approved else None, "decision_note": _BOOKED_BY_LEADER if approved else None,
-        "created_at": stamp, "updated_at": stamp}).first()
+        "created_at": stamp, "updated_at": stamp, **(entry_params(identity) if dialect == "postgresql" else {})
+    }).first()
     if row is None:
         if took_place:
             give_back_place(db, session_id)
@@ -152,9 +167,8 @@ def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
     # The new row as it was written, for the answer and the message; nothing in this
     # request changes it again, so it need not join the unit of work.
     booking = Booking(**row._mapping)
-    # One prebuilt INSERT more, nothing read: the entry is made of what was just written.
-    log_booking(db, identity, "booking.made", booking,
-                created({"status": status, "decision_note": _BOOKED_BY_LEADER if approved else None}))
+    if dialect != "postgresql":  # there, the insert wrote it
+        log_booking(db, identity, "booking.made", booking, created(snapshot(booking, _MADE_WITH)))
     messages.booking_changed(db, session, booking, waiting_list_position(db, booking))
     return booking, True
 

@@ -123,6 +123,17 @@ def test_approving_and_declining_record_the_decision(service_call):
                                    "decision_note": [None, "No cover that day"]}
 
 
+def test_a_booking_made_by_the_attendees_leader_records_the_approval_it_gives(service_call):
+    s = new_session(service_call, capacity=2, requires_approval=True)
+    staff = {"person_id": 3, "name": "Tara Cole", "email": "tara@trust.test", "school_id": 1}
+    booked = book(service_call, s["id"], LEADER_OF_1, attendee=staff).json()
+    made = entries()[-1]
+    assert said([made]) == [("booking.made", "Person 90", f"booking {booked['id']}")]
+    assert (made["actor_id"], made["object_label"], made["parent_id"]) == (90, "Tara Cole", str(s["id"]))
+    assert made["changes"] == {"status": [None, "CONFIRMED"], "decision_note": [None, "Booked by their school leader"]}
+    assert abs(made["at"] - datetime.now(timezone.utc)) < timedelta(minutes=1)
+
+
 def test_the_register_taken_then_corrected_and_feedback(service_call):
     s = new_session(service_call, capacity=3)
     ids = [book(service_call, s["id"], person(n)).json()["id"] for n in (1, 2, 3, 4)]  # the 4th waits
