@@ -126,9 +126,9 @@ def log_action(db: Session, model, identity: Identity | None, action: str, obj: 
     Returns whether an entry was written."""
     if not changes:
         return False
-    # A plain INSERT, built once per table, in the caller's transaction: nothing reads
-    # the row back, so the ORM's bookkeeping would buy nothing.
-    db.execute(_insert_into(model.__table__), {
+    # A plain INSERT, built once per table, on the connection of the caller's
+    # transaction: nothing reads the row back, so the ORM's bookkeeping would buy nothing.
+    db.connection().execute(_insert_into(model.__table__), {
         "at": utcnow(), **_actor(identity), "action": action, "object_type": obj[0], "object_id": str(obj[1]),
         "object_label": label[:200] if label else None,
         "parent_type": parent[0] if parent else None, "parent_id": str(parent[1]) if parent else None,
