@@ -7,6 +7,10 @@ Each component keeps its own `audit_entry` table (`audit_model`, on its own base
 answers an object's history to admins only (`history_api`), newest first, with the
 entries of what hangs off it: a session's page shows its bookings' history too.
 What a scheduled job decides by itself (an offer lapsing) is written as the system's.
+
+`log_action` writes an entry with one prebuilt INSERT; where a round trip more would
+be paid under a lock (a booking), `with_entry` lets the row's own INSERT write its
+entry too (PostgreSQL).
 """
 from __future__ import annotations
 
