@@ -18,4 +18,6 @@ def database(settings: Settings | None = None) -> Database:
 
 
 def metadata():
+    import gateway.identity.facts  # noqa: F401  (the fact outbox)
+
     return GatewayModel.metadata

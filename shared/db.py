@@ -305,6 +305,28 @@ def _never_commit_a_check(session: Session) -> None:
         raise RuntimeError("a check-only request must not commit")
 
 
+# Work that may only start once what a transaction wrote is committed (delivering the
+# facts it published, shared.facts): kept in the session's info by key, so a
+# transaction asking ten times runs it once; run after the commit, dropped on rollback.
+_AFTER_COMMIT = "ll_after_commit"
+
+
+def after_commit(session: Session, key, work) -> None:
+    """Run `work()` once this session's transaction has committed (never if it rolls back)."""
+    session.info.setdefault(_AFTER_COMMIT, {}).setdefault(key, work)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for work in session.info.pop(_AFTER_COMMIT, {}).values():
+        work()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
+
+
 _databases: dict[str, Database] = {}
 
 

@@ -52,7 +52,11 @@ def create_service_app(
     app.config.update(MAX_CONTENT_LENGTH=1024 * 1024, JSON_SORT_KEYS=False)
     app.extensions["lighthouse_settings"] = settings
     app.extensions["lighthouse_component"] = component
-    public_key = settings.public_key_pem()
+    settings.refuse_unsafe_start(component)
+    # The gateway's key, and the key of each service publishing facts this one keeps.
+    from shared.facts import KEEPER_BLUEPRINT, publishers_to
+
+    public_keys = {issuer: settings.public_key_pem(issuer) for issuer in ("gateway", *publishers_to(component))}
 
     register_error_handlers(app)
     install_request_id(app)
@@ -81,9 +85,12 @@ def create_service_app(
         if scheme.lower() != "bearer" or not token:
             raise Unauthorized("A service token is required; call this service through the gateway.")
         try:
-            g.identity = tokens.verify(token, audience=component, public_key_pem=public_key)
+            g.identity = tokens.verify_any(token, audience=component, public_keys=public_keys)
         except tokens.TokenError:
             raise Unauthorized("The service token is not valid for this service.") from None
+        if g.identity.issuer != tokens.GATEWAY and request.blueprint != KEEPER_BLUEPRINT:
+            # A publishing service delivers its facts to the copies it is owed, nothing else.
+            raise Unauthorized("A service token is required; call this service through the gateway.")
         g.setdefault(CHECK_ONLY, request.headers.get(CHECK_ONLY_HEADER) == "1")
 
     for bp in blueprints:

@@ -17,6 +17,7 @@ def database(settings: Settings | None = None) -> Database:
 
 def metadata():
     import services.catalogue.courses.models  # noqa: F401  (registers the tables)
+    import services.catalogue.facts  # noqa: F401  (the fact outbox)
 
     return CatalogueModel.metadata
 

@@ -17,7 +17,8 @@ def database(settings: Settings | None = None) -> Database:
 
 
 def metadata():
-    import services.networks.meetings.messages  # noqa: F401  (registers the tables)
+    import services.networks.facts  # noqa: F401  (registers the tables)
+    import services.networks.meetings.messages  # noqa: F401
     import services.networks.meetings.models  # noqa: F401
     import services.networks.networks.models  # noqa: F401
     import services.networks.terms.models  # noqa: F401

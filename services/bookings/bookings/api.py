@@ -50,8 +50,7 @@ def book(path: SessionIdPath, body: BookingIn):
     else:
         a = body.attendee
         attendee = service.Attendee(a.person_id, a.name, str(a.email), a.school_id)
-    booking, created = service.book(db, identity, path.session_id, attendee, body.idempotency_key, body.approvers,
-                                    body.school_days)
+    booking, created = service.book(db, identity, path.session_id, attendee, body.idempotency_key)
     answer = booking_out(db, booking)
     # Commit before the response is serialised: the session's row lock is held until
     # commit, and every other booking of the session waits for it.

@@ -3,8 +3,7 @@ order is booking id order), a place that comes free is offered to the first of t
 a while, and an offer not taken up in time passes to the next."""
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
@@ -85,7 +84,7 @@ def offer_free_places(db: Session, session_id: int, window: timedelta | None = N
         offered.append(first)
 
 
-def accept_offer(db: Session, identity: Identity, booking_id: int, school_days: Sequence[date] = ()) -> Booking:
+def accept_offer(db: Session, identity: Identity, booking_id: int) -> Booking:
     """Take up a waiting-list offer before it lapses (on a session that needs approval,
     the wait for the school leader starts now, unless the approval came with the
     booking)."""
@@ -100,7 +99,7 @@ def accept_offer(db: Session, identity: Identity, booking_id: int, school_days: 
     booking.offer_expires_at = None
     booking.updated_at = utcnow()
     if booking.status == BookingStatus.PENDING_APPROVAL:
-        booking.approval_remind_at = approval_remind_at(booking.updated_at, school_days)
+        booking.approval_remind_at = approval_remind_at(db, booking.updated_at)
     db.flush()
     messages.booking_changed(db, session, booking)
     return booking

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
+from services.networks.facts import FACTS
 from services.networks.terms.models import Closure, Term
 from shared.errors import Forbidden, Invalid, NotFound, field_error
 from shared.tokens import Identity
@@ -68,7 +69,8 @@ def _problems(first_year: int, terms: list[TermData]) -> list[dict]:
 
 
 def save_academic_year(db: Session, identity: Identity, label: str, terms: list[TermData]) -> None:
-    """Replace a year's terms and closures whole (admins)."""
+    """Replace a year's terms and closures whole (admins); its school days go to the
+    services keeping a copy once the change commits."""
     if not identity.is_admin:
         raise Forbidden("Only Lighthouse Learning admins can change the academic calendar.")
     problems = _problems(check_label(label), terms)
@@ -87,6 +89,22 @@ def save_academic_year(db: Session, identity: Identity, label: str, terms: list[
         for day, kind, note in dict((c[0], c) for c in t.closures).values():
             db.add(Closure(term_id=row.id, on_date=day, kind=kind, note=note))
     db.flush()
+    publish_school_days(db, label)
+
+
+def publish_school_days(db: Session, label: str) -> None:
+    """The year's school days as they now stand, to bookings (in the saving transaction)."""
+    terms = db.exec(select(Term).where(Term.academic_year == label)).all()
+    days = school_days(db, min(t.starts_on for t in terms), max(t.ends_on for t in terms)) if terms else []
+    FACTS.publish(db, "bookings", f"/copies/school-days/{label}", {"school_days": [d.isoformat() for d in days]})
+
+
+def republish_school_days(db: Session) -> int:
+    """Every year's school days again (the reconciliation)."""
+    labels = db.exec(select(Term.academic_year).distinct().order_by(Term.academic_year)).all()
+    for label in labels:
+        publish_school_days(db, label)
+    return len(labels)
 
 
 def _terms_around(db: Session, start: date, end: date) -> list[tuple[Term, set[date]]]:
