@@ -170,20 +170,20 @@ class Settings(BaseSettings):
     def public_key_pem(self, issuer: str = "gateway") -> str:
         """The public key that checks tokens `issuer` signs (the gateway's, or a
         publishing service's)."""
-        name = _KEY_FIELDS[issuer][1]
-        if getattr(self, name):
-            return getattr(self, name)
-        if self.env == "production":
-            raise RuntimeError(f"{_ENV_NAME[name]} must be set in production")
-        return _dev_keypair(self.keys_dir, issuer)[1]
+        return self._key_pem(issuer, 1)
 
     def private_key_pem(self, issuer: str = "gateway") -> str:
-        name = _KEY_FIELDS[issuer][0]
+        return self._key_pem(issuer, 0)
+
+    def _key_pem(self, issuer: str, part: int) -> str:
+        """`issuer`'s private (0) or public (1) key: as set, else (outside production)
+        the development pair under var/keys."""
+        name = _KEY_FIELDS[issuer][part]
         if getattr(self, name):
             return getattr(self, name)
         if self.env == "production":
             raise RuntimeError(f"{_ENV_NAME[name]} must be set for the {issuer} in production")
-        return _dev_keypair(self.keys_dir, issuer)[0]
+        return _dev_keypair(self.keys_dir, issuer)[part]
 
 
 # Who signs tokens, and the settings holding its key pair (private, public).
