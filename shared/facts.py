@@ -54,6 +54,8 @@ KEEPER_BLUEPRINT = "copies"
 # most 10 minutes, for as long as it takes.
 FIRST_PAUSE, LONGEST_PAUSE = timedelta(seconds=10), timedelta(minutes=10)
 DELIVER_EVERY, RECONCILE_EVERY = timedelta(seconds=10), timedelta(hours=6)
+# Delivered facts are kept a week (to see what was sent when), then let go.
+KEEP_DELIVERED = timedelta(days=7)
 
 
 def publishers_to(keeper: str) -> tuple[str, ...]:
@@ -141,6 +143,7 @@ class Publisher:
                 row.last_error = error[:500]
                 row.next_attempt_at = now + min(FIRST_PAUSE * 2 ** (row.attempts - 1), LONGEST_PAUSE)
             db.add(row)
+        db.execute(sa.delete(M).where(M.delivered_at < now - KEEP_DELIVERED))
         db.flush()
         for row_id, error in outcomes.items():
             if error is not None:

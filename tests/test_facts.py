@@ -132,6 +132,20 @@ def test_the_same_fact_twice_has_one_effect_and_an_old_one_none(stack, make_cour
     assert answers == [{"applied": False}, {"applied": False}]  # it had landed already
 
 
+def test_delivered_facts_are_let_go_after_a_week(stack, make_course):
+    from services.catalogue.facts import FACTS
+
+    make_course(title="Phonics refresher")
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=6)):
+        make_course(title="Fractions")
+    with FACTS.database().session() as db:
+        assert len(db.exec(select(FACTS.model)).all()) == 2
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=8)):
+        job("services.catalogue.scheduler", "deliver_facts")()
+    with FACTS.database().session() as db:
+        assert [json.loads(f.fact)["title"] for f in db.exec(select(FACTS.model)).all()] == ["Fractions"]
+
+
 def test_delivering_the_same_fact_at_the_same_moment_applies_it_once(stack, deliver_fact):
     from concurrent.futures import ThreadPoolExecutor
 
