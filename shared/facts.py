@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 
 import sqlalchemy as sa
+import urllib3
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, Session, SQLModel, select
@@ -39,6 +40,7 @@ from shared.clock import utcnow
 from shared.db import Database, after_commit, utc_column
 from shared.errors import Forbidden
 from shared.jobs import Job
+from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -152,10 +154,6 @@ class Publisher:
 
     def _put(self, row) -> str | None:
         """None when the keeper took (or already had) the fact, else why not."""
-        import urllib3
-
-        from shared.settings import get_settings
-
         settings = get_settings()
         token = tokens.sign(tokens.service_identity(self.component), row.keeper,
                             settings.private_key_pem(self.component))
@@ -191,12 +189,11 @@ class Publisher:
 _POOL = None
 
 
-def _pool():
-    """One pool of keep-alive connections per process, for every delivery."""
+def _pool() -> urllib3.PoolManager:
+    """One pool of keep-alive connections per process (made after gunicorn forks), for
+    every delivery."""
     global _POOL
     if _POOL is None:
-        import urllib3
-
         _POOL = urllib3.PoolManager(maxsize=4)
     return _POOL
 

@@ -15,8 +15,10 @@ from pydantic import BaseModel
 from shared import tokens
 from shared.db import CHECK_ONLY, Database, init_request_sessions
 from shared.errors import Invalid, Unauthorized, field_error, register_error_handlers, validation_error_response
+from shared.facts import KEEPER_BLUEPRINT, publishers_to
 from shared.logs import configure_logging, install_request_id
 from shared.settings import Settings
+
 
 class Probe(BaseModel):
     status: str
@@ -54,8 +56,6 @@ def create_service_app(
     app.extensions["lighthouse_component"] = component
     settings.refuse_unsafe_start(component)
     # The gateway's key, and the key of each service publishing facts this one keeps.
-    from shared.facts import KEEPER_BLUEPRINT, publishers_to
-
     public_keys = {issuer: settings.public_key_pem(issuer) for issuer in ("gateway", *publishers_to(component))}
 
     register_error_handlers(app)

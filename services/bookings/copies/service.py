@@ -17,14 +17,12 @@ def keep_course_listing(db: Session, course_id: int, fact: CourseListingFact) ->
     sessions.service.follow_listing)."""
     values = {"title": fact.title, "subject": fact.subject, "phases": phases_column(fact.phases),
               "visibility": fact.visibility.value, "published": fact.published, "updated_at": utcnow()}
-    listing = db.get(CourseListing, course_id)
-    if listing is None:
-        db.add(CourseListing(course_id=course_id, **values))
-    else:
-        for key, value in values.items():
-            setattr(listing, key, value)
+    listing = db.get(CourseListing, course_id) or CourseListing(course_id=course_id)
+    for key, value in values.items():
+        setattr(listing, key, value)
+    db.add(listing)
     db.flush()
-    return db.get(CourseListing, course_id)
+    return listing
 
 
 def phases_column(phases: list[str] | None) -> str | None:
