@@ -8,6 +8,8 @@ from services.bookings.attendance import service
 from services.bookings.attendance.schemas import (
     AttendanceIn,
     CourseFeedback,
+    CoursesFeedback,
+    CoursesFeedbackQuery,
     CpdRecordOut,
     FeedbackIn,
     RecordQuery,
@@ -53,6 +55,14 @@ def course_feedback(path: CourseIdPath):
     """Admins: the average rating of a course and its latest comments."""
     db = request_session()
     return CourseFeedback(**service.course_feedback(db, current_identity(), path.course_id)).model_dump(mode="json")
+
+
+@bp.get("/courses/feedback", responses={200: CoursesFeedback})
+def courses_feedback(query: CoursesFeedbackQuery):
+    """Admins: the feedback of several courses at once (a batch read of the above)."""
+    ids = [int(i) for i in query.course_ids.split(",")]
+    found = service.courses_feedback(request_session(), current_identity(), ids)
+    return CoursesFeedback(items=found).model_dump(mode="json")
 
 
 @bp.get("/cpd-record", responses={200: CpdRecordOut})

@@ -34,6 +34,20 @@ class CourseFeedback(BaseModel):
     items: list[FeedbackItem]
 
 
+class CoursesFeedbackQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    course_ids: str = Field(max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$",
+                            description="Up to 100 comma-separated course ids.")
+
+
+class OneCourseFeedback(CourseFeedback):
+    course_id: int
+
+
+class CoursesFeedback(BaseModel):
+    items: list[OneCourseFeedback]
+
+
 class RecordQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
     person_id: int = Field(ge=1, le=2**31 - 1)

@@ -30,11 +30,13 @@ LEADER = tokens.Identity(subject="9", name="Hana Head", email="p9@trust.test", s
 LEAD = tokens.Identity(subject="50", name="Mo Lead", grants=(tokens.Grant("network_lead", network_id=1),))
 
 
-def sessions(n: int, start: datetime = SOON, course_id: int | None = 1) -> list[int]:
-    """n sessions a day apart (of course `course_id`, or each of its own course)."""
+def sessions(n: int, start: datetime = SOON, course_id: int | list[int] | None = 1) -> list[int]:
+    """n sessions a day apart: of course `course_id`, or each of its own course (of
+    these, or 1, 2, 3…)."""
+    course_ids = course_id if isinstance(course_id, list) else [course_id or 1 + i for i in range(n)]
     with database().session() as db:
         rows = [CourseSession(
-            course_id=course_id or 1 + i, course_title=f"Phonics {i:03d}", course_subject="English",
+            course_id=course_ids[i], course_title=f"Phonics {i:03d}", course_subject="English",
             course_phases=",KS1,", starts_at=start + timedelta(days=i), ends_at=start + timedelta(days=i, hours=2),
             venue="Saltmarsh Primary", online_url="https://meet.test/phonics", capacity=1000, requires_approval=True,
             booking_closes_at=start + timedelta(days=i - 1), cancellation_deadline=start + timedelta(days=i - 2))
@@ -44,11 +46,11 @@ def sessions(n: int, start: datetime = SOON, course_id: int | None = 1) -> list[
         return [r.id for r in rows]
 
 
-def bookings(rows: list[tuple[int, int, BookingStatus]], **values) -> list[int]:
-    """(session id, person id, status) each, booked through SCHOOL."""
+def bookings(rows: list[tuple[int, int, BookingStatus]], school_id: int = SCHOOL, **values) -> list[int]:
+    """(session id, person id, status) each, booked through `school_id`."""
     with database().session() as db:
         made = [Booking(session_id=s, person_id=p, attendee_name=f"Person {p}", attendee_email=f"p{p}@trust.test",
-                        school_id=SCHOOL, booked_by_id=p, status=status, **values) for s, p, status in rows]
+                        school_id=school_id, booked_by_id=p, status=status, **values) for s, p, status in rows]
         db.add_all(made)
         db.flush()
         return [b.id for b in made]
@@ -134,6 +136,13 @@ def _course_feedback(n: int) -> Ask:
     return Ask("/courses/1/feedback", ADMIN, items)
 
 
+def _courses_feedback(n: int) -> Ask:
+    bookings([(s, 7, BookingStatus.ATTENDED) for s in sessions(n, LAST_YEAR, course_id=None)], feedback_rating=4,
+             feedback_comment="Useful", feedback_at=LAST_YEAR + timedelta(days=120))
+    return Ask("/courses/feedback", ADMIN, lambda r: sum(len(f["items"]) for f in r.json()["items"]),
+               params={"course_ids": ids(range(1, n + 1))})
+
+
 def _cpd_record(n: int) -> Ask:
     bookings([(s, 7, BookingStatus.ATTENDED) for s in sessions(n, LAST_YEAR)])
     return Ask("/cpd-record", STAFF, lambda r: len(r.json()["entries"]),
@@ -163,6 +172,7 @@ CASES = [
     ListRead("GET /bookings/mine/calendar", "my calendar feed", _my_calendar, 1),
     # the count and average, the latest comments
     ListRead("GET /courses/<int:course_id>/feedback", "a course's feedback", _course_feedback, 2),
+    ListRead("GET /courses/feedback", "several courses' feedback", _courses_feedback, 2),
     ListRead("GET /cpd-record", "a year's CPD record", _cpd_record, 1),
     ListRead("POST /bookings/commitments", "members' trust CPD (a read sent as POST)", _commitments, 1),
 ]
