@@ -51,10 +51,11 @@ def _members(ctx, network_ids: list[int]) -> dict:
 @loads("leads of network", batch=None, missing=list)
 def _leads(ctx, network_ids: list[int]) -> dict:
     """Who holds the network_lead role for each network, by name."""
-    return grouped(ctx.db.exec(select(RoleGrant.network_id, PersonRow)
-                               .join(PersonRow, PersonRow.id == RoleGrant.person_id)
-                               .where(RoleGrant.role == Role.NETWORK_LEAD, col(RoleGrant.network_id).in_(network_ids))
-                               .order_by(PersonRow.name)).all())
+    leads = ctx.db.exec(select(RoleGrant.network_id, PersonRow).join(PersonRow, PersonRow.id == RoleGrant.person_id)
+                        .where(RoleGrant.role == Role.NETWORK_LEAD, col(RoleGrant.network_id).in_(network_ids))
+                        .order_by(PersonRow.name)).all()
+    ctx.remember("person", [p for _, p in leads])
+    return grouped(leads)
 
 
 def _networks_in_view(ctx):

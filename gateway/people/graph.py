@@ -58,7 +58,7 @@ def _schools(ctx) -> dict:
 @loads("staff of school", batch=None, missing=list)
 def _staff(ctx, school_ids: list[int]) -> dict:
     staff = ctx.db.exec(select(PersonRow).where(col(PersonRow.school_id).in_(school_ids)).order_by(PersonRow.name))
-    return grouped((p.school_id, p) for p in staff.all())
+    return grouped((p.school_id, p) for p in ctx.remember("person", staff.all()))
 
 
 @named
@@ -183,7 +183,7 @@ class PeopleQuery(graphene.ObjectType):
                                           PersonRow.email.like(like, escape="\\")))
         total = ctx.db.exec(select(func.count()).select_from(matching.subquery())).one()
         rows = ctx.db.exec(matching.order_by(PersonRow.name, PersonRow.id).offset(offset).limit(params["first"])).all()
-        return page(page_of(list(rows), total, offset))
+        return page(page_of(ctx.remember("person", list(rows)), total, offset))
 
 
 @mutation(PersonPayload, "person", person_id=graphene.ID(required=True), role=Role(required=True),

@@ -11,8 +11,10 @@ from services.bookings.attendance.schemas import (
     CoursesFeedback,
     CoursesFeedbackQuery,
     CpdRecordOut,
+    CpdRecords,
     FeedbackIn,
     RecordQuery,
+    RecordsQuery,
 )
 from services.bookings.bookings.api import booking_out
 from services.bookings.bookings.schemas import BookingIdPath, BookingOut
@@ -71,3 +73,11 @@ def cpd_record(query: RecordQuery):
     db = request_session()
     record = service.cpd_record(db, current_identity(), query.person_id, query.academic_year)
     return CpdRecordOut(**record).model_dump(mode="json")
+
+
+@bp.get("/cpd-records", responses={200: CpdRecords})
+def cpd_records(query: RecordsQuery):
+    """Several people's records at once, each as /cpd-record answers it (a batch read)."""
+    ids = [int(i) for i in query.person_ids.split(",")]
+    found = service.cpd_records(request_session(), current_identity(), ids, query.academic_year)
+    return CpdRecords(items=found).model_dump(mode="json")

@@ -149,6 +149,14 @@ def _cpd_record(n: int) -> Ask:
                params={"person_id": 7, "academic_year": "2025-26"})
 
 
+def _cpd_records(n: int) -> Ask:
+    """n people's records, each of one session attended through the leader's school."""
+    made = sessions(n, LAST_YEAR)
+    bookings([(s, 100 + i, BookingStatus.ATTENDED) for i, s in enumerate(made)])
+    return Ask("/cpd-records", LEADER, lambda r: sum(len(p["entries"]) for p in r.json()["items"]),
+               params={"person_ids": ids(range(100, 100 + n)), "academic_year": "2025-26"})
+
+
 def _commitments(n: int) -> Ask:
     bookings([(s, 100 + i, BookingStatus.CONFIRMED) for i, s in enumerate(sessions(n))])
     span = {"from": SOON.isoformat(), "to": (SOON + timedelta(days=n)).isoformat()}
@@ -174,6 +182,7 @@ CASES = [
     ListRead("GET /courses/<int:course_id>/feedback", "a course's feedback", _course_feedback, 2),
     ListRead("GET /courses/feedback", "several courses' feedback", _courses_feedback, 2),
     ListRead("GET /cpd-record", "a year's CPD record", _cpd_record, 1),
+    ListRead("GET /cpd-records", "several people's records, for their school's leader", _cpd_records, 1),
     ListRead("POST /bookings/commitments", "members' trust CPD (a read sent as POST)", _commitments, 1),
 ]
 
