@@ -133,3 +133,96 @@ def uncovered_routes(app, cases: Iterable[ListRead], not_lists: Mapping[str, str
     missing = sorted(routes - covered)
     stale = sorted(r for r in covered - routes if r.startswith("GET "))
     return [f"no query-count case for {r}" for r in missing] + [f"no such route: {r}" for r in stale]
+
+
+# ---------- the GraphQL API's lists ----------
+
+
+@dataclass(frozen=True)
+class GraphAsk:
+    """An operation reaching the list a case made, as a signed-in `client` sends it, and
+    how many items the answer's data holds."""
+
+    client: Any
+    query: str
+    items: Callable[[dict], int]
+    variables: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GraphRead:
+    """One list of the GraphQL API, `grows` ("Network.members": the field whose items
+    `make(app, n)` makes n of), read with the fields below its items: answering costs the
+    `calls` to the services (in order) and `queries` statements on the gateway's own
+    database (people, schools, role grants), however many items there are."""
+
+    grows: tuple[str, ...]
+    variant: str
+    make: Callable[[Any, int], GraphAsk]
+    calls: tuple[str, ...]  # "service METHOD /path"
+    queries: int
+
+    @property
+    def id(self) -> str:
+        return f"{', '.join(self.grows)} ({self.variant})"
+
+
+def graph_costs(app, case: GraphRead, forget: Callable[[], None] = lambda: None) -> dict[int, tuple[list, list]]:
+    """What answering `case` cost at each of SIZES items, made afresh in emptied tables
+    (after `forget`ting what the gateway's process keeps between requests): the calls
+    to the services, and the gateway's own statements."""
+    from tests.support.fixtures import csrf_token
+
+    seen = {}
+    for n in SIZES:
+        components.empty_all()
+        forget()
+        ask = case.make(app, n)
+        headers = {"X-CSRFToken": csrf_token(ask.client)}
+        with count_backend_calls(app) as calls, count_queries("gateway") as statements:
+            response = ask.client.post("/graphql", json={"query": ask.query, "variables": ask.variables},
+                                       headers=headers)
+        body = response.get_json()
+        assert response.status_code == 200 and not body.get("errors"), body
+        assert ask.items(body["data"]) == n, f"{case.id}: the answer does not hold the {n} items made"
+        seen[n] = ([f"{s} {m} {re.sub(r'/[0-9]+(?=/|$)', '/<id>', p)}" for s, m, p in calls], statements)
+    return seen
+
+
+def assert_constant_graph_costs(app, case: GraphRead, forget: Callable[[], None] = lambda: None) -> None:
+    seen = graph_costs(app, case, forget)
+    costs = {n: (calls, len(statements)) for n, (calls, statements) in seen.items()}
+    assert costs == {n: (list(case.calls), case.queries) for n in SIZES}, (
+        f"{case.id}: (calls to the services, statements on the gateway's database) {costs}, not "
+        f"{(list(case.calls), case.queries)} at every size:\n"
+        + "\n".join(f"  {n}: " + "\n      ".join(s) for n, (_, s) in seen.items()))
+
+
+def list_fields(schema) -> set[str]:
+    """Every field of the schema ("Type.field") whose items are objects: a list of
+    them, or a page of them (a `…Connection`).  A list of values (strings, dates,
+    enums) resolves nothing per item and is left out."""
+    from graphql import GraphQLObjectType, get_named_type, get_nullable_type, is_list_type
+
+    found = set()
+    for name, type_ in schema.type_map.items():
+        if name.startswith("__") or not isinstance(type_, GraphQLObjectType):
+            continue
+        for field_name, definition in type_.fields.items():
+            named = get_named_type(definition.type)
+            if isinstance(named, GraphQLObjectType) and (
+                    is_list_type(get_nullable_type(definition.type)) or named.name.endswith("Connection")):
+                found.add(f"{name}.{field_name}")
+    return found
+
+
+def uncovered_list_fields(schema, cases: Iterable[GraphRead], not_counted: Mapping[str, str]) -> list[str]:
+    """The schema's list fields that no case grows and none says (with a reason) why it
+    has no count; and entries naming no such field."""
+    fields = list_fields(schema)
+    grown = {f for case in cases for f in case.grows}
+    covered = grown | {f for f in fields if any(re.fullmatch(p, f) for p in not_counted)}
+    return ([f"no call-count case grows {f}" for f in sorted(fields - covered)]
+            + [f"no such list field: {f}" for f in sorted(grown - fields)]
+            + [f"the exclusion {p!r} matches no list field" for p in not_counted
+               if not any(re.fullmatch(p, f) for f in fields)])

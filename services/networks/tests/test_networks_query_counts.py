@@ -37,27 +37,27 @@ def add(rows: list) -> list:
         return [r.id for r in rows]
 
 
-def member(network_id: int, person_id: int) -> Membership:
+def member(network_id: int, person_id: int, school_id: int | None = 1) -> Membership:
     return Membership(network_id=network_id, person_id=person_id, name=f"Person {person_id}",
-                      email=f"p{person_id}@trust.test", school_id=person_id)
+                      email=f"p{person_id}@trust.test", school_id=school_id)
 
 
-def networks(n: int) -> list[int]:
-    """n networks, with person 7 in each."""
+def networks(n: int, person: int = 7) -> list[int]:
+    """n networks, with `person` in each."""
     made = add([Network(name=f"Network {i:03d}", subject="Maths") for i in range(n)])
-    add([member(network, 7) for network in made])
+    add([member(network, person) for network in made])
     return made
 
 
-def meetings(network_id: int, n: int, start: datetime = WHEN) -> list[int]:
-    """n meetings a week apart, each with an answer, an attendee and an open action."""
+def meetings(network_id: int, n: int, start: datetime = WHEN, person: int = 7) -> list[int]:
+    """n meetings a week apart, each with `person`'s answer, attendance and open action."""
     made = add([Meeting(network_id=network_id, title=f"Meeting {i:03d}", term="AUTUMN",
                         starts_at=start + timedelta(weeks=i), ends_at=start + timedelta(weeks=i, hours=1),
                         venue="Saltmarsh Primary", agenda=[{"title": "Fractions", "minutes": 30, "presenter": None}])
                 for i in range(n)])
-    add([Rsvp(meeting_id=m, person_id=7, response=RsvpResponse.YES) for m in made]
-        + [Attendance(meeting_id=m, person_id=7, school_id=1) for m in made]
-        + [action(network_id, m) for m in made])
+    add([Rsvp(meeting_id=m, person_id=person, response=RsvpResponse.YES) for m in made]
+        + [Attendance(meeting_id=m, person_id=person, school_id=1) for m in made]
+        + [action(network_id, m, person) for m in made])
     return made
 
 
