@@ -469,17 +469,9 @@ NOT_COUNTED = {
 }
 
 
-def _forget():
-    from gateway.graph.school_days import forget_school_days
-    from gateway.identity.service import forget_school_leaders
-
-    forget_school_leaders()
-    forget_school_days()
-
-
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_a_list_field_costs_the_same_calls_for_10_items_as_for_100(gateway_app, case):
-    assert_constant_graph_costs(gateway_app, case, _forget)
+    assert_constant_graph_costs(gateway_app, case)
 
 
 def test_every_list_field_has_a_count():

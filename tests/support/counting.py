@@ -167,16 +167,14 @@ class GraphRead:
         return f"{', '.join(self.grows)} ({self.variant})"
 
 
-def graph_costs(app, case: GraphRead, forget: Callable[[], None] = lambda: None) -> dict[int, tuple[list, list]]:
-    """What answering `case` cost at each of SIZES items, made afresh in emptied tables
-    (after `forget`ting what the gateway's process keeps between requests): the calls
-    to the services, and the gateway's own statements."""
+def graph_costs(app, case: GraphRead) -> dict[int, tuple[list, list]]:
+    """What answering `case` cost at each of SIZES items, made afresh in emptied tables:
+    the calls to the services, and the gateway's own statements."""
     from tests.support.fixtures import csrf_token
 
     seen = {}
     for n in SIZES:
         components.empty_all()
-        forget()
         ask = case.make(app, n)
         headers = {"X-CSRFToken": csrf_token(ask.client)}
         with count_backend_calls(app) as calls, count_queries("gateway") as statements:
@@ -189,8 +187,8 @@ def graph_costs(app, case: GraphRead, forget: Callable[[], None] = lambda: None)
     return seen
 
 
-def assert_constant_graph_costs(app, case: GraphRead, forget: Callable[[], None] = lambda: None) -> None:
-    seen = graph_costs(app, case, forget)
+def assert_constant_graph_costs(app, case: GraphRead) -> None:
+    seen = graph_costs(app, case)
     costs = {n: (calls, len(statements)) for n, (calls, statements) in seen.items()}
     assert costs == {n: (list(case.calls), case.queries) for n in SIZES}, (
         f"{case.id}: (calls to the services, statements on the gateway's database) {costs}, not "
