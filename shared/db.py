@@ -330,6 +330,17 @@ def _forget_after_rollback(session: Session) -> None:
 _databases: dict[str, Database] = {}
 
 
+def component_database(component: str):
+    """A component's `database(settings=None)`: its one Database, where the settings say."""
+    def database(settings=None) -> Database:
+        from shared.settings import get_settings
+
+        return get_database((settings or get_settings()).database_url_for(component))
+
+    database.__doc__ = f"The {component}'s database."
+    return database
+
+
 def get_database(url: str) -> Database:
     """One Database (and so one connection pool) per URL in a process."""
     url = normalise_url(url)

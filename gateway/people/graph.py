@@ -17,18 +17,13 @@ from gateway.identity import service as identity_service
 from gateway.identity.models import Organisation as OrganisationRow
 from gateway.identity.models import Person as PersonRow
 from gateway.identity.models import School as SchoolRow
+from shared import vocabulary
 from shared.errors import ApiError
 from shared.paging import decode_cursor, page_of
 
-
 class Role(graphene.Enum):
-    STAFF = "staff"
-    SCHOOL_LEADER = "school_leader"
-    NETWORK_LEAD = "network_lead"
-    SIP = "sip"
-    LL_ADMIN = "ll_admin"
-    EXTERNAL_BOOKER = "external_booker"
-    GOVERNOR = "governor"
+    class Meta:
+        enum = vocabulary.Role  # the one list of roles
 
 
 SchoolPhase = graphene.Enum("SchoolPhase", [(n, n) for n in ("PRIMARY", "SECONDARY", "ALL_THROUGH")])

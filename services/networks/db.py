@@ -3,17 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shared.db import Database, declarative_base, get_database
-from shared.settings import Settings, get_settings
+from shared.db import component_database, declarative_base
 
 NetworksModel = declarative_base("NetworksModel")
 VERSION_TABLE = "alembic_version_networks"
 MIGRATIONS = Path(__file__).parent / "migrations"
+database = component_database("networks")
 UNMODELLED: tuple[str, ...] = ()
-
-
-def database(settings: Settings | None = None) -> Database:
-    return get_database((settings or get_settings()).database_url_for("networks"))
 
 
 def metadata():
