@@ -80,7 +80,7 @@ def _course() -> int:
 
 def _session(bookings_url: str, token: str, course_id: int, places: int) -> int:
     start_at = datetime.now(timezone.utc) + timedelta(days=30)
-    body = {"course_id": course_id, "course_title": "Rush course", "starts_at": start_at.isoformat(),
+    body = {"course_id": course_id, "starts_at": start_at.isoformat(),
             "ends_at": (start_at + timedelta(hours=2)).isoformat(), "venue": "Hall", "capacity": places}
     response = httpx.post(f"{bookings_url}/sessions", json=body, headers={"Authorization": f"Bearer {token}"})
     response.raise_for_status()
@@ -196,6 +196,9 @@ def run(clients: int = 200, places: int = 40, database_url: str | None = None, r
         urls = {n: f"http://127.0.0.1:{p}" for n, p in ports.items()}
         for name in ("catalogue", "bookings", "gateway"):
             wait_ready(urls[name])
+        from services.catalogue.facts import FACTS
+
+        FACTS.deliver_now()  # the course was saved before bookings was up: its listing goes now
         from shared import tokens
         from shared.settings import get_settings
 

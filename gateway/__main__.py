@@ -1,4 +1,4 @@
-"""`python -m gateway migrate|seed|setup|web|check|export-schema|seed-network-members` (shared.cli)."""
+"""`python -m gateway migrate|seed|setup|web|scheduler|check|export-schema|seed-network-members` (shared.cli)."""
 from shared.cli import Component, run
 
 
@@ -22,5 +22,5 @@ def _export_schema(args) -> int:
     return 0
 
 
-run(Component("gateway", seed="gateway.seed:seed",
+run(Component("gateway", seed="gateway.seed:seed", jobs="gateway.scheduler:JOBS",
               extra_commands={"export-schema": _export_schema, "seed-network-members": _seed_network_members}))

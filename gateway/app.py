@@ -34,6 +34,7 @@ SESSION_COOKIE = "ll_session"
 
 def create_app(settings: Settings | None = None, backends: Backends | None = None) -> Flask:
     settings = settings or get_settings()
+    settings.refuse_unsafe_start("gateway")
     configure_logging("gateway")
     app = Flask(__name__, template_folder="templates", static_folder="static")
     app.config.update(

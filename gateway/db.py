@@ -5,17 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from gateway.identity.models import GatewayModel
-from shared.db import Database, get_database
-from shared.settings import Settings, get_settings
+from shared.db import component_database
 
 VERSION_TABLE = "alembic_version_gateway"
 MIGRATIONS = Path(__file__).parent / "migrations"
+database = component_database("gateway")
 UNMODELLED: tuple[str, ...] = ()
 
 
-def database(settings: Settings | None = None) -> Database:
-    return get_database((settings or get_settings()).database_url_for("gateway"))
-
-
 def metadata():
+    import gateway.identity.facts  # noqa: F401  (the fact outbox)
+
     return GatewayModel.metadata

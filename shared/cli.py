@@ -62,6 +62,12 @@ def main(component: Component, argv: list[str] | None = None) -> int:
         if component.seed and settings.seed_demo_data:
             _load(component.seed)()
         return 0
+    if args.command in ("web", "scheduler"):
+        try:
+            settings.refuse_unsafe_start(component.name, args.command)
+        except RuntimeError as exc:
+            print(exc, file=sys.stderr)
+            return 2
     if args.command == "web":
         port = args.port or int(os.environ.get("PORT" if component.name == "gateway" else "", 0) or 0) \
             or DEFAULT_PORTS[component.name]

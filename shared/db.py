@@ -305,7 +305,40 @@ def _never_commit_a_check(session: Session) -> None:
         raise RuntimeError("a check-only request must not commit")
 
 
+# Work that may only start once what a transaction wrote is committed (delivering the
+# facts it published, shared.facts): kept in the session's info by key, so a
+# transaction asking ten times runs it once; run after the commit, dropped on rollback.
+_AFTER_COMMIT = "ll_after_commit"
+
+
+def after_commit(session: Session, key, work) -> None:
+    """Run `work()` once this session's transaction has committed (never if it rolls back)."""
+    session.info.setdefault(_AFTER_COMMIT, {}).setdefault(key, work)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for work in session.info.pop(_AFTER_COMMIT, {}).values():
+        work()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
+
+
 _databases: dict[str, Database] = {}
+
+
+def component_database(component: str):
+    """A component's `database(settings=None)`: its one Database, where the settings say."""
+    def database(settings=None) -> Database:
+        from shared.settings import get_settings
+
+        return get_database((settings or get_settings()).database_url_for(component))
+
+    database.__doc__ = f"The {component}'s database."
+    return database
 
 
 def get_database(url: str) -> Database:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlmodel import Session
 
@@ -20,12 +20,17 @@ from shared.db import Database, begin_write
 @dataclass(frozen=True)
 class Job:
     """`work(db)` returns how many things it did; `done` says so in the log
-    ("lapsed %d waiting-list offers") when it did anything."""
+    ("lapsed %d waiting-list offers") when it did anything.  A job that waits on
+    something slow between its reads and writes (another service) says `write=False`:
+    it does not hold the write lock throughout, and commits as it goes.  `at_start`
+    runs it as soon as the scheduler starts as well."""
 
     work: Callable[[Session], int]
     database: Callable[[], Database]
     every: timedelta
     done: str | None = None
+    write: bool = True
+    at_start: bool = False
 
     @property
     def name(self) -> str:
@@ -34,7 +39,8 @@ class Job:
     def __call__(self) -> int:
         """One run, committed whole; how many things it did."""
         with self.database().session() as db:
-            begin_write(db)
+            if self.write:
+                begin_write(db)
             count = self.work(db)
         if count and self.done:
             logging.getLogger(self.work.__module__).info(self.done, count)
@@ -59,8 +65,9 @@ def run_scheduler(component: str, jobs: Iterable[Job]) -> int:
     scheduler = BlockingScheduler(timezone="Europe/London", job_defaults={"coalesce": True, "max_instances": 1,
                                                                            "misfire_grace_time": 300})
     for job in jobs:
+        first = {"next_run_time": datetime.now(timezone.utc)} if job.at_start else {}
         scheduler.add_job(job, "interval", seconds=job.every.total_seconds(), id=job.name, name=job.name,
-                          replace_existing=True)
+                          replace_existing=True, **first)
     logging.getLogger(__name__).info("scheduler starting with %d jobs", len(scheduler.get_jobs()))
     try:
         scheduler.start()

@@ -1,7 +1,8 @@
 """Signed links in emails: a person answers straight from their inbox without signing
 in.  The link names one person, one thing and one answer, and expires; it is checked
-with the same secret that wrote it (LL_SECRET_KEY, shared by the gateway and the
-services that send mail)."""
+with the same secret that wrote it: LL_LINK_SECRET, held by the services that send
+such mail and by the gateway that reads the answers, and used for nothing else (the
+gateway's cookie secret never leaves the gateway)."""
 from __future__ import annotations
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer

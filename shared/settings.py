@@ -16,6 +16,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-only-secret-change-me"
+DEV_LINK_SECRET = "dev-only-link-secret-change-me"
+_DEV_VALUES = (DEV_SECRET, DEV_LINK_SECRET)
 
 COMPONENTS = ("gateway", "catalogue", "bookings", "networks")
 DEFAULT_PORTS = {"gateway": 8000, "catalogue": 8001, "bookings": 8002, "networks": 8003}
@@ -40,10 +42,22 @@ class Settings(BaseSettings):
     networks_database_url: str | None = Field(None, alias="NETWORKS_DATABASE_URL")
     gateway_database_url: str | None = Field(None, alias="GATEWAY_DATABASE_URL")
 
+    # Each secret has one purpose (see NEEDS below for who holds which).
+    # Signs the gateway's session cookies; never leaves the gateway.
     secret_key: str = Field(DEV_SECRET, alias="LL_SECRET_KEY")
+    # Signs the one-click links in emails (answering an invitation from the inbox):
+    # written by the service that sends the mail, read by the gateway.
+    link_secret: str = Field(DEV_LINK_SECRET, alias="LL_LINK_SECRET")
     # PEM text of the gateway's Ed25519 key pair; in development generated under var/keys.
     service_token_private_key: str | None = Field(None, alias="LL_SERVICE_TOKEN_PRIVATE_KEY")
     service_token_public_key: str | None = Field(None, alias="LL_SERVICE_TOKEN_PUBLIC_KEY")
+    # The key pairs with which the catalogue and networks sign the facts they deliver
+    # to the services keeping copies of them (shared.facts): the private key for the
+    # publisher alone, the public one for its keepers.
+    catalogue_token_private_key: str | None = Field(None, alias="LL_CATALOGUE_TOKEN_PRIVATE_KEY")
+    catalogue_token_public_key: str | None = Field(None, alias="LL_CATALOGUE_TOKEN_PUBLIC_KEY")
+    networks_token_private_key: str | None = Field(None, alias="LL_NETWORKS_TOKEN_PRIVATE_KEY")
+    networks_token_public_key: str | None = Field(None, alias="LL_NETWORKS_TOKEN_PUBLIC_KEY")
     service_token_ttl_seconds: int = Field(60, alias="LL_SERVICE_TOKEN_TTL", ge=5, le=900)
 
     catalogue_url: str = Field("http://127.0.0.1:8001", alias="LL_CATALOGUE_URL")
@@ -98,10 +112,13 @@ class Settings(BaseSettings):
     def _refuse_unsafe_production(self) -> "Settings":
         if self.env == "production":
             problems = []
-            if self.secret_key == DEV_SECRET or len(self.secret_key) < 32:
-                problems.append("LL_SECRET_KEY must be set to a random value of 32+ characters")
-            if not self.service_token_public_key:
-                problems.append("LL_SERVICE_TOKEN_PUBLIC_KEY must be set")
+            # (a development value is refused by refuse_unsafe_start, to the components needing it)
+            if self.secret_key not in _DEV_VALUES and len(self.secret_key) < 32:
+                problems.append("LL_SECRET_KEY must be a random value of 32+ characters")
+            if self.link_secret not in _DEV_VALUES and len(self.link_secret) < 32:
+                problems.append("LL_LINK_SECRET must be a random value of 32+ characters")
+            if self.link_secret == self.secret_key:
+                problems.append("LL_LINK_SECRET must differ from LL_SECRET_KEY (each secret has one purpose)")
             if not self.database_url and not any(
                 getattr(self, f"{c}_database_url") for c in COMPONENTS
             ):
@@ -109,6 +126,25 @@ class Settings(BaseSettings):
             if problems:
                 raise ValueError("refusing to start in production: " + "; ".join(problems))
         return self
+
+    def refuse_unsafe_start(self, component: str, command: str = "web") -> None:
+        """In production, refuse to run `component`'s `command` (web or scheduler) without
+        the secrets it needs, with a development value of one, or holding a secret that
+        is not its own (a service that leaked the cookie secret would let anyone forge a
+        signed-in session)."""
+        if self.env != "production":
+            return
+        problems = []
+        needs = NEEDS[component, command]
+        for name in needs:
+            value = getattr(self, name)
+            if not value or value in _DEV_VALUES:
+                problems.append(f"{_ENV_NAME[name]} must be set")
+        for name in _SECRETS - set(needs):
+            if getattr(self, name) not in (None, *_DEV_VALUES):
+                problems.append(f"{_ENV_NAME[name]} is not a secret of the {component}; remove it from its environment")
+        if problems:
+            raise RuntimeError(f"refusing to start the {component} in production: " + "; ".join(problems))
 
     @property
     def is_development(self) -> bool:
@@ -131,17 +167,49 @@ class Settings(BaseSettings):
     def keys_dir(self) -> Path:
         return self.var_dir / "keys"
 
-    def public_key_pem(self) -> str:
-        if self.service_token_public_key:
-            return self.service_token_public_key
-        return _dev_keypair(self.keys_dir)[1]
+    def public_key_pem(self, issuer: str = "gateway") -> str:
+        """The public key that checks tokens `issuer` signs (the gateway's, or a
+        publishing service's)."""
+        return self._key_pem(issuer, 1)
 
-    def private_key_pem(self) -> str:
-        if self.service_token_private_key:
-            return self.service_token_private_key
+    def private_key_pem(self, issuer: str = "gateway") -> str:
+        return self._key_pem(issuer, 0)
+
+    def _key_pem(self, issuer: str, part: int) -> str:
+        """`issuer`'s private (0) or public (1) key: as set, else (outside production)
+        the development pair under var/keys."""
+        name = _KEY_FIELDS[issuer][part]
+        if getattr(self, name):
+            return getattr(self, name)
         if self.env == "production":
-            raise RuntimeError("LL_SERVICE_TOKEN_PRIVATE_KEY must be set for the gateway in production")
-        return _dev_keypair(self.keys_dir)[0]
+            raise RuntimeError(f"{_ENV_NAME[name]} must be set for the {issuer} in production")
+        return _dev_keypair(self.keys_dir, issuer)[part]
+
+
+# Who signs tokens, and the settings holding its key pair (private, public).
+_KEY_FIELDS = {
+    "gateway": ("service_token_private_key", "service_token_public_key"),
+    "catalogue": ("catalogue_token_private_key", "catalogue_token_public_key"),
+    "networks": ("networks_token_private_key", "networks_token_public_key"),
+}
+# The secrets and private keys: each held by the components that need it, and no other.
+_SECRETS = {"secret_key", "link_secret", *(private for private, _ in _KEY_FIELDS.values())}
+# What each process needs in production (deploy/ gives each exactly this).  The gateway
+# signs cookies and service tokens and reads email links; networks writes email links
+# (its scheduler too: reminders carry them); each publisher signs the facts it delivers
+# (after a commit in its web process, and from its scheduler), and bookings, which keeps
+# copies of them, checks each with its publisher's public key.
+NEEDS = {
+    ("gateway", "web"): ("secret_key", "link_secret", "service_token_private_key"),
+    ("gateway", "scheduler"): ("service_token_private_key",),
+    ("catalogue", "web"): ("service_token_public_key", "catalogue_token_private_key"),
+    ("catalogue", "scheduler"): ("catalogue_token_private_key",),
+    ("bookings", "web"): ("service_token_public_key", "catalogue_token_public_key", "networks_token_public_key"),
+    ("bookings", "scheduler"): (),
+    ("networks", "web"): ("service_token_public_key", "link_secret", "networks_token_private_key"),
+    ("networks", "scheduler"): ("link_secret", "networks_token_private_key"),
+}
+_ENV_NAME = {name: field.alias for name, field in Settings.model_fields.items()}
 
 
 _PROVIDER_KEYS = {"name", "label", "issuer", "client_id", "client_secret", "trusted_domains"}
@@ -188,12 +256,13 @@ def email_domains(values: list, where: str) -> frozenset[str]:
     return frozenset(domains)
 
 
-def _dev_keypair(keys_dir: Path) -> tuple[str, str]:
-    """A development key pair kept under var/keys (never in the repository)."""
+def _dev_keypair(keys_dir: Path, issuer: str = "gateway") -> tuple[str, str]:
+    """A development key pair of `issuer`, kept under var/keys (never in the repository)."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    private_path, public_path = keys_dir / "service-token.pem", keys_dir / "service-token.pub.pem"
+    stem = "service-token" if issuer == "gateway" else f"{issuer}-token"
+    private_path, public_path = keys_dir / f"{stem}.pem", keys_dir / f"{stem}.pub.pem"
     if not private_path.exists():
         keys_dir.mkdir(parents=True, exist_ok=True)
         key = Ed25519PrivateKey.generate()

@@ -4,6 +4,11 @@ Ed25519 (EdDSA) keys: the gateway alone holds the private key, the services only
 public one, so a compromised service cannot mint tokens for another.  The audience is
 the one service the token is made for; the algorithm list is fixed, never read from
 the token.
+
+A service that publishes facts other services keep copies of (shared.facts) signs its
+deliveries with a key pair of its own, under its own issuer ("lighthouse-catalogue"):
+the keeper checks each issuer with that issuer's public key, and such a token speaks
+for the publishing service alone, never for a person.
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from shared.clock import utcnow
 from shared.vocabulary import Role
 
 ALGORITHMS = ["EdDSA"]
+GATEWAY = "gateway"
 ISSUER = "lighthouse-gateway"
 ANONYMOUS = "anonymous"
 
@@ -51,6 +57,9 @@ class Identity:
     school_id: int | None = None
     organisation_id: int | None = None
     grants: tuple[Grant, ...] = field(default_factory=tuple)
+    # The component whose key signed the token: the gateway (speaking for a person, or
+    # for itself as "service:gateway"), or a service delivering the facts it publishes.
+    issuer: str = GATEWAY
 
     @property
     def is_anonymous(self) -> bool:
@@ -94,10 +103,19 @@ def _key(pem: str, private: bool):
     return serialization.load_pem_private_key(data, None) if private else serialization.load_pem_public_key(data)
 
 
+def issuer_of(component: str) -> str:
+    return f"lighthouse-{component}"
+
+
+def service_identity(component: str) -> Identity:
+    """A component acting for itself (delivering the facts it publishes), no person's rights."""
+    return Identity(subject=f"service:{component}", name=component, issuer=component)
+
+
 def sign(identity: Identity, audience: str, private_key_pem: str, ttl_seconds: int = 60) -> str:
     now = utcnow()
     claims = {
-        "iss": ISSUER,
+        "iss": issuer_of(identity.issuer),
         "aud": audience,
         "sub": identity.subject,
         "iat": now,
@@ -113,15 +131,15 @@ def sign(identity: Identity, audience: str, private_key_pem: str, ttl_seconds: i
     return jwt.encode(claims, _key(private_key_pem, True), algorithm="EdDSA")
 
 
-def verify(token: str, audience: str, public_key_pem: str) -> Identity:
-    """The identity in a token made for `audience`, or TokenError."""
+def verify(token: str, audience: str, public_key_pem: str, issuer: str = GATEWAY) -> Identity:
+    """The identity in a token `issuer` signed for `audience`, or TokenError."""
     try:
         claims = jwt.decode(
             token,
             _key(public_key_pem, False),
             algorithms=ALGORITHMS,
             audience=audience,
-            issuer=ISSUER,
+            issuer=issuer_of(issuer),
             leeway=5,
             options={"require": ["exp", "iat", "aud", "iss", "sub"]},
         )
@@ -136,7 +154,21 @@ def verify(token: str, audience: str, public_key_pem: str) -> Identity:
             email=claims.get("email"),
             school_id=claims.get("school_id"),
             organisation_id=claims.get("organisation_id"),
-            grants=grants,
+            grants=grants if issuer == GATEWAY else (),
+            issuer=issuer,
         )
     except (jwt.PyJWTError, KeyError, TypeError, ValueError) as exc:
         raise TokenError(str(exc)) from exc
+
+
+def verify_any(token: str, audience: str, public_keys: dict[str, str]) -> Identity:
+    """The identity in a token made for `audience` by any of the issuers whose public
+    keys are given (component -> PEM); each issuer is checked with its own key only."""
+    try:
+        claimed = jwt.decode(token, options={"verify_signature": False}).get("iss")
+    except jwt.PyJWTError as exc:
+        raise TokenError(str(exc)) from exc
+    issuer = next((c for c in public_keys if issuer_of(c) == claimed), None)
+    if issuer is None:
+        raise TokenError(f"no key for issuer {claimed!r}")
+    return verify(token, audience, public_keys[issuer], issuer)

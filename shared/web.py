@@ -15,8 +15,10 @@ from pydantic import BaseModel
 from shared import tokens
 from shared.db import CHECK_ONLY, Database, init_request_sessions
 from shared.errors import Invalid, Unauthorized, field_error, register_error_handlers, validation_error_response
+from shared.facts import KEEPER_BLUEPRINT, publishers_to
 from shared.logs import configure_logging, install_request_id
 from shared.settings import Settings
+
 
 class Probe(BaseModel):
     status: str
@@ -52,7 +54,9 @@ def create_service_app(
     app.config.update(MAX_CONTENT_LENGTH=1024 * 1024, JSON_SORT_KEYS=False)
     app.extensions["lighthouse_settings"] = settings
     app.extensions["lighthouse_component"] = component
-    public_key = settings.public_key_pem()
+    settings.refuse_unsafe_start(component)
+    # The gateway's key, and the key of each service publishing facts this one keeps.
+    public_keys = {issuer: settings.public_key_pem(issuer) for issuer in ("gateway", *publishers_to(component))}
 
     register_error_handlers(app)
     install_request_id(app)
@@ -81,9 +85,12 @@ def create_service_app(
         if scheme.lower() != "bearer" or not token:
             raise Unauthorized("A service token is required; call this service through the gateway.")
         try:
-            g.identity = tokens.verify(token, audience=component, public_key_pem=public_key)
+            g.identity = tokens.verify_any(token, audience=component, public_keys=public_keys)
         except tokens.TokenError:
             raise Unauthorized("The service token is not valid for this service.") from None
+        if g.identity.issuer != tokens.GATEWAY and request.blueprint != KEEPER_BLUEPRINT:
+            # A publishing service delivers its facts to the copies it is owed, nothing else.
+            raise Unauthorized("A service token is required; call this service through the gateway.")
         g.setdefault(CHECK_ONLY, request.headers.get(CHECK_ONLY_HEADER) == "1")
 
     for bp in blueprints:

@@ -26,7 +26,8 @@ HADOLINT_CONFIG = DEPLOY / ".hadolint.yaml"
 KUBERNETES_VERSION = "1.33.0"
 SECRET_NAME = "lighthouse-secrets"
 WEB_COMPONENTS = {"gateway", "catalogue", "bookings", "networks"}
-SCHEDULED_SERVICES = {"catalogue", "bookings", "networks"}
+# Every component runs one scheduler (the gateway's delivers the facts it owns).
+SCHEDULED_SERVICES = {"gateway", "catalogue", "bookings", "networks"}
 # Names whose values are secrets: they come from the Secret, never from a manifest.
 SENSITIVE = re.compile(r"SECRET|KEY|PASSWORD")
 # DATABASE_URL carries the database password, so it is treated as a secret as well.
@@ -246,7 +247,35 @@ def test_only_the_gateway_gets_the_private_key():
         for container in containers(resource):
             names = {env["name"] for env in container.get("env", [])}
             if "LL_SERVICE_TOKEN_PRIVATE_KEY" in names:
-                assert container["args"][:2] == ["gateway", "web"], f"{path.name}: {container['name']}"
+                assert container["args"][0] == "gateway", f"{path.name}: {container['name']}"
+
+
+def secrets_of(component: str, command: str) -> set[str]:
+    """What a process is handed: its database, and the secrets and keys it needs
+    (shared.settings.NEEDS, which refuses to start it with any other secret)."""
+    from shared.settings import NEEDS, Settings
+
+    names = {"DATABASE_URL", *(Settings.model_fields[n].alias for n in NEEDS[component, command])}
+    return names | ({"LL_OIDC_CLIENT_SECRET"} if (component, command) == ("gateway", "web") else set())
+
+
+def test_each_process_is_handed_the_secrets_of_its_purpose_and_no_other():
+    seen = set()
+    for path, resource in all_resources():
+        for container in containers(resource):
+            handed = {env["name"] for env in container.get("env", []) if is_sensitive(env["name"])}
+            if container["args"] == ["all-migrate"]:
+                assert handed == {"DATABASE_URL"}, path.name
+                continue
+            component, command = container["args"][:2]
+            assert handed == secrets_of(component, command), f"{path.name}: {component} {command}"
+            seen.add((component, command))
+    assert seen == {(c, cmd) for c in WEB_COMPONENTS for cmd in ("web", "scheduler")}
+    for name, service in compose()["services"].items():
+        if service.get("command") and service["command"] != ["all-migrate"]:
+            component, command = service["command"][:2]
+            handed = {var for var in environment_names(service) if is_sensitive(var)}
+            assert handed == secrets_of(component, command), f"compose {name}"
 
 
 def compose() -> dict:
@@ -260,13 +289,17 @@ def environment_names(service: dict) -> list[str]:
     return list(environment)
 
 
-def test_compose_writes_no_secret_and_reads_them_from_env_file():
+def test_compose_writes_no_secret_and_fills_them_in_from_env_file():
     services = compose()["services"]
     for name, service in services.items():
-        leaked = [var for var in environment_names(service) if is_sensitive(var)]
-        assert not leaked, f"compose service {name} sets {leaked} inline; use deploy/.env"
+        environment = service.get("environment") or {}
+        for var in environment_names(service):
+            if is_sensitive(var):  # only ever ${VAR}, which compose fills in from deploy/.env
+                assert re.fullmatch(rf"\$\{{{var}(:\?[^}}]*)?\}}", str(environment[var])), \
+                    f"compose service {name} writes {var} inline; use deploy/.env"
         if service.get("image", "").startswith("lighthouse-learning"):
-            assert service.get("env_file") in (".env", [".env"]), name
+            # an env_file would hand every process every secret in it
+            assert "env_file" not in service, name
     assert not (DEPLOY / ".env").exists() or _git_ignores(DEPLOY / ".env")
 
 
@@ -277,8 +310,10 @@ def _git_ignores(path: Path) -> bool:
 def test_env_example_lists_every_secret_with_a_placeholder():
     text = (DEPLOY / "env.example").read_text()
     assert re.search(r"^#.*cop(y|ied).*\.env", text, flags=re.MULTILINE | re.IGNORECASE)
-    for name in ("POSTGRES_PASSWORD", "DATABASE_URL", "LL_SECRET_KEY", "LL_SERVICE_TOKEN_PRIVATE_KEY",
-                 "LL_SERVICE_TOKEN_PUBLIC_KEY", "LL_OIDC_CLIENT_SECRET"):
+    for name in ("POSTGRES_PASSWORD", "DATABASE_URL", "LL_SECRET_KEY", "LL_LINK_SECRET",
+                 "LL_SERVICE_TOKEN_PRIVATE_KEY", "LL_SERVICE_TOKEN_PUBLIC_KEY", "LL_CATALOGUE_TOKEN_PRIVATE_KEY",
+                 "LL_CATALOGUE_TOKEN_PUBLIC_KEY", "LL_NETWORKS_TOKEN_PRIVATE_KEY", "LL_NETWORKS_TOKEN_PUBLIC_KEY",
+                 "LL_OIDC_CLIENT_SECRET"):
         match = re.search(rf"^{name}=(.*)$", text, flags=re.MULTILINE)
         assert match, f"env.example lacks {name}"
         assert re.search(r"change-me|REPLACE-ME", match.group(1)), f"{name} is not a placeholder"

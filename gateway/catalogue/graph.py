@@ -3,19 +3,14 @@
 fields of other features that name one (`Session.course`)."""
 from __future__ import annotations
 
-import logging
-
 import graphene
 
-from gateway.backends import BackendError, BackendUnavailable
 from gateway.graph.compose import named
 from gateway.graph.ids import parse_slug
 from gateway.graph.loaders import ids_param, loads
 from gateway.graph.mutations import Refused, an_id, mutation, mutations
 from gateway.graph.shapes import connection, input_of, page, page_args, payload
 from gateway.graph.values import enum_value, moment
-
-log = logging.getLogger(__name__)
 
 
 def _names(*names: str) -> list[tuple[str, str]]:
@@ -99,18 +94,6 @@ class CatalogueQuery(graphene.ObjectType):
         return info.context.read("catalogue", "GET", "/courses/subjects")["subjects"]
 
 
-def _sync_listing(ctx, course: dict) -> None:
-    """Copy the course's visibility and publication onto its sessions, so the bookings
-    service keeps deciding who sees them.  The course is saved either way; a missed
-    copy is logged (a reconciliation job is on the bookings issue's list)."""
-    try:
-        ctx.call("bookings", "PUT", f"/courses/{course['id']}/listing",
-                 json={"visibility": course["visibility"], "published": course["status"] == "PUBLISHED",
-                       "title": course["title"], "subject": course["subject"], "phases": course["phases"]})
-    except (BackendError, BackendUnavailable):
-        log.warning("sessions of course %s keep their old listing", course["id"], exc_info=True)
-
-
 @mutation(CoursePayload, "course", input=CourseInput(required=True))
 def save_course(root, info, input):
     ctx = info.context
@@ -123,9 +106,7 @@ def save_course(root, info, input):
         body[key] = enum_value(body[key])
     course_id = an_id(input.get("id"), "id", "course", optional=True)
     method, path = ("PUT", f"/courses/{course_id}") if course_id else ("POST", "/courses")
-    course = ctx.call("catalogue", method, path, json=body)
-    _sync_listing(ctx, course)
-    return course
+    return ctx.call("catalogue", method, path, json=body)
 
 
 CatalogueMutation = mutations("CatalogueMutation", save_course)

@@ -78,6 +78,10 @@ class Loader:
         self.expect(keys)
         return [self.load(k) for k in keys]
 
+    def keys(self) -> set:
+        """Every key read or expected so far."""
+        return set(self._loaded) | self._expected
+
     def everything(self) -> list:
         """Every object of a whole kind, in the order the reading gave them."""
         self._read_all()

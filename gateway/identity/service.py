@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
 from datetime import timedelta
 from typing import Callable
 
 import sqlalchemy as sa
-from cachetools import TTLCache, cached
 from sqlalchemy.orm import contains_eager
 from sqlmodel import Session, select
 
+from gateway.identity.facts import publish_school_leaders
 from gateway.identity.models import LoginSession, OidcIdentity, Person, Role, RoleGrant, School
 from shared import tokens
 from shared.clock import as_utc, utcnow
@@ -179,7 +178,8 @@ def grant_role(db: Session, actor: tokens.Identity, person_id: int, role: str,
                       granted_by_id=actor.person_id)
     person.grants.append(grant)
     db.flush()
-    forget_school_leaders()
+    if grant.role == Role.SCHOOL_LEADER:
+        publish_school_leaders(db, school_id)
     return grant
 
 
@@ -194,28 +194,9 @@ def revoke_role(db: Session, actor: tokens.Identity, grant_id: int) -> Person:
     person = db.get(Person, grant.person_id)
     person.grants.remove(grant)
     db.flush()
-    forget_school_leaders()
+    if grant.role == Role.SCHOOL_LEADER:
+        publish_school_leaders(db, grant.school_id)
     return person
-
-
-_LEADERS: TTLCache = TTLCache(maxsize=1024, ttl=60)
-
-
-@cached(_LEADERS, key=lambda db, school_id: school_id, lock=threading.Lock())
-def school_leader_emails(db: Session, school_id: int) -> list[str]:
-    """Who approves for a school: its school leaders, told when a booking needs cover.
-    Asked on every booking, so kept for a minute: a newly granted leader is missed by
-    at most a minute's bookings (of other workers: a grant here forgets them), and the
-    three-day reminder goes to whoever it was."""
-    rows = db.exec(select(Person.email).join(RoleGrant, RoleGrant.person_id == Person.id)
-                   .where(RoleGrant.role == Role.SCHOOL_LEADER, RoleGrant.school_id == school_id)
-                   .order_by(Person.id).limit(10)).all()
-    return list(rows)
-
-
-def forget_school_leaders() -> None:
-    """After a role change, or between tests."""
-    _LEADERS.clear()
 
 
 def calendar_token(db: Session, person: Person) -> str:

@@ -9,7 +9,6 @@ import holidays
 from gateway.graph.history import history_field
 from gateway.graph.ids import parse_year_label
 from gateway.graph.mutations import Refused, mutation
-from gateway.graph.school_days import forget_school_days
 from gateway.graph.shapes import payload
 from gateway.graph.values import day, enum_value, parsed
 
@@ -84,7 +83,4 @@ def save_academic_year(root, info, label, terms):
         body.append({"name": enum_value(t["name"]), "closures": closures,
                      **{k: t[k].isoformat() for k in ("starts_on", "ends_on", "half_term_starts_on",
                                                       "half_term_ends_on")}})
-    try:
-        return info.context.call("networks", "PUT", f"/academic-years/{label}", json={"terms": body})
-    finally:
-        forget_school_days()  # this worker's next booking sees the new dates (others within minutes)
+    return info.context.call("networks", "PUT", f"/academic-years/{label}", json={"terms": body})

@@ -97,17 +97,32 @@ class Meeting(graphene.ObjectType):
 
     @staticmethod
     def resolve_attendees(meeting, info):
-        return [p for p in info.context.loader("person").load_many(meeting["attendee_ids"]) if p is not None]
+        return [p for p in _people_of_meetings(info.context).load_many(meeting["attendee_ids"]) if p is not None]
 
     @staticmethod
     def resolve_rsvps(meeting, info):
-        people = info.context.loader("person")
+        people = _people_of_meetings(info.context)
         return [r for r, p in zip(meeting["rsvps"], people.load_many(r["person_id"] for r in meeting["rsvps"]))
                 if p is not None]
 
     @staticmethod
+    def resolve_actions(meeting, info):
+        _people_of_meetings(info.context)
+        return meeting["actions"]
+
+    @staticmethod
     def resolve_ics_url(meeting, info):
         return public_url(f"/meetings/{meeting['id']}.ics")
+
+
+def _people_of_meetings(ctx):
+    """The person loader, told of everyone the meetings in view name (attendees,
+    answers, actions' owners), so that the first of them read reads them all: one
+    query for a list of meetings, not one per meeting."""
+    people = ctx.loader("person")
+    people.expect(p for m in ctx.in_view("meeting") for p in (
+        *m["attendee_ids"], *(r["person_id"] for r in m["rsvps"]), *(a["owner_id"] for a in m["actions"])))
+    return people
 
 
 MeetingPayload = payload("Meeting", meeting=graphene.Field(Meeting))

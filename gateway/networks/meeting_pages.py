@@ -209,7 +209,7 @@ def rsvp_link(token: str):
     """The one-click answer from an invitation.  GET only asks (mail scanners follow
     links); the button POSTs, as the person the signed link names."""
     settings = current_app.extensions["lighthouse_settings"]
-    parsed = read_rsvp_token(settings.secret_key, token[:500])
+    parsed = read_rsvp_token(settings.link_secret, token[:500])
     person = request_session().get(PersonRow, parsed[1]) if parsed else None
     if parsed is None or person is None or parsed[2] not in ("YES", "NO", "MAYBE"):
         return render_template("error.html", title="That link does not work",

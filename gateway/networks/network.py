@@ -44,16 +44,19 @@ def _all_networks(ctx) -> dict:
 def _members(ctx, network_ids: list[int]) -> dict:
     members = ctx.read("networks", "GET", "/memberships", params={"network_ids": ids_param(network_ids)})["items"]
     ctx.loader("person").expect(m["person_id"] for m in members)
+    # the staff of the schools they represent, should a school's be asked for, at once
+    ctx.loader("staff of school").expect(m["school_id"] for m in members if m["school_id"] is not None)
     return grouped((m["network_id"], m) for m in members)
 
 
 @loads("leads of network", batch=None, missing=list)
 def _leads(ctx, network_ids: list[int]) -> dict:
     """Who holds the network_lead role for each network, by name."""
-    return grouped(ctx.db.exec(select(RoleGrant.network_id, PersonRow)
-                               .join(PersonRow, PersonRow.id == RoleGrant.person_id)
-                               .where(RoleGrant.role == Role.NETWORK_LEAD, col(RoleGrant.network_id).in_(network_ids))
-                               .order_by(PersonRow.name)).all())
+    leads = ctx.db.exec(select(RoleGrant.network_id, PersonRow).join(PersonRow, PersonRow.id == RoleGrant.person_id)
+                        .where(RoleGrant.role == Role.NETWORK_LEAD, col(RoleGrant.network_id).in_(network_ids))
+                        .order_by(PersonRow.name)).all()
+    ctx.remember("person", [p for _, p in leads])
+    return grouped(leads)
 
 
 def _networks_in_view(ctx):
@@ -114,7 +117,7 @@ class Network(graphene.ObjectType):
         if not members and not (ctx.identity.is_admin or network["id"] in ctx.identity.networks_for("network_lead")):
             return []  # not allowed to see the roster, so not its gaps either
         covered = {m["school_id"] for m in members}
-        return [s for s in ctx.loader("school").everything() if s.id not in covered]
+        return ctx.remember("school", [s for s in ctx.loader("school").everything() if s.id not in covered])
 
 
 class RoleGrantNetwork(Extension):

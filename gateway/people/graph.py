@@ -17,18 +17,13 @@ from gateway.identity import service as identity_service
 from gateway.identity.models import Organisation as OrganisationRow
 from gateway.identity.models import Person as PersonRow
 from gateway.identity.models import School as SchoolRow
+from shared import vocabulary
 from shared.errors import ApiError
 from shared.paging import decode_cursor, page_of
 
-
 class Role(graphene.Enum):
-    STAFF = "staff"
-    SCHOOL_LEADER = "school_leader"
-    NETWORK_LEAD = "network_lead"
-    SIP = "sip"
-    LL_ADMIN = "ll_admin"
-    EXTERNAL_BOOKER = "external_booker"
-    GOVERNOR = "governor"
+    class Meta:
+        enum = vocabulary.Role  # the one list of roles
 
 
 SchoolPhase = graphene.Enum("SchoolPhase", [(n, n) for n in ("PRIMARY", "SECONDARY", "ALL_THROUGH")])
@@ -46,7 +41,13 @@ def _may_see_people_of(identity, school_id: int | None) -> bool:
 
 @loads("person", batch=None)
 def _people(ctx, ids: list[int]) -> dict:
-    return {p.id: p for p in ctx.db.exec(select(PersonRow).where(col(PersonRow.id).in_(ids))).all()}
+    found = ctx.db.exec(select(PersonRow).where(col(PersonRow.id).in_(ids))).all()
+    return {p.id: p for p in ctx.remember("person", found)}
+
+
+@loads("organisation", batch=None)
+def _organisations(ctx, ids: list[int]) -> dict:
+    return {o.id: o for o in ctx.db.exec(select(OrganisationRow).where(col(OrganisationRow.id).in_(ids))).all()}
 
 
 @loads("school", whole=True)
@@ -58,7 +59,7 @@ def _schools(ctx) -> dict:
 @loads("staff of school", batch=None, missing=list)
 def _staff(ctx, school_ids: list[int]) -> dict:
     staff = ctx.db.exec(select(PersonRow).where(col(PersonRow.school_id).in_(school_ids)).order_by(PersonRow.name))
-    return grouped((p.school_id, p) for p in staff.all())
+    return grouped((p.school_id, p) for p in ctx.remember("person", staff.all()))
 
 
 @named
@@ -129,7 +130,10 @@ class Person(graphene.ObjectType):
             return None
         if identity.person_id != person.id and not identity.is_admin:
             return None
-        return info.context.db.get(OrganisationRow, person.organisation_id)
+        # with those of everyone else the answer holds, in one query
+        return info.context.loader("organisation").load(
+            person.organisation_id, among=(p.organisation_id for p in info.context.in_view("person")
+                                           if p.organisation_id is not None))
 
     @staticmethod
     def resolve_roles(person, info):
@@ -183,7 +187,7 @@ class PeopleQuery(graphene.ObjectType):
                                           PersonRow.email.like(like, escape="\\")))
         total = ctx.db.exec(select(func.count()).select_from(matching.subquery())).one()
         rows = ctx.db.exec(matching.order_by(PersonRow.name, PersonRow.id).offset(offset).limit(params["first"])).all()
-        return page(page_of(list(rows), total, offset))
+        return page(page_of(ctx.remember("person", list(rows)), total, offset))
 
 
 @mutation(PersonPayload, "person", person_id=graphene.ID(required=True), role=Role(required=True),

@@ -11,10 +11,8 @@ from gateway.backends import BackendError, BackendUnavailable
 from gateway.graph.compose import ref
 from gateway.graph.ids import parse_id, parse_ids, parse_slug
 from gateway.graph.mutations import Refused, an_id, mutation, mutations, refusal
-from gateway.graph.school_days import school_days_ahead
 from gateway.graph.shapes import EMPTY_PAGE, connection, page, page_args, payload
 from gateway.identity.models import Person as PersonRow
-from gateway.identity.service import school_leader_emails
 from gateway.sessions.types import Booking, Session
 from shared.clock import LONDON
 
@@ -121,9 +119,9 @@ def schedule_session(root, info, input):
     session_id = an_id(input.get("id"), "id", "session", optional=True)
     body = {k: v for k, v in dict(input).items() if k not in ("id", "course_id", "outside_term_confirmed")}
     body = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in body.items()}
-    body.update(course_id=course_id, course_visibility=course["visibility"],
-                course_published=course["status"] == "PUBLISHED", course_title=course["title"],
-                course_subject=course["subject"], course_phases=course["phases"])
+    # bookings takes the course's title, subject and visibility from its own copy of the
+    # listing, which the catalogue keeps current (shared.facts)
+    body["course_id"] = course_id
     method, path = ("PUT", f"/sessions/{session_id}") if session_id else ("POST", "/sessions")
     problems = [] if input.get("outside_term_confirmed") else _not_a_school_day(ctx, input["starts_at"])
     if not problems:
@@ -169,10 +167,6 @@ def book_session(root, info, session_id, attendee_id=None, idempotency_key=None)
             raise Refused("There is no such person.", "attendeeId")
         body["attendee"] = {"person_id": attendee.id, "name": attendee.name, "email": attendee.email,
                             "school_id": attendee.school_id}
-    school_id = body["attendee"]["school_id"] if "attendee" in body else ctx.person.school_id
-    if school_id is not None:
-        body["approvers"] = school_leader_emails(ctx.db, school_id)
-    body["school_days"] = school_days_ahead(ctx)
     return ctx.call("bookings", "POST", f"/sessions/{session_id}/bookings", json=body)
 
 
@@ -191,9 +185,7 @@ def cancel_booking(root, info, booking_id):
 
 @mutation(BookingPayload, "booking", remember="booking", booking_id=graphene.ID(required=True))
 def accept_waiting_list_offer(root, info, booking_id):
-    path = _booking(booking_id, "accept")
-    # accepting an offer may start a wait for approval, timed like a booking's
-    return info.context.call("bookings", "POST", path, json={"school_days": school_days_ahead(info.context)})
+    return info.context.call("bookings", "POST", _booking(booking_id, "accept"))
 
 
 @mutation(BookingPayload, "booking", remember="booking", booking_id=graphene.ID(required=True),

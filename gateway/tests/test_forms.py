@@ -131,8 +131,9 @@ def test_the_session_form_shows_every_problem_at_once(admin, make_course):
 
 def test_a_session_cannot_start_in_the_past(admin, make_course):
     course = make_course(title="Phonics refresher")
+    # the last weekday before today (a past Saturday would be refused as no school day too)
     yesterday = datetime.now(LONDON).date() - timedelta(days=1)
-    while yesterday.weekday() >= 5:  # a weekday: on a Sunday or Monday, "not a school day" would come first
+    while yesterday.weekday() >= 5:
         yesterday -= timedelta(days=1)
     status, page = post(admin, f"/admin/courses/{course['slug']}/sessions/new", session_form(yesterday))
     assert status == 422

@@ -85,6 +85,21 @@ def test_the_emailed_link_answers_without_signing_in(world, anon_client):  # noq
     assert anon_client.get(link[:-3] + "abc").status_code == 404  # altered
 
 
+def test_an_emailed_link_is_signed_with_the_link_secret_alone(world, anon_client, stack):  # noqa: F811
+    """Links are written by the networks service, which never holds the gateway's cookie
+    secret: a link signed with that secret is no link at all."""
+    from shared.links import rsvp_token
+
+    c, p, maths = roster(world)
+    mid = int(schedule(c["lead"], maths)["meeting"]["id"])
+    settings = stack.settings
+    assert settings.link_secret != settings.secret_key
+    good = anon_client.get("/rsvp/" + rsvp_token(settings.link_secret, mid, p["t1"], "YES"))
+    assert good.status_code == 200 and "Tara One" in good.get_data(as_text=True)
+    forged = anon_client.get("/rsvp/" + rsvp_token(settings.secret_key, mid, p["t1"], "YES"))
+    assert forged.status_code == 404
+
+
 def test_meetings_join_the_personal_calendar_feed(world, anon_client):  # noqa: F811
     c, p, maths = roster(world)
     mid = schedule(c["lead"], maths)["meeting"]["id"]

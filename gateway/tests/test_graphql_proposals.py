@@ -22,7 +22,7 @@ def seed_calendar():
         seed(db)
 
 
-def test_proposals_avoid_holidays_and_clashes(world, service_call):  # noqa: F811
+def test_proposals_avoid_holidays_and_clashes(world, service_call, schedule):  # noqa: F811
     c, p, maths, english = world["c"], world["people"], world["maths"], world["english"]
     seed_calendar()
     for who in ("t1", "t2"):
@@ -35,7 +35,7 @@ def test_proposals_avoid_holidays_and_clashes(world, service_call):  # noqa: F81
         "ends_at": "2027-09-15T16:30:00+00:00", "venue": "Brook Academy"})
     # Tara is booked on trust CPD on Wednesday 8 September 2027, 15:30-17:00 UK time
     start = datetime(2027, 9, 8, 14, 30, tzinfo=timezone.utc)
-    sid = service_call("bookings", "POST", "/sessions", json={
+    sid = schedule("POST", "/sessions", json={
         "course_id": 1, "course_title": "Team Teach Level 1", "starts_at": start.isoformat(),
         "ends_at": (start + timedelta(minutes=90)).isoformat(), "venue": "Hall", "capacity": 5}).json()["id"]
     tara = tokens.Identity(subject=str(p["t1"]), name="Tara One", email="t1@a.test", school_id=1,
@@ -65,13 +65,13 @@ def test_proposals_avoid_holidays_and_clashes(world, service_call):  # noqa: F81
     assert "no calendar for that year" in unknown_year["userErrors"][0]["message"]
 
 
-def test_clashes_are_shown_when_every_date_has_one(world, service_call):  # noqa: F811
+def test_clashes_are_shown_when_every_date_has_one(world, service_call, schedule):  # noqa: F811
     c, p, maths = world["c"], world["people"], world["maths"]
     seed_calendar()
     gql(c["lead"], ADD, {"n": str(maths), "p": str(p["t1"]), "r": "MEMBER"})
     # A summer term squeezed to one week leaves one possible Friday, and Tara is booked then.
     start = datetime(2028, 4, 21, 15, 0, tzinfo=timezone.utc)  # Friday 21 April 2028, 16:00 UK
-    sid = service_call("bookings", "POST", "/sessions", json={
+    sid = schedule("POST", "/sessions", json={
         "course_id": 1, "course_title": "NPQ SEND day 1", "starts_at": start.isoformat(),
         "ends_at": (start + timedelta(hours=1)).isoformat(), "venue": "Hall", "capacity": 5}).json()["id"]
     tara = tokens.Identity(subject=str(p["t1"]), name="Tara One", email="t1@a.test", school_id=1,

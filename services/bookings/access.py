@@ -55,6 +55,16 @@ def overseen(identity: Identity, stmt):
     return stmt.where(Booking.school_id.in_(schools)) if schools else None
 
 
+def own_or_overseen(identity: Identity):
+    """Bookings that are the caller's own or that they oversee (as `overseen`), as a
+    condition on bookings."""
+    if identity.is_admin:
+        return sa.true()
+    own = Booking.person_id == identity.person_id if identity.person_id is not None else sa.false()
+    schools = identity.schools_for(Role.SCHOOL_LEADER)
+    return sa.or_(own, Booking.school_id.in_(schools)) if schools else own
+
+
 def booked_by_or_overseen(identity: Identity):
     """Sessions holding a booking the caller may see: their own, and (school leaders)
     their school's."""

@@ -5,6 +5,7 @@ from services.bookings.approvals.api import bp as approvals_bp
 from services.bookings.attendance.api import bp as attendance_bp
 from services.bookings.audit import OBJECT_TYPES, PHRASES, AuditEntry
 from services.bookings.bookings.api import bp as bookings_bp
+from services.bookings.copies.api import bp as copies_bp
 from services.bookings.db import database
 from services.bookings.messages import TEMPLATES
 from services.bookings.sessions.api import bp as sessions_bp
@@ -20,6 +21,6 @@ def create_app(settings: Settings | None = None):
     # booking of a rush compiles its message while it holds the session's lock.
     TEMPLATES.load_all()
     return create_service_app("bookings", settings, database(settings),
-                              [sessions_bp, bookings_bp, waiting_list_bp, approvals_bp, attendance_bp,
+                              [sessions_bp, bookings_bp, waiting_list_bp, approvals_bp, attendance_bp, copies_bp,
                                history_api(AuditEntry, OBJECT_TYPES, PHRASES)],
                               title="Lighthouse Learning bookings")

@@ -3,22 +3,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shared.db import Database, declarative_base, get_database
-from shared.settings import Settings, get_settings
+from shared.db import component_database, declarative_base
 
 BookingsModel = declarative_base("BookingsModel")
 VERSION_TABLE = "alembic_version_bookings"
 MIGRATIONS = Path(__file__).parent / "migrations"
+database = component_database("bookings")
 UNMODELLED: tuple[str, ...] = ()
-
-
-def database(settings: Settings | None = None) -> Database:
-    return get_database((settings or get_settings()).database_url_for("bookings"))
 
 
 def metadata():
     import services.bookings.audit  # noqa: F401  (the audit trail)
     import services.bookings.bookings.models  # noqa: F401  (registers the tables)
+    import services.bookings.copies.models  # noqa: F401
     import services.bookings.messages  # noqa: F401  (the outbox table)
     import services.bookings.sessions.models  # noqa: F401
 

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from services.bookings.db import BookingsModel
 from services.bookings.bookings.models import Booking
+from services.bookings.copies.service import leader_emails
 from services.bookings.sessions.models import CourseSession
 from shared import calendars
 from shared.emails import Templates
@@ -70,7 +71,7 @@ def booking_changed(db: Session, session: CourseSession, booking: Booking, posit
         _send(db, to, "waiting_list", session=session, booking=booking, position=position)
     elif status == BookingStatus.PENDING_APPROVAL:
         _send(db, to, "awaiting_approval", session=session, booking=booking)
-        _send(db, _approvers(booking), "approval_needed", session=session, booking=booking)
+        _send(db, leader_emails(db, booking.school_id), "approval_needed", session=session, booking=booking)
     elif status == BookingStatus.OFFERED:
         _send(db, to, "place_offered", session=session, booking=booking)
     elif status in (BookingStatus.CANCELLED, BookingStatus.DECLINED):
@@ -88,12 +89,8 @@ def session_cancelled(db: Session, session: CourseSession, booking: Booking) -> 
           booking=booking)
 
 
-def _approvers(booking: Booking) -> list[str]:
-    return [e for e in (booking.approver_emails or "").split(",") if e]
-
-
 def approval_reminder(db: Session, session: CourseSession, booking: Booking) -> None:
-    _send(db, _approvers(booking), "approval_reminder", session=session, booking=booking)
+    _send(db, leader_emails(db, booking.school_id), "approval_reminder", session=session, booking=booking)
 
 
 def session_reminder(db: Session, session: CourseSession, booking: Booking, in_words: str) -> None:

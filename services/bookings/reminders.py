@@ -3,7 +3,7 @@ booking undecided.  Each booking is stamped as its message is written (in the sa
 transaction), so running a job twice — or two schedulers by mistake — sends once."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
@@ -11,6 +11,8 @@ from sqlmodel import Session, select
 
 from services.bookings import messages
 from services.bookings.bookings.models import Booking
+from services.bookings.copies.models import SchoolLeader
+from services.bookings.copies.service import SchoolCalendar
 from services.bookings.sessions.models import CourseSession
 from shared.clock import LONDON, as_utc, utcnow
 from shared.vocabulary import BookingStatus, SessionStatus
@@ -19,10 +21,11 @@ WEEK, DAY = timedelta(days=7), timedelta(days=1)
 APPROVAL_SCHOOL_DAYS = 3
 
 
-def approval_remind_at(waiting_since: datetime, school_days: Sequence[date]) -> datetime:
+def approval_remind_at(db: Session, waiting_since: datetime) -> datetime:
     """When a booking that began waiting for approval at `waiting_since` is due its
-    reminder to the school's leaders (remind_approvers)."""
-    return school_days_after(waiting_since, APPROVAL_SCHOOL_DAYS, school_days)
+    reminder to the school's leaders (remind_approvers): three school days on, by this
+    service's copy of the academic calendar."""
+    return school_days_after(waiting_since, APPROVAL_SCHOOL_DAYS, SchoolCalendar(db).is_school_day)
 
 
 def school_days_before(moment: datetime, days: int) -> datetime:
@@ -36,20 +39,16 @@ def school_days_before(moment: datetime, days: int) -> datetime:
     return local
 
 
-def school_days_after(moment: datetime, days: int, school_days: Iterable[date] = ()) -> datetime:
-    """The same time of day, `days` school days after `moment` (London).
-
-    `school_days` are the trust's school days from the academic calendar (the networks
-    service's, brought by the gateway): holidays, half terms and INSET days are not
-    counted.  Past the last of them — a year the calendar does not have yet, or no
-    calendar at all — every weekday counts."""
-    known = set(school_days)
-    last = max(known, default=None)
+def school_days_after(moment: datetime, days: int,
+                      is_school_day: Callable[[date], bool] = SchoolCalendar().is_school_day) -> datetime:
+    """The same time of day, `days` school days after `moment` (London), by
+    `is_school_day` (the trust's academic calendar, copies.service.SchoolCalendar:
+    holidays, half terms and INSET days are not counted; without a calendar for the
+    year, every weekday is)."""
     local = moment.astimezone(LONDON)
     while days:
         local += DAY
-        day = local.date()
-        if (day in known) if last is not None and day <= last else (day.weekday() < 5):
+        if is_school_day(local.date()):
             days -= 1
     return local.astimezone(timezone.utc)
 
@@ -88,8 +87,9 @@ def remind_approvers(db: Session, now: datetime | None = None) -> int:
     due_now = sa.or_(Booking.approval_remind_at <= now,
                      sa.and_(Booking.approval_remind_at.is_(None),
                              Booking.created_at <= school_days_before(now, APPROVAL_SCHOOL_DAYS)))
+    # A school with no leader known yet is asked once one is: its bookings stay due.
     due = _due(db, Booking.status == BookingStatus.PENDING_APPROVAL, Booking.approval_reminded_at.is_(None),
-               Booking.approver_emails.is_not(None), due_now, CourseSession.starts_at > now)
+               Booking.school_id.in_(select(SchoolLeader.school_id)), due_now, CourseSession.starts_at > now)
     for booking, session in due:
         booking.approval_reminded_at = now
         messages.approval_reminder(db, session, booking)

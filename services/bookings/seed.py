@@ -1,15 +1,18 @@
 """Demo sessions for the embedded default: dates over the coming term for some of the
-demo courses (the catalogue seeds them first, so their ids are 1, 2, 3…).  This
-service cannot ask the catalogue, so each course's listing is copied here as the
-gateway copies it when an admin schedules a session (tests/test_demo_data.py checks
-the copy against the catalogue's), and the sessions are scheduled by the same
-operation, so a seeded session is held to everything a scheduled one is."""
+demo courses (the catalogue seeds them first, so their ids are 1, 2, 3…).  The
+components are set up side by side, before any of them serves, so the listings the
+catalogue will deliver (shared.facts) are put in this service's copy here, as it will
+deliver them (tests/test_demo_data.py checks them against the catalogue's; its
+delivery then finds them current), and the sessions are scheduled by the same
+operation as any other, so a seeded session is held to everything a scheduled one is."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
 from sqlmodel import select
 
+from services.bookings.copies.schemas import CourseListingFact
+from services.bookings.copies.service import keep_course_listing
 from services.bookings.db import database
 from services.bookings.sessions.models import CourseSession
 from services.bookings.sessions.schemas import SessionIn
@@ -67,11 +70,11 @@ def seed() -> bool:
             return False
         for course_id, weeks, weekday, clock, minutes, places, external, venue, approval in DEMO:
             title, visibility, subject, phases = COURSES[course_id]
+            keep_course_listing(db, course_id, CourseListingFact(
+                version=1, title=title, visibility=visibility, published=True, subject=subject, phases=phases))
             starts = _at(weeks, weekday, clock)
             schedule_session(db, SEEDER, SessionIn(
-                course_id=course_id, course_title=title, course_visibility=visibility, course_published=True,
-                course_subject=subject, course_phases=phases,
-                starts_at=starts, ends_at=starts + timedelta(minutes=minutes), venue=venue,
+                course_id=course_id, starts_at=starts, ends_at=starts + timedelta(minutes=minutes), venue=venue,
                 online_url=None if venue else "https://meet.example.org/lighthouse-demo",
                 capacity=places, external_places=external, requires_approval=approval,
                 booking_closes_at=starts - timedelta(days=2 if approval else 0),

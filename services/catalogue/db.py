@@ -3,20 +3,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shared.db import Database, declarative_base, get_database
-from shared.settings import Settings, get_settings
+from shared.db import component_database, declarative_base
 
 CatalogueModel = declarative_base("CatalogueModel")
 VERSION_TABLE = "alembic_version_catalogue"
 MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-def database(settings: Settings | None = None) -> Database:
-    return get_database((settings or get_settings()).database_url_for("catalogue"))
+database = component_database("catalogue")
 
 
 def metadata():
     import services.catalogue.courses.models  # noqa: F401  (registers the tables)
+    import services.catalogue.facts  # noqa: F401  (the fact outbox)
 
     return CatalogueModel.metadata
 

@@ -3,21 +3,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shared.db import Database, declarative_base, get_database
-from shared.settings import Settings, get_settings
+from shared.db import component_database, declarative_base
 
 NetworksModel = declarative_base("NetworksModel")
 VERSION_TABLE = "alembic_version_networks"
 MIGRATIONS = Path(__file__).parent / "migrations"
+database = component_database("networks")
 UNMODELLED: tuple[str, ...] = ()
-
-
-def database(settings: Settings | None = None) -> Database:
-    return get_database((settings or get_settings()).database_url_for("networks"))
 
 
 def metadata():
     import services.networks.audit  # noqa: F401  (registers the tables)
+    import services.networks.facts  # noqa: F401
     import services.networks.meetings.messages  # noqa: F401
     import services.networks.meetings.models  # noqa: F401
     import services.networks.networks.models  # noqa: F401

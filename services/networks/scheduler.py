@@ -1,5 +1,6 @@
 """The networks service's timed work, run by its one scheduler process
-(`python -m services.networks scheduler`, shared.jobs)."""
+(`python -m services.networks scheduler`, shared.jobs): reminders, mail, and the school
+days delivered to the services that keep a copy (shared.facts)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,8 +8,10 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from services.networks.db import database
+from services.networks.facts import FACTS
 from services.networks.meetings import reminders
 from services.networks.meetings.messages import OutboxMessage
+from services.networks.terms.service import republish_school_days
 from shared.jobs import job
 from shared.outbox import delivery
 
@@ -21,4 +24,4 @@ def send_reminders(db: Session) -> int:
 
 
 deliver_messages = delivery(database, OutboxMessage)
-JOBS = (send_reminders, deliver_messages)
+JOBS = (send_reminders, deliver_messages, FACTS.delivery(), FACTS.reconciliation(republish_school_days))

@@ -11,7 +11,9 @@ from shared.settings import Settings
 def _bare_environment(monkeypatch):
     # The suite itself may run on PostgreSQL; these tests are about the defaults.
     for name in ("DATABASE_URL", "CATALOGUE_DATABASE_URL", "BOOKINGS_DATABASE_URL", "NETWORKS_DATABASE_URL",
-                 "GATEWAY_DATABASE_URL", "LL_SECRET_KEY", "LL_SERVICE_TOKEN_PUBLIC_KEY"):
+                 "GATEWAY_DATABASE_URL", "LL_SECRET_KEY", "LL_LINK_SECRET", "LL_SERVICE_TOKEN_PUBLIC_KEY",
+                 "LL_SERVICE_TOKEN_PRIVATE_KEY", "LL_CATALOGUE_TOKEN_PRIVATE_KEY", "LL_CATALOGUE_TOKEN_PUBLIC_KEY",
+                 "LL_NETWORKS_TOKEN_PRIVATE_KEY", "LL_NETWORKS_TOKEN_PUBLIC_KEY"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -28,19 +30,69 @@ def test_embedded_default_is_sqlite_under_var(tmp_path):
     assert s.database_url_for("networks") == f"sqlite:///{tmp_path}/networks.sqlite3"
 
 
+PROD = {"LL_ENV": "production", "DATABASE_URL": "postgresql://db/lighthouse"}
+# What each component is given in production: its own secrets and keys, no other's.
+GIVEN = {
+    "gateway": {"LL_SECRET_KEY": "c" * 40, "LL_LINK_SECRET": "l" * 40, "LL_SERVICE_TOKEN_PRIVATE_KEY": "pem"},
+    "catalogue": {"LL_SERVICE_TOKEN_PUBLIC_KEY": "pem", "LL_CATALOGUE_TOKEN_PRIVATE_KEY": "pem"},
+    "bookings": {"LL_SERVICE_TOKEN_PUBLIC_KEY": "pem", "LL_CATALOGUE_TOKEN_PUBLIC_KEY": "pem",
+                 "LL_NETWORKS_TOKEN_PUBLIC_KEY": "pem"},
+    "networks": {"LL_SERVICE_TOKEN_PUBLIC_KEY": "pem", "LL_LINK_SECRET": "l" * 40, "LL_NETWORKS_TOKEN_PRIVATE_KEY": "pem"},
+}
+
+
 def test_production_refuses_development_secrets():
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(ValidationError, match="DATABASE_URL"):
         Settings(LL_ENV="production")
-    message = str(err.value)
-    assert "LL_SECRET_KEY" in message and "LL_SERVICE_TOKEN_PUBLIC_KEY" in message and "DATABASE_URL" in message
+    bare = Settings(**PROD)
+    with pytest.raises(RuntimeError) as gateway:
+        bare.refuse_unsafe_start("gateway")
+    for name in ("LL_SECRET_KEY", "LL_LINK_SECRET", "LL_SERVICE_TOKEN_PRIVATE_KEY"):
+        assert f"{name} must be set" in str(gateway.value)
+    with pytest.raises(RuntimeError) as networks:
+        bare.refuse_unsafe_start("networks")
+    assert "LL_LINK_SECRET must be set" in str(networks.value) and "LL_SECRET_KEY" not in str(networks.value)
+    # a development value, typed in, is no better than none
+    from shared.settings import DEV_LINK_SECRET, DEV_SECRET
+
+    for dev in ({"LL_SECRET_KEY": DEV_SECRET}, {"LL_LINK_SECRET": DEV_LINK_SECRET}, {"LL_LINK_SECRET": DEV_SECRET}):
+        with pytest.raises(RuntimeError, match=f"{next(iter(dev))} must be set"):
+            Settings(**PROD, **{**GIVEN["gateway"], **dev}).refuse_unsafe_start("gateway")
 
 
-def test_production_starts_when_configured():
-    s = Settings(LL_ENV="production", LL_SECRET_KEY="x" * 40, LL_SERVICE_TOKEN_PUBLIC_KEY="pem",
-                 DATABASE_URL="postgresql://db/lighthouse")
-    assert s.env == "production"
+def test_production_starts_each_component_with_its_own_secrets():
+    for component, given in GIVEN.items():
+        Settings(**PROD, **given).refuse_unsafe_start(component)
+    # the gateway's scheduler signs its deliveries and holds no cookie secret
+    Settings(**PROD, LL_SERVICE_TOKEN_PRIVATE_KEY="pem").refuse_unsafe_start("gateway", "scheduler")
+    with pytest.raises(RuntimeError, match="LL_SECRET_KEY is not a secret of the gateway"):
+        Settings(**PROD, **GIVEN["gateway"]).refuse_unsafe_start("gateway", "scheduler")
+    s = Settings(**PROD, **GIVEN["bookings"])
     with pytest.raises(RuntimeError):
         s.private_key_pem()  # never generated in production
+    with pytest.raises(RuntimeError):
+        s.private_key_pem("catalogue")
+
+
+def test_no_service_holds_the_cookie_secret_or_another_components_key():
+    """The cookie secret signs the gateway's sessions: a service that leaked it would let
+    anyone forge a signed-in session, so a service given it refuses to start."""
+    for service in ("catalogue", "bookings", "networks"):
+        with pytest.raises(RuntimeError, match=f"LL_SECRET_KEY is not a secret of the {service}"):
+            Settings(**PROD, **GIVEN[service], LL_SECRET_KEY="c" * 40).refuse_unsafe_start(service)
+    with pytest.raises(RuntimeError, match="LL_LINK_SECRET is not a secret of the bookings"):
+        Settings(**PROD, **GIVEN["bookings"], LL_LINK_SECRET="l" * 40).refuse_unsafe_start("bookings")
+    with pytest.raises(RuntimeError, match="LL_SERVICE_TOKEN_PRIVATE_KEY is not a secret of the networks"):
+        Settings(**PROD, **GIVEN["networks"], LL_SERVICE_TOKEN_PRIVATE_KEY="pem").refuse_unsafe_start("networks")
+    with pytest.raises(RuntimeError, match="LL_CATALOGUE_TOKEN_PRIVATE_KEY is not a secret of the gateway"):
+        Settings(**PROD, **GIVEN["gateway"], LL_CATALOGUE_TOKEN_PRIVATE_KEY="pem").refuse_unsafe_start("gateway")
+
+
+def test_the_link_secret_is_not_the_cookie_secret():
+    with pytest.raises(ValidationError, match="LL_LINK_SECRET must differ from LL_SECRET_KEY"):
+        Settings(**PROD, LL_SECRET_KEY="s" * 40, LL_LINK_SECRET="s" * 40)
+    with pytest.raises(ValidationError, match="LL_LINK_SECRET must be a random value of 32"):
+        Settings(**PROD, LL_LINK_SECRET="short")
 
 
 def test_nonsense_values_are_refused():
@@ -63,3 +115,15 @@ def test_provider_trust_that_is_not_a_list_of_domains_refuses_to_start():
         Settings(LL_OIDC_TRUSTED_DOMAINS="lighthouse.test, head@lighthouse.test")
     assert Settings(LL_OIDC_TRUSTED_DOMAINS=" Lighthouse.test,trust.test ").oidc_trusted_domain_set == {
         "lighthouse.test", "trust.test"}
+
+
+def test_a_service_given_the_cookie_secret_refuses_to_start(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, **PROD, **GIVEN["bookings"], "LL_SECRET_KEY": "c" * 40, "LL_VAR_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "services.bookings", "web"], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "LL_SECRET_KEY is not a secret of the bookings; remove it from its environment" in done.stderr

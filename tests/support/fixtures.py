@@ -2,6 +2,7 @@
 it, factories bound to each component's database, and helpers to call things."""
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import threading
@@ -69,13 +70,7 @@ def stack():
 
 @pytest.fixture(autouse=True)
 def _empty_databases():
-    from gateway.graph.school_days import forget_school_days
-    from gateway.identity.service import forget_school_leaders
-
     components.empty_all()
-    # each test has its own schools and calendar under the same ids and dates
-    forget_school_leaders()
-    forget_school_days()
     yield
 
 
@@ -168,7 +163,9 @@ def course_data(**overrides) -> dict:
 
 
 @pytest.fixture
-def make_course():
+def make_course(stack):
+    """A course saved in the catalogue; its listing reaches bookings as the commit's
+    delivery does (shared.facts), so sessions of it can be scheduled at once."""
     from services.catalogue.courses.schemas import CourseIn
     from services.catalogue.courses.service import save_course
     from services.catalogue.db import database
@@ -201,19 +198,23 @@ def make_school():
 
 
 @pytest.fixture
-def make_person():
+def make_person(stack):
     from gateway.db import database
+    from gateway.identity.facts import publish_school_leaders
     from gateway.identity.models import Person, Role, RoleGrant
 
     def _make(email: str, name: str = "Test Person", roles=(), school_id: int | None = None,
               organisation_id: int | None = None) -> int:
-        """roles: ("staff", school_id) / ("network_lead", None, network_id) / ("ll_admin",)"""
+        """roles: ("staff", school_id) / ("network_lead", None, network_id) / ("ll_admin",).
+        A school leader reaches bookings' copy as a grant made on the people page does."""
         with database().session() as db:
             person = Person(email=email, name=name, school_id=school_id, organisation_id=organisation_id)
             person.grants = [RoleGrant(role=Role(r[0]), school_id=r[1] if len(r) > 1 else None,
                                        network_id=r[2] if len(r) > 2 else None) for r in roles]
             db.add(person)
             db.flush()
+            for school_id in {g.school_id for g in person.grants if g.role == Role.SCHOOL_LEADER}:
+                publish_school_leaders(db, school_id)
             return person.id
     return _make
 
@@ -228,6 +229,60 @@ def service_call(stack):
         headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
         return httpx.request(method, getattr(stack, service).url + path, headers=headers, **kwargs)
     return _call
+
+
+_VERSIONS = itertools.count(1)
+
+
+@pytest.fixture
+def deliver_fact(stack):
+    """PUT a fact at a keeper's copy as its owner delivers it (shared.facts): signed
+    with the publisher's own key, a newer version each time."""
+
+    def _deliver(publisher: str, keeper: str, path: str, identity: tokens.Identity | None = None,
+                 **fact) -> httpx.Response:
+        signer = identity or tokens.service_identity(publisher)
+        token = tokens.sign(signer, keeper, stack.settings.private_key_pem(signer.issuer))
+        return httpx.put(getattr(stack, keeper).url + path, json={**fact, "version": next(_VERSIONS)},
+                         headers={"Authorization": f"Bearer {token}"})
+    return _deliver
+
+
+# Each title is one course (Phonics is course 1), so sessions named alike share a
+# listing and sessions named apart never retitle each other.
+COURSES = {"Phonics": 1}
+LISTING = ("course_title", "course_subject", "course_phases", "course_visibility", "course_published")
+
+
+@pytest.fixture
+def schedule(service_call, deliver_fact):
+    """Schedule (POST) or change (PUT) a session as an admin does.  The body's course_*
+    keys are its course's listing, delivered first as the catalogue delivers it (a
+    session takes them from bookings' copy, never from the request)."""
+
+    def _schedule(method: str, path: str, identity=ADMIN, json: dict | None = None):
+        body = dict(json or {})
+        listing = {key.removeprefix("course_"): body.pop(key) for key in LISTING if key in body}
+        if "title" in listing:
+            course_id = body.setdefault("course_id", COURSES.setdefault(listing["title"], 1000 + len(COURSES)))
+            delivered = deliver_fact("catalogue", "bookings", f"/copies/course-listings/{course_id}",
+                                     title=listing["title"], subject=listing.get("subject"),
+                                     phases=listing.get("phases", []), visibility=listing.get("visibility", "TRUST"),
+                                     published=listing.get("published", True))
+            assert delivered.status_code == 200, delivered.text
+        return service_call("bookings", method, path, identity, json=body)
+    return _schedule
+
+
+@pytest.fixture
+def school_leaders(deliver_fact):
+    """A school's leaders in bookings' copy, as the gateway delivers them."""
+
+    def _keep(school_id: int, *emails: str):
+        leaders = [{"person_id": 90 + i, "name": email.split("@")[0], "email": email} for i, email in enumerate(emails)]
+        delivered = deliver_fact("gateway", "bookings", f"/copies/school-leaders/{school_id}", leaders=leaders)
+        assert delivered.status_code == 200, delivered.text
+    return _keep
 
 
 # ---------- mail ----------

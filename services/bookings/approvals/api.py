@@ -5,7 +5,7 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from services.bookings.approvals import service
 from services.bookings.approvals.schemas import DecisionIn
-from services.bookings.bookings.api import booking_out
+from services.bookings.bookings.api import booking_out, bookings_out
 from services.bookings.bookings.schemas import BookingIdPath, BookingList, BookingOut
 from shared.db import begin_write, request_session
 from shared.web import SECURITY, current_identity
@@ -17,7 +17,7 @@ bp = APIBlueprint("approvals", __name__, abp_tags=[Tag(name="approvals")], abp_s
 def awaiting_approval():
     """For school leaders: their staff's bookings that need a decision."""
     db = request_session()
-    return {"items": [booking_out(db, b) for b in service.awaiting_approval(db, current_identity())]}
+    return {"items": bookings_out(db, service.awaiting_approval(db, current_identity()))}
 
 
 @bp.post("/bookings/<int:booking_id>/decide", responses={200: BookingOut})

@@ -8,9 +8,13 @@ from services.bookings.attendance import service
 from services.bookings.attendance.schemas import (
     AttendanceIn,
     CourseFeedback,
+    CoursesFeedback,
+    CoursesFeedbackQuery,
     CpdRecordOut,
+    CpdRecords,
     FeedbackIn,
     RecordQuery,
+    RecordsQuery,
 )
 from services.bookings.bookings.api import booking_out
 from services.bookings.bookings.schemas import BookingIdPath, BookingOut
@@ -55,9 +59,25 @@ def course_feedback(path: CourseIdPath):
     return CourseFeedback(**service.course_feedback(db, current_identity(), path.course_id)).model_dump(mode="json")
 
 
+@bp.get("/courses/feedback", responses={200: CoursesFeedback})
+def courses_feedback(query: CoursesFeedbackQuery):
+    """Admins: the feedback of several courses at once (a batch read of the above)."""
+    ids = [int(i) for i in query.course_ids.split(",")]
+    found = service.courses_feedback(request_session(), current_identity(), ids)
+    return CoursesFeedback(items=found).model_dump(mode="json")
+
+
 @bp.get("/cpd-record", responses={200: CpdRecordOut})
 def cpd_record(query: RecordQuery):
     """A person's attended CPD in one academic year, with minutes per session."""
     db = request_session()
     record = service.cpd_record(db, current_identity(), query.person_id, query.academic_year)
     return CpdRecordOut(**record).model_dump(mode="json")
+
+
+@bp.get("/cpd-records", responses={200: CpdRecords})
+def cpd_records(query: RecordsQuery):
+    """Several people's records at once, each as /cpd-record answers it (a batch read)."""
+    ids = [int(i) for i in query.person_ids.split(",")]
+    found = service.cpd_records(request_session(), current_identity(), ids, query.academic_year)
+    return CpdRecords(items=found).model_dump(mode="json")

@@ -34,6 +34,20 @@ class CourseFeedback(BaseModel):
     items: list[FeedbackItem]
 
 
+class CoursesFeedbackQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    course_ids: str = Field(max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$",
+                            description="Up to 100 comma-separated course ids.")
+
+
+class OneCourseFeedback(CourseFeedback):
+    course_id: int
+
+
+class CoursesFeedback(BaseModel):
+    items: list[OneCourseFeedback]
+
+
 class RecordQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
     person_id: int = Field(ge=1, le=2**31 - 1)
@@ -54,3 +68,19 @@ class CpdRecordOut(BaseModel):
     minutes: int
     sessions_attended: int
     entries: list[RecordEntry]
+
+
+class RecordsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    person_ids: str = Field(max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$",
+                            description="Up to 100 comma-separated person ids.")
+    academic_year: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}$")] | None = Field(
+        None, description="For example 2026-27; the current one when left out.")
+
+
+class PersonCpdRecord(CpdRecordOut):
+    person_id: int
+
+
+class CpdRecords(BaseModel):
+    items: list[PersonCpdRecord]

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from services.bookings import messages
-from services.bookings.access import get_booking, overseen
+from services.bookings.access import get_booking, own_or_overseen
 from services.bookings.audit import booking_state, log_booking, log_booking_change, log_session
 from services.bookings.bookings.models import LIVE, Booking
 from services.bookings.sessions.models import CourseSession
@@ -91,17 +91,40 @@ def leave_feedback(db: Session, identity: Identity, booking_id: int, rating: int
 
 def course_feedback(db: Session, identity: Identity, course_id: int) -> dict:
     """For admins: how a course's attendees rated it, across all its sessions."""
+    feedback = courses_feedback(db, identity, [course_id])[0]
+    return {k: v for k, v in feedback.items() if k != "course_id"}
+
+
+def courses_feedback(db: Session, identity: Identity, course_ids: list[int]) -> list[dict]:
+    """For admins: how each of these courses' attendees rated it (the count, the
+    average, the latest hundred comments), in two queries however many courses."""
     if not identity.is_admin:
         raise Forbidden("Only Lighthouse Learning admins can read course feedback.")
-    rated = sa.and_(CourseSession.course_id == course_id, Booking.feedback_rating.is_not(None))
-    count, average = db.exec(select(func.count(), func.avg(Booking.feedback_rating))
-                             .select_from(Booking).join(CourseSession, CourseSession.id == Booking.session_id)
-                             .where(rated)).one()
-    rows = db.exec(select(Booking, CourseSession.starts_at).join(CourseSession, CourseSession.id == Booking.session_id)
-                   .where(rated).order_by(Booking.feedback_at.desc(), Booking.id.desc()).limit(100)).all()
-    return {"count": count, "average": round(float(average), 2) if average is not None else None,
-            "items": [{"rating": b.feedback_rating, "comment": b.feedback_comment, "session_id": b.session_id,
-                       "session_starts_at": starts_at, "left_at": b.feedback_at} for b, starts_at in rows]}
+    rated = sa.and_(CourseSession.course_id.in_(course_ids), Booking.feedback_rating.is_not(None))
+    totals = {course: (count, average) for course, count, average in db.exec(
+        select(CourseSession.course_id, func.count(), func.avg(Booking.feedback_rating))
+        .select_from(Booking).join(CourseSession, CourseSession.id == Booking.session_id)
+        .where(rated).group_by(CourseSession.course_id)).all()}
+    newest_first = (Booking.feedback_at.desc(), Booking.id.desc())
+    latest = (select(Booking.id, func.row_number().over(partition_by=CourseSession.course_id, order_by=newest_first)
+                     .label("place"))
+              .join(CourseSession, CourseSession.id == Booking.session_id).where(rated).subquery())
+    rows = db.exec(select(Booking, CourseSession.course_id, CourseSession.starts_at)
+                   .join(CourseSession, CourseSession.id == Booking.session_id)
+                   .join(latest, latest.c.id == Booking.id).where(latest.c.place <= 100)
+                   .order_by(*newest_first)).all()
+    items: dict[int, list[dict]] = {}
+    for b, course, starts_at in rows:
+        items.setdefault(course, []).append({"rating": b.feedback_rating, "comment": b.feedback_comment,
+                                             "session_id": b.session_id, "session_starts_at": starts_at,
+                                             "left_at": b.feedback_at})
+    out = []
+    for course in course_ids:
+        count, average = totals.get(course, (0, None))
+        out.append({"course_id": course, "count": count,
+                    "average": round(float(average), 2) if average is not None else None,
+                    "items": items.get(course, [])})
+    return out
 
 
 # ---------- the CPD record ----------
@@ -131,21 +154,29 @@ def cpd_record(db: Session, identity: Identity, person_id: int, academic_year: s
     """A person's attended sessions in one academic year.  They see their own, their
     school's leaders see those booked through their school, admins see all; anyone else
     gets an empty record (not an error, which would tell them the person exists)."""
+    record = cpd_records(db, identity, [person_id], academic_year)[0]
+    return {k: v for k, v in record.items() if k != "person_id"}
+
+
+def cpd_records(db: Session, identity: Identity, person_ids: list[int], academic_year: str | None) -> list[dict]:
+    """Several people's records (as cpd_record shows each) in one query, one record
+    for each id asked for."""
     label = academic_year or academic_year_of(utcnow().astimezone(LONDON).date())
     start, end = academic_year_bounds(label)
     stmt = (select(Booking, CourseSession).join(CourseSession, CourseSession.id == Booking.session_id)
-            .where(Booking.person_id == person_id, Booking.status == BookingStatus.ATTENDED,
+            .where(Booking.person_id.in_(person_ids), Booking.status == BookingStatus.ATTENDED,
                    CourseSession.starts_at >= start, CourseSession.starts_at < end)
             .order_by(CourseSession.starts_at, Booking.id))
-    if identity.person_id != person_id:
-        stmt = overseen(identity, stmt)
-        if stmt is None:
-            return {"academic_year": label, "minutes": 0, "sessions_attended": 0, "entries": []}
-    entries = [Entry(b.id, s.id, s.course_title, as_utc(s.starts_at),
-                     int((as_utc(s.ends_at) - as_utc(s.starts_at)).total_seconds() // 60))
-               for b, s in db.exec(stmt).all()]
-    return {"academic_year": label, "minutes": sum(e.minutes for e in entries), "sessions_attended": len(entries),
-            "entries": [e.__dict__ for e in entries]}
+    # The caller's own record whole; other people's as far as the caller oversees them.
+    stmt = stmt.where(own_or_overseen(identity))
+    entries: dict[int, list[Entry]] = {}
+    for b, s in db.exec(stmt).all():
+        entries.setdefault(b.person_id, []).append(Entry(
+            b.id, s.id, s.course_title, as_utc(s.starts_at),
+            int((as_utc(s.ends_at) - as_utc(s.starts_at)).total_seconds() // 60)))
+    return [{"person_id": p, "academic_year": label, "minutes": sum(e.minutes for e in entries.get(p, [])),
+             "sessions_attended": len(entries.get(p, [])), "entries": [e.__dict__ for e in entries.get(p, [])]}
+            for p in person_ids]
 
 
 def certificate(db: Session, identity: Identity, booking_id: int) -> tuple[str, bytes]:

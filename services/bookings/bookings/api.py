@@ -17,7 +17,7 @@ from services.bookings.bookings.schemas import (
     SchoolBookingsQuery,
 )
 from services.bookings.sessions.schemas import SessionIdPath
-from services.bookings.waiting_list.service import waiting_list_position
+from services.bookings.waiting_list.service import waiting_list_position, waiting_list_positions
 from shared import calendars
 from shared.clock import as_utc
 from shared.db import begin_write, request_session
@@ -36,6 +36,13 @@ def booking_out(db, booking: Booking) -> dict:
     ).model_dump(mode="json")
 
 
+def bookings_out(db, rows: list[Booking]) -> list[dict]:
+    """A list of bookings: the places in the queue of those that wait in one query for
+    the lot, not one per booking."""
+    waiting_list_positions(db, rows)
+    return [booking_out(db, b) for b in rows]
+
+
 @bp.post("/sessions/<int:session_id>/bookings", responses={200: BookingOut, 201: BookingOut})
 def book(path: SessionIdPath, body: BookingIn):
     """Book a place, or join the waiting list when full.  201 for a new booking, 200
@@ -50,8 +57,7 @@ def book(path: SessionIdPath, body: BookingIn):
     else:
         a = body.attendee
         attendee = service.Attendee(a.person_id, a.name, str(a.email), a.school_id)
-    booking, created = service.book(db, identity, path.session_id, attendee, body.idempotency_key, body.approvers,
-                                    body.school_days)
+    booking, created = service.book(db, identity, path.session_id, attendee, body.idempotency_key)
     answer = booking_out(db, booking)
     # Commit before the response is serialised: the session's row lock is held until
     # commit, and every other booking of the session waits for it.
@@ -64,7 +70,7 @@ def my_bookings(query: MyBookingsQuery):
     """The caller's bookings; with `session_ids`, their live booking on each (batch)."""
     db = request_session()
     ids = [int(i) for i in query.session_ids.split(",")] if query.session_ids else None
-    return {"items": [booking_out(db, b) for b in service.my_bookings(db, current_identity(), ids, query.upcoming)]}
+    return {"items": bookings_out(db, service.my_bookings(db, current_identity(), ids, query.upcoming))}
 
 
 @bp.get("/bookings/<int:booking_id>", responses={200: BookingOut})
@@ -85,7 +91,7 @@ def session_bookings(path: SessionIdPath):
     """Admins: everyone booked; school leaders: their own school's staff; anyone
     else: an empty list."""
     db = request_session()
-    return {"items": [booking_out(db, b) for b in service.session_bookings(db, current_identity(), [path.session_id])]}
+    return {"items": bookings_out(db, service.session_bookings(db, current_identity(), [path.session_id]))}
 
 
 @bp.get("/bookings/by-session", responses={200: BookingList})
@@ -94,7 +100,7 @@ def bookings_by_session(query: MyBookingsQuery):
     batch read of the above)."""
     db = request_session()
     ids = [int(i) for i in (query.session_ids or "").split(",") if i]
-    return {"items": [booking_out(db, b) for b in service.session_bookings(db, current_identity(), ids)]}
+    return {"items": bookings_out(db, service.session_bookings(db, current_identity(), ids))}
 
 
 @bp.get("/bookings/school", responses={200: BookingList})
@@ -102,7 +108,7 @@ def school_bookings(query: SchoolBookingsQuery):
     """A school's bookings, for its leaders and admins; empty for anyone else."""
     db = request_session()
     rows = service.school_bookings(db, current_identity(), query.school_id, query.upcoming)
-    return {"items": [booking_out(db, b) for b in rows]}
+    return {"items": bookings_out(db, rows)}
 
 
 @bp.get("/bookings/mine/calendar")

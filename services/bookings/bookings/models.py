@@ -43,9 +43,6 @@ class Booking(BookingsModel, table=True):
     decided_by_id: int | None = None
     decided_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     decision_note: str | None = Field(default=None, sa_column=sa.Column(sa.String(500)))
-    # The attendee's school leaders when the booking was made (comma-separated): who
-    # to remind about a decision, without this service asking the gateway later.
-    approver_emails: str | None = Field(default=None, sa_column=sa.Column(sa.String(1000)))
     # When a booking waiting for approval is due a reminder to its school leaders:
     # three school days after it began to wait, by the trust's academic calendar.
     approval_remind_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

@@ -1,7 +1,7 @@
 """What the bookings API accepts and answers."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
@@ -26,18 +26,10 @@ class AttendeeIn(BaseModel):
     school_id: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
-Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")]
-
-
 class BookingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     attendee: AttendeeIn | None = None
     idempotency_key: Text(1, 100) | None = None
-    approvers: list[Email] = Field(default_factory=list, max_length=10,
-                                   description="The attendee's school leaders, told when a booking needs approval.")
-    school_days: list[date] = Field(default_factory=list, max_length=200, description=(
-        "The trust's school days from today, as the academic calendar has them: a booking that needs approval "
-        "reminds the school leaders after three of these (weekdays past the last one given)."))
 
 
 class SchoolBookingsQuery(BaseModel):

@@ -4,9 +4,8 @@ busy.  The booking path is tuned for a rush (bench/booking_rush.py): keep its ro
 trips as they are."""
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -75,8 +74,8 @@ _QUEUE_LOCK = (
 # What a new booking's audit entry says it was made with.
 _MADE_WITH = ("status", "decision_note")
 _NEW_BOOKING = ("session_id", "person_id", "attendee_name", "attendee_email", "school_id", "booked_by_id",
-                "idempotency_key", "status", "approver_emails", "approval_remind_at", "decided_by_id", "decided_at",
-                "decision_note", "created_at", "updated_at")
+                "idempotency_key", "status", "approval_remind_at", "decided_by_id", "decided_at", "decision_note",
+                "created_at", "updated_at")
 # On PostgreSQL the booking's audit entry is written by the same statement (a round trip
 # more, made while the session's row is locked, measurably slowed the rush); SQLite,
 # in the process, pays nothing for a second statement.
@@ -93,10 +92,8 @@ _BOOKED_BY_LEADER = "Booked by their school leader"
 
 
 def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
-         idempotency_key: str | None = None, approvers: list[str] = (),
-         school_days: Sequence[date] = ()) -> tuple[Booking, bool]:
+         idempotency_key: str | None = None) -> tuple[Booking, bool]:
     """Book a trust place, or a place on the waiting list when the session is full.
-    `school_days` (the academic calendar's, from today) time the approval reminder.
 
     Guarantees: never more trust places held than the session has (one conditional
     UPDATE decides); one live booking per person per session (a second attempt, or a
@@ -148,9 +145,8 @@ def book(db: Session, identity: Identity, session_id: int, attendee: Attendee,
     row = db.execute(_INSERT_BOOKING[dialect], {
         "session_id": session_id, "person_id": attendee.person_id, "attendee_name": attendee.name,
         "attendee_email": attendee.email, "school_id": attendee.school_id, "booked_by_id": identity.person_id or 0,
-        "idempotency_key": idempotency_key, "status": status, "approver_emails": ",".join(approvers) or None,
-        "approval_remind_at": approval_remind_at(stamp, school_days) if status == BookingStatus.PENDING_APPROVAL
-        else None, "decided_by_id": identity.person_id if approved else None,
+        "idempotency_key": idempotency_key, "status": status,
+        "approval_remind_at": approval_remind_at(db, stamp) if status == BookingStatus.PENDING_APPROVAL else None, "decided_by_id": identity.person_id if approved else None,
         "decided_at": stamp if approved else None, "decision_note": _BOOKED_BY_LEADER if approved else None,
         "created_at": stamp, "updated_at": stamp, **(entry_params(identity) if dialect == "postgresql" else {})
     }).first()

@@ -9,9 +9,6 @@ from services.bookings.sessions import service
 from services.bookings.sessions.models import CourseSession
 from services.bookings.sessions.schemas import (
     CancelSessionIn,
-    CourseIdPath,
-    CourseListingIn,
-    ListingResult,
     SessionIdPath,
     SessionIn,
     SessionOut,
@@ -84,17 +81,6 @@ def cancel_session(path: SessionIdPath, body: CancelSessionIn):
     db = request_session()
     begin_write(db)
     return sessions_out(db, [service.cancel_session(db, current_identity(), path.session_id, body.reason)])[0]
-
-
-@bp.put("/courses/<int:course_id>/listing", responses={200: ListingResult})
-def set_course_listing(path: CourseIdPath, body: CourseListingIn):
-    """Admins (the gateway, after saving a course): the course's visibility and
-    whether it is published, copied onto its sessions."""
-    db = request_session()
-    begin_write(db)
-    count = service.set_course_listing(db, current_identity(), path.course_id, body.visibility, body.published,
-                                       body.title, body.subject, body.phases)
-    return {"sessions": count}
 
 
 @bp.get("/sessions/<int:session_id>/calendar")

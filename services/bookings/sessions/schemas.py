@@ -14,12 +14,9 @@ from shared.vocabulary import Phase, SessionStatus, Visibility
 class SessionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    course_id: int = Field(ge=1, le=2**31 - 1)
-    course_visibility: Visibility = Visibility.TRUST
-    course_published: bool = True
-    course_title: Text(1, 200) = Field(description="What every message, record and certificate calls it.")
-    course_subject: Text(1, 80) | None = None
-    course_phases: list[Phase] = Field(default_factory=list, max_length=6)
+    course_id: int = Field(ge=1, le=2**31 - 1, description=(
+        "A course the catalogue has told bookings about: the session takes its title, subject, phases and "
+        "visibility from that listing."))
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     venue: Text(1, 200) | None = None
@@ -42,19 +39,6 @@ class SessionIn(BaseModel):
         if problems:
             raise FieldProblems(problems)
         return self
-
-
-class CourseListingIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    visibility: Visibility
-    published: bool
-    title: Text(1, 200) | None = None
-    subject: Text(1, 80) | None = None
-    phases: list[Phase] | None = Field(None, max_length=6)
-
-
-class ListingResult(BaseModel):
-    sessions: int
 
 
 class CourseIdPath(BaseModel):

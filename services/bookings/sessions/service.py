@@ -1,5 +1,6 @@
-"""Sessions: admins schedule, change and cancel them (those booked are told), keep each
-session's copy of its course's listing in step, and anyone lists the sessions open to them."""
+"""Sessions: admins schedule, change and cancel them (those booked are told), each
+session follows its course's listing (as the catalogue delivers it) until it starts,
+and anyone lists the sessions open to them."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -11,6 +12,8 @@ from services.bookings import messages
 from services.bookings.access import booked_by_or_overseen, visible_to
 from services.bookings.audit import SESSION_FIELDS, booking_state, log_booking_change, log_session
 from services.bookings.bookings.models import HOLDS_PLACE, LIVE, Booking
+from services.bookings.copies.models import CourseListing
+from services.bookings.copies.service import course_listing
 from services.bookings.sessions.models import CourseSession
 from services.bookings.sessions.places import session_for_update
 from services.bookings.sessions.schemas import SessionIn, SessionQuery
@@ -30,15 +33,22 @@ def schedule_session(db: Session, identity: Identity, data: SessionIn, session_i
     if not identity.is_admin:
         raise Forbidden("Only Lighthouse Learning admins can schedule sessions.")
     row = None if session_id is None else session_for_update(db, session_id)
+    problems = []
     # A session already under way keeps its start when other details change.
     if as_utc(data.starts_at) <= utcnow() and (row is None or as_utc(row.starts_at) != as_utc(data.starts_at)):
-        raise Invalid("The session was not scheduled; see the field errors.",
-                      [field_error("starts_at", "That time has passed; choose a time in the future.")])
+        problems.append(field_error("starts_at", "That time has passed; choose a time in the future."))
+    listing = course_listing(db, data.course_id) if row is None or row.course_id != data.course_id else None
+    if listing is None and (row is None or row.course_id != data.course_id):
+        problems.append(field_error("course_id", "The catalogue has not told bookings about this course yet; "
+                                                 "if it was added a moment ago, try again in a minute."))
+    if problems:
+        raise Invalid("The session was not scheduled; see the field errors.", problems)
     closes = data.booking_closes_at or data.starts_at
     deadline = data.cancellation_deadline or min(closes, data.starts_at - DEFAULT_CANCELLATION_NOTICE)
-    values = data.model_dump(exclude={"booking_closes_at", "cancellation_deadline", "course_phases"})
-    values.update(booking_closes_at=closes, cancellation_deadline=deadline,
-                  course_phases=phases_column(data.course_phases))
+    values = data.model_dump(exclude={"booking_closes_at", "cancellation_deadline"})
+    values.update(booking_closes_at=closes, cancellation_deadline=deadline)
+    if listing is not None:
+        values.update(_as_listed(listing))
     if row is None:
         row = CourseSession(**values)
         db.add(row)
@@ -66,26 +76,20 @@ def schedule_session(db: Session, identity: Identity, data: SessionIn, session_i
     return row
 
 
-def phases_column(phases: list[str] | None) -> str | None:
-    """",KS1,KS2,": the delimiters let one LIKE find a phase without matching part of another."""
-    return f",{','.join(phases)}," if phases else None
+def _as_listed(listing: CourseListing) -> dict:
+    return {"course_title": listing.title, "course_subject": listing.subject, "course_phases": listing.phases,
+            "course_visibility": listing.visibility, "course_published": listing.published}
 
 
-def set_course_listing(db: Session, identity: Identity, course_id: int, visibility: str, published: bool,
-                       title: str | None = None, subject: str | None = None, phases: list[str] | None = None) -> int:
-    """Keep the course snapshot of every session of a course in step with the
-    catalogue (the gateway calls this after saving a course).  A session that has
-    started keeps the title it had: it is what its attendees' records and
-    certificates say they attended."""
-    if not identity.is_admin:
-        raise Forbidden("Only Lighthouse Learning admins can change a course's listing.")
-    retitled = sa.case((CourseSession.starts_at > utcnow(), title), else_=CourseSession.course_title)
-    result = db.execute(sa.update(CourseSession).where(CourseSession.course_id == course_id)
-                        .values(course_visibility=visibility, course_published=published,
-                                **({"course_title": retitled} if title else {}),
-                                **({"course_subject": subject} if subject else {}),
-                                **({"course_phases": phases_column(phases)} if phases is not None else {}))
-                        .execution_options(synchronize_session=False))
+def follow_listing(db: Session, listing: CourseListing) -> int:
+    """Every session of the course takes its listing as the catalogue now has it (who
+    may see it, its subject and phases); one that has started keeps the title it had:
+    it is what its attendees' records and certificates say they attended."""
+    values = _as_listed(listing)
+    values["course_title"] = sa.case((CourseSession.starts_at > utcnow(), listing.title),
+                                     else_=CourseSession.course_title)
+    result = db.execute(sa.update(CourseSession).where(CourseSession.course_id == listing.course_id)
+                        .values(**values).execution_options(synchronize_session=False))
     return result.rowcount
 
 

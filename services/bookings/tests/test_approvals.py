@@ -9,8 +9,8 @@ LEADER_A = person(90, 1, tokens.Grant("staff", school_id=1), tokens.Grant("schoo
 LEADER_B = person(91, 2, tokens.Grant("staff", school_id=2), tokens.Grant("school_leader", school_id=2))
 
 
-def test_pending_holds_the_place_until_the_leader_decides(service_call):
-    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=1, requires_approval=True)).json()
+def test_pending_holds_the_place_until_the_leader_decides(service_call, schedule):
+    s = schedule("POST", "/sessions", json=session_body(capacity=1, requires_approval=True)).json()
     mine = book(service_call, s["id"], person(1, 1)).json()
     assert mine["status"] == "PENDING_APPROVAL"
     waiting = book(service_call, s["id"], person(2, 1)).json()
@@ -26,8 +26,8 @@ def test_pending_holds_the_place_until_the_leader_decides(service_call):
     assert again.status_code == 409
 
 
-def test_declining_passes_the_place_on(service_call):
-    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=1, requires_approval=True)).json()
+def test_declining_passes_the_place_on(service_call, schedule):
+    s = schedule("POST", "/sessions", json=session_body(capacity=1, requires_approval=True)).json()
     mine = book(service_call, s["id"], person(1, 1)).json()
     nxt = book(service_call, s["id"], person(2, 1)).json()
     declined = service_call("bookings", "POST", f"/bookings/{mine['id']}/decide", LEADER_A,
@@ -36,8 +36,8 @@ def test_declining_passes_the_place_on(service_call):
     assert service_call("bookings", "GET", f"/bookings/{nxt['id']}", person(2, 1)).json()["status"] == "OFFERED"
 
 
-def test_only_the_attendees_own_leader_decides(service_call):
-    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=2, requires_approval=True)).json()
+def test_only_the_attendees_own_leader_decides(service_call, schedule):
+    s = schedule("POST", "/sessions", json=session_body(capacity=2, requires_approval=True)).json()
     mine = book(service_call, s["id"], person(1, 1)).json()
     for outsider in (LEADER_B, person(1, 1), person(5, 1)):
         response = service_call("bookings", "POST", f"/bookings/{mine['id']}/decide", outsider, json={"approve": True})
@@ -66,11 +66,13 @@ def _decision(booking_id: int) -> tuple:
         return row.decided_by_id, row.decided_at is not None, row.decision_note
 
 
-def test_a_leader_booking_their_own_staff_gives_the_approval_with_the_booking(service_call):
-    s = service_call("bookings", "POST", "/sessions", json=session_body(
+def test_a_leader_booking_their_own_staff_gives_the_approval_with_the_booking(service_call, schedule,
+                                                                              school_leaders):
+    school_leaders(1, "p90@trust.test")
+    s = schedule("POST", "/sessions", json=session_body(
         capacity=1, requires_approval=True, course_title="NPQ SEND day 1")).json()
     tara = {"person_id": 3, "name": "Tara", "email": "tara@trust.test", "school_id": 1}
-    booked = book(service_call, s["id"], LEADER_A, attendee=tara, approvers=["p90@trust.test"]).json()
+    booked = book(service_call, s["id"], LEADER_A, attendee=tara).json()
     assert booked["status"] == "CONFIRMED" and booked["decision_note"] == "Booked by their school leader"
     assert _decision(booked["id"]) == (90, True, "Booked by their school leader")
     assert [t.split(":")[0] for t in _outbox("tara@trust.test")] == ["Booked"]
@@ -78,8 +80,8 @@ def test_a_leader_booking_their_own_staff_gives_the_approval_with_the_booking(se
     assert service_call("bookings", "GET", "/bookings/awaiting-approval", LEADER_A).json()["items"] == []
 
 
-def test_a_leaders_booking_onto_the_waiting_list_needs_no_second_approval(service_call):
-    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=1, requires_approval=True)).json()
+def test_a_leaders_booking_onto_the_waiting_list_needs_no_second_approval(service_call, schedule):
+    s = schedule("POST", "/sessions", json=session_body(capacity=1, requires_approval=True)).json()
     first = book(service_call, s["id"], person(1, 1)).json()
     tara = {"person_id": 3, "name": "Tara", "email": "tara@trust.test", "school_id": 1}
     waiting = book(service_call, s["id"], LEADER_A, attendee=tara).json()
@@ -90,15 +92,16 @@ def test_a_leaders_booking_onto_the_waiting_list_needs_no_second_approval(servic
     assert accepted["status"] == "CONFIRMED"
 
 
-def test_an_admin_booking_for_someone_still_leaves_cover_to_their_school(service_call):
+def test_an_admin_booking_for_someone_still_leaves_cover_to_their_school(service_call, schedule, school_leaders):
     from tests.support.fixtures import ADMIN
 
-    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=1, requires_approval=True)).json()
+    school_leaders(1, "p90@trust.test")
+    s = schedule("POST", "/sessions", json=session_body(capacity=1, requires_approval=True)).json()
     tara = {"person_id": 3, "name": "Tara", "email": "tara@trust.test", "school_id": 1}
-    booked = book(service_call, s["id"], ADMIN, attendee=tara, approvers=["p90@trust.test"]).json()
+    booked = book(service_call, s["id"], ADMIN, attendee=tara).json()
     assert booked["status"] == "PENDING_APPROVAL"
     assert _outbox("p90@trust.test")[0].startswith("Approval needed: Tara")
     # and a leader of another school is no leader of this attendee's
-    other = service_call("bookings", "POST", "/sessions", json=session_body(capacity=1, requires_approval=True)).json()
+    other = schedule("POST", "/sessions", json=session_body(capacity=1, requires_approval=True)).json()
     leads_both = person(92, 2, tokens.Grant("school_leader", school_id=2), tokens.Grant("ll_admin"))
     assert book(service_call, other["id"], leads_both, attendee=tara).json()["status"] == "PENDING_APPROVAL"

@@ -25,9 +25,9 @@ def outbox_subjects(to: str) -> list[str]:
                             .order_by(OutboxMessage.id)).all())
 
 
-def full_session(service_call, **overrides):
+def full_session(service_call, schedule, **overrides):
     """Three places, three confirmed (people 1, 2 of school 1; 3 of school 2), one waiting."""
-    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=3, **overrides)).json()
+    s = schedule("POST", "/sessions", json=session_body(capacity=3, **overrides)).json()
     people = [person(1), person(2), person(3, 2), person(4)]
     ids = [book(service_call, s["id"], p).json()["id"] for p in people]
     return s, people, ids
@@ -43,8 +43,8 @@ def status_of(service_call, booking_id):
     return service_call("bookings", "GET", f"/bookings/{booking_id}").json()["status"]
 
 
-def test_the_register_marks_who_came_and_who_did_not(service_call):
-    s, people, ids = full_session(service_call, course_title="Team Teach")
+def test_the_register_marks_who_came_and_who_did_not(service_call, schedule):
+    s, people, ids = full_session(service_call, schedule, course_title="Team Teach")
     with time_machine.travel(AFTER):
         taken = register(service_call, s["id"], ids[:2])
         assert taken.status_code == 200, taken.text
@@ -59,8 +59,8 @@ def test_the_register_marks_who_came_and_who_did_not(service_call):
     assert not [t for t in outbox_subjects("p4@trust.test") if t.startswith("How was")]
 
 
-def test_the_register_refuses_what_it_cannot_record_and_changes_nothing(service_call):
-    s, people, ids = full_session(service_call)
+def test_the_register_refuses_what_it_cannot_record_and_changes_nothing(service_call, schedule):
+    s, people, ids = full_session(service_call, schedule)
     early = register(service_call, s["id"], ids[:1])
     assert early.status_code == 409 and "when the session starts" in early.json()["message"]
     with time_machine.travel(AFTER):
@@ -73,8 +73,8 @@ def test_the_register_refuses_what_it_cannot_record_and_changes_nothing(service_
         assert service_call("bookings", "GET", f"/sessions/{s['id']}").json()["status"] == "SCHEDULED"
 
 
-def test_the_cpd_record_counts_attended_hours_in_the_academic_year(service_call):
-    s, people, ids = full_session(service_call, course_title="Team Teach Level 1")  # two hours
+def test_the_cpd_record_counts_attended_hours_in_the_academic_year(service_call, schedule):
+    s, people, ids = full_session(service_call, schedule, course_title="Team Teach Level 1")  # two hours
     year = f"{SOON.year if SOON.month >= 9 else SOON.year - 1}"
     label = f"{year}-{(int(year) + 1) % 100:02d}"
     with time_machine.travel(AFTER):
@@ -101,10 +101,10 @@ def test_the_cpd_record_counts_attended_hours_in_the_academic_year(service_call)
     assert bad.status_code == 422 and "2026-27" in bad.json()["message"]
 
 
-def test_a_certificate_is_a_pdf_for_the_attendee_only(service_call):
+def test_a_certificate_is_a_pdf_for_the_attendee_only(service_call, schedule):
     from pypdf import PdfReader
 
-    s, people, ids = full_session(service_call, course_title="Unlocking Letters and Sounds")
+    s, people, ids = full_session(service_call, schedule, course_title="Unlocking Letters and Sounds")
     assert service_call("bookings", "GET", f"/bookings/{ids[0]}/certificate", people[0]).status_code == 404
     with time_machine.travel(AFTER):
         register(service_call, s["id"], ids[:1])
@@ -116,8 +116,8 @@ def test_a_certificate_is_a_pdf_for_the_attendee_only(service_call):
     assert service_call("bookings", "GET", f"/bookings/{ids[1]}/certificate", people[1]).status_code == 404  # no show
 
 
-def test_feedback_from_attendees_only_and_its_average_for_admins(service_call):
-    s, people, ids = full_session(service_call, course_id=7)
+def test_feedback_from_attendees_only_and_its_average_for_admins(service_call, schedule):
+    s, people, ids = full_session(service_call, schedule, course_id=7)
     assert service_call("bookings", "POST", f"/bookings/{ids[0]}/feedback", people[0],
                         json={"rating": 5}).status_code == 409  # not attended yet
     with time_machine.travel(AFTER):
@@ -138,8 +138,8 @@ def test_feedback_from_attendees_only_and_its_average_for_admins(service_call):
     assert service_call("bookings", "GET", "/courses/7/feedback", people[0]).status_code == 403
 
 
-def test_who_sees_a_sessions_bookings(service_call):
-    s, people, ids = full_session(service_call)
+def test_who_sees_a_sessions_bookings(service_call, schedule):
+    s, people, ids = full_session(service_call, schedule)
 
     def seen(who):
         r = service_call("bookings", "GET", f"/sessions/{s['id']}/bookings", who)
@@ -156,24 +156,26 @@ def test_who_sees_a_sessions_bookings(service_call):
     assert [b["id"] for b in own["items"]] == [ids[2]]
 
 
-def test_sessions_filter_by_subject_and_phase(service_call):
-    maths = service_call("bookings", "POST", "/sessions", json=session_body(
-        course_subject="Maths", course_phases=["KS1", "KS2"])).json()
-    service_call("bookings", "POST", "/sessions", json=session_body(course_subject="English", course_phases=["KS3"]))
+def test_sessions_filter_by_subject_and_phase(service_call, schedule, deliver_fact):
+    maths = schedule("POST", "/sessions", json=session_body(
+        course_id=2, course_title="Fractions", course_subject="Maths", course_phases=["KS1", "KS2"])).json()
+    again = schedule("POST", "/sessions", json=session_body(
+        course_id=2, course_title="Fractions", course_subject="Maths", course_phases=["KS1", "KS2"])).json()
+    schedule("POST", "/sessions", json=session_body(course_subject="English", course_phases=["KS3"]))
     found = service_call("bookings", "GET", "/sessions", params={"subject": "maths", "phase": "KS2"}).json()
-    assert [s["id"] for s in found["items"]] == [maths["id"]]
+    assert [s["id"] for s in found["items"]] == [maths["id"], again["id"]]
     assert service_call("bookings", "GET", "/sessions", params={"subject": "Maths", "phase": "KS3"}).json()["total"] == 0
     # the course's listing, changed in the catalogue, moves its sessions with it
-    service_call("bookings", "PUT", "/courses/1/listing",
-                 json={"visibility": "TRUST", "published": True, "subject": "Science", "phases": ["KS3"]})
+    deliver_fact("catalogue", "bookings", "/copies/course-listings/2", title="Fractions", visibility="TRUST",
+                 published=True, subject="Science", phases=["KS3"])
     assert service_call("bookings", "GET", "/sessions", params={"subject": "Science", "phase": "KS3"}).json()["total"] == 2
 
 
-def test_my_calendar_holds_my_live_bookings_only(service_call):
+def test_my_calendar_holds_my_live_bookings_only(service_call, schedule):
     from icalendar import Calendar
 
-    s, people, ids = full_session(service_call)
-    other = service_call("bookings", "POST", "/sessions", json=session_body()).json()
+    s, people, ids = full_session(service_call, schedule)
+    other = schedule("POST", "/sessions", json=session_body()).json()
     book(service_call, other["id"], person(2))
     feed = service_call("bookings", "GET", "/bookings/mine/calendar", people[0])
     assert feed.headers["content-type"].startswith("text/calendar")
@@ -187,15 +189,15 @@ def test_my_calendar_holds_my_live_bookings_only(service_call):
     assert service_call("bookings", "GET", f"/bookings/{ids[0]}/calendar", people[1]).status_code == 404
 
 
-def test_my_calendar_shows_each_place_as_it_stands(service_call):
+def test_my_calendar_shows_each_place_as_it_stands(service_call, schedule):
     from icalendar import Calendar
 
     from services.bookings import scheduler
 
-    confirmed = service_call("bookings", "POST", "/sessions", json=session_body(course_title="Team Teach")).json()
-    approval = service_call("bookings", "POST", "/sessions", json=session_body(
+    confirmed = schedule("POST", "/sessions", json=session_body(course_title="Team Teach")).json()
+    approval = schedule("POST", "/sessions", json=session_body(
         course_title="NPQ SEND day 1", requires_approval=True)).json()
-    full = service_call("bookings", "POST", "/sessions", json=session_body(course_title="Phonics", capacity=1)).json()
+    full = schedule("POST", "/sessions", json=session_body(course_title="Phonics", capacity=1)).json()
     book(service_call, confirmed["id"], person(1))
     pending = book(service_call, approval["id"], person(1)).json()
     taken = book(service_call, full["id"], person(2)).json()
@@ -220,19 +222,18 @@ def test_my_calendar_shows_each_place_as_it_stands(service_call):
     assert feed() == {f"session-{confirmed['id']}": ("CONFIRMED", "Team Teach")}
 
 
-def test_a_record_keeps_the_title_the_course_had_when_it_was_attended(service_call):
+def test_a_record_keeps_the_title_the_course_had_when_it_was_attended(service_call, schedule, deliver_fact):
     from pypdf import PdfReader
 
-    s, people, ids = full_session(service_call, course_id=5, course_title="Team Teach Level 1")
-    later = service_call("bookings", "POST", "/sessions", json=session_body(
+    s, people, ids = full_session(service_call, schedule, course_id=5, course_title="Team Teach Level 1")
+    later = schedule("POST", "/sessions", json=session_body(
         course_id=5, course_title="Team Teach Level 1", starts_at=(SOON + timedelta(days=60)).isoformat(),
         ends_at=(SOON + timedelta(days=60, hours=2)).isoformat())).json()
     with time_machine.travel(AFTER):
         register(service_call, s["id"], ids[:1])
         # renamed in the catalogue afterwards: what was attended keeps its name
-        assert service_call("bookings", "PUT", "/courses/5/listing", json={
-            "visibility": "TRUST", "published": True, "title": "Positive handling (Team Teach)"}).json() == {
-                "sessions": 2}
+        assert deliver_fact("catalogue", "bookings", "/copies/course-listings/5", visibility="TRUST", published=True,
+                            title="Positive handling (Team Teach)").json() == {"applied": True}
         record = service_call("bookings", "GET", "/cpd-record", people[0], params={"person_id": 1}).json()
         pdf = service_call("bookings", "GET", f"/bookings/{ids[0]}/certificate", people[0])
         booked = book(service_call, later["id"], person(7))
@@ -247,11 +248,11 @@ def count_outbox() -> int:
         return db.exec(select(func.count()).select_from(OutboxMessage)).one()
 
 
-def test_reminders_a_week_and_a_day_before_each_once(service_call):
+def test_reminders_a_week_and_a_day_before_each_once(service_call, schedule):
     from services.bookings import scheduler
 
-    s, people, ids = full_session(service_call, course_title="Writing moderation")
-    late = service_call("bookings", "POST", "/sessions", json=session_body(capacity=5)).json()
+    s, people, ids = full_session(service_call, schedule, course_title="Writing moderation")
+    late = schedule("POST", "/sessions", json=session_body(capacity=5)).json()
     with time_machine.travel(SOON - timedelta(days=6, hours=12)):
         book(service_call, late["id"], person(5))  # booked inside the week: no week reminder
         before = count_outbox()
@@ -268,17 +269,18 @@ def test_reminders_a_week_and_a_day_before_each_once(service_call):
     assert not any(t.startswith(("In a week", "Tomorrow")) for t in outbox_subjects("p4@trust.test"))
 
 
-def test_a_leader_is_reminded_once_after_three_school_days(service_call):
+def test_a_leader_is_reminded_once_after_three_school_days(service_call, schedule, school_leaders):
     from services.bookings import scheduler
 
+    school_leaders(1, "head@trust.test")
     # Booked on a Thursday: three school days later is the Tuesday, not the Sunday.
     thursday = datetime(2027, 1, 14, 10, 0, tzinfo=timezone.utc)
     starts = thursday + timedelta(days=21)
     with time_machine.travel(thursday):
-        s = service_call("bookings", "POST", "/sessions", json=session_body(
+        s = schedule("POST", "/sessions", json=session_body(
             requires_approval=True, starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=6)).isoformat(),
             course_title="NPQ SEND day 1")).json()
-        booking = book(service_call, s["id"], person(1), approvers=["head@trust.test"]).json()
+        booking = book(service_call, s["id"], person(1)).json()
         assert booking["status"] == "PENDING_APPROVAL"
     assert outbox_subjects("head@trust.test") == ["Approval needed: Person 1, NPQ SEND day 1"]
     with time_machine.travel(thursday + timedelta(days=4, hours=1)):  # Monday: two school days
@@ -292,22 +294,25 @@ def test_a_leader_is_reminded_once_after_three_school_days(service_call):
 def test_school_days_skip_holidays_and_inset_days_then_fall_back_to_weekdays():
     from datetime import date
 
+    from services.bookings.copies.service import SchoolCalendar
     from services.bookings.reminders import school_days_after
 
     # Autumn term ends Friday 18 December; Monday 4 January is an INSET day.
-    calendar = [date(2026, 12, 17), date(2026, 12, 18)] + [date(2027, 1, d) for d in (5, 6, 7, 8, 11)]
+    days = {date(2026, 12, 17), date(2026, 12, 18)} | {date(2027, 1, d) for d in (5, 6, 7, 8, 11)}
+    calendar = SchoolCalendar(years={"2026-27": days}).is_school_day
     thursday = datetime(2026, 12, 17, 10, 0, tzinfo=timezone.utc)
     assert school_days_after(thursday, 3, calendar) == datetime(2027, 1, 6, 10, 0, tzinfo=timezone.utc)
     assert school_days_after(thursday, 3) == datetime(2026, 12, 22, 10, 0, tzinfo=timezone.utc)  # no calendar
-    # past the calendar's last day, weekdays count: 11 January, then 12 and 13
-    friday = datetime(2027, 1, 8, 10, 0, tzinfo=timezone.utc)
-    assert school_days_after(friday, 3, calendar) == datetime(2027, 1, 13, 10, 0, tzinfo=timezone.utc)
+    # in a year the calendar does not have yet, weekdays count: Monday 6 September, then 7 and 8
+    friday = datetime(2027, 9, 3, 10, 0, tzinfo=timezone.utc)
+    assert school_days_after(friday, 3, calendar) == datetime(2027, 9, 8, 10, 0, tzinfo=timezone.utc)
     # the clocks go back on 25 October 2026: 10:00 in London stays 10:00 in London
     before = datetime(2026, 10, 22, 9, 0, tzinfo=timezone.utc)  # Thursday, 10:00 BST
     assert school_days_after(before, 3) == datetime(2026, 10, 27, 10, 0, tzinfo=timezone.utc)  # 10:00 GMT
 
 
-def test_the_approval_reminder_counts_the_school_days_it_is_given(service_call):
+def test_the_approval_reminder_counts_the_school_days_networks_delivered(service_call, schedule, school_leaders,
+                                                                        deliver_fact):
     from datetime import date
 
     from services.bookings import scheduler
@@ -315,12 +320,14 @@ def test_the_approval_reminder_counts_the_school_days_it_is_given(service_call):
     thursday = datetime(2026, 12, 17, 10, 0, tzinfo=timezone.utc)
     starts = datetime(2027, 1, 20, 9, 0, tzinfo=timezone.utc)
     open_days = [date(2026, 12, 17), date(2026, 12, 18)] + [date(2027, 1, d) for d in range(5, 9)]
+    school_leaders(1, "head@trust.test")
+    assert deliver_fact("networks", "bookings", "/copies/school-days/2026-27",
+                        school_days=[d.isoformat() for d in open_days]).status_code == 200
     with time_machine.travel(thursday):
-        s = service_call("bookings", "POST", "/sessions", json=session_body(
+        s = schedule("POST", "/sessions", json=session_body(
             requires_approval=True, starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=6)).isoformat(),
             course_title="NPQ SEND day 1")).json()
-        booking = book(service_call, s["id"], person(1), approvers=["head@trust.test"],
-                       school_days=[d.isoformat() for d in open_days])
+        booking = book(service_call, s["id"], person(1))
         assert booking.json()["status"] == "PENDING_APPROVAL"
     for quiet in (datetime(2026, 12, 22, 11, 0, tzinfo=timezone.utc),  # three weekdays: the holidays
                   datetime(2027, 1, 5, 11, 0, tzinfo=timezone.utc)):  # the first day back is the second
@@ -329,21 +336,23 @@ def test_the_approval_reminder_counts_the_school_days_it_is_given(service_call):
     with time_machine.travel(datetime(2027, 1, 6, 11, 0, tzinfo=timezone.utc)):
         assert scheduler.send_reminders() == 1
     assert outbox_subjects("head@trust.test")[-1].startswith("Reminder — approval still needed: Person 1")
-    refused = book(service_call, s["id"], person(2), school_days=["18 December"])
+    # a request never brings the calendar along: bookings goes by its own copy alone
+    refused = book(service_call, s["id"], person(2), school_days=[d.isoformat() for d in open_days])
     assert refused.status_code == 422 and "school_days" in refused.text
 
 
-def test_a_wait_for_approval_starts_when_an_offer_is_accepted(service_call):
+def test_a_wait_for_approval_starts_when_an_offer_is_accepted(service_call, schedule, school_leaders):
     from services.bookings import scheduler
 
+    school_leaders(1, "head@trust.test")
     monday = datetime(2027, 1, 11, 10, 0, tzinfo=timezone.utc)
     starts = monday + timedelta(days=30)
     with time_machine.travel(monday):
-        s = service_call("bookings", "POST", "/sessions", json=session_body(
+        s = schedule("POST", "/sessions", json=session_body(
             requires_approval=True, capacity=1, starts_at=starts.isoformat(),
             ends_at=(starts + timedelta(hours=6)).isoformat(), course_title="NPQ SEND day 1")).json()
-        first = book(service_call, s["id"], person(1), approvers=["head@trust.test"]).json()
-        waiting = book(service_call, s["id"], person(2), approvers=["head@trust.test"]).json()
+        first = book(service_call, s["id"], person(1)).json()
+        waiting = book(service_call, s["id"], person(2)).json()
         assert waiting["status"] == "WAITLISTED"
     with time_machine.travel(monday + timedelta(days=7)):  # a week later the first place is given up
         assert service_call("bookings", "POST", f"/bookings/{first['id']}/cancel", person(1)).status_code == 200
@@ -355,8 +364,8 @@ def test_a_wait_for_approval_starts_when_an_offer_is_accepted(service_call):
         assert scheduler.send_reminders() == 1
 
 
-def test_commitments_are_for_network_leads_and_admins_only(service_call):
-    s, people, ids = full_session(service_call, course_title="Team Teach")
+def test_commitments_are_for_network_leads_and_admins_only(service_call, schedule):
+    s, people, ids = full_session(service_call, schedule, course_title="Team Teach")
     span = {"person_ids": [1, 2, 4], "from": (SOON - timedelta(days=1)).isoformat(),
             "to": (SOON + timedelta(days=1)).isoformat()}
     lead = person(60, None, tokens.Grant("network_lead", network_id=1))

@@ -20,7 +20,8 @@ def person(pid: int, school: int | None = 1, *roles: tokens.Grant) -> tokens.Ide
 
 
 def session_body(**overrides) -> dict:
-    body = {"course_id": 1, "course_title": "Phonics", "starts_at": SOON.isoformat(),
+    # course_*: the course's listing, which the catalogue delivers (the schedule fixture)
+    body = {"course_title": "Phonics", "starts_at": SOON.isoformat(),
             "ends_at": (SOON + timedelta(hours=2)).isoformat(), "venue": "Saltmarsh Primary School, hall",
             "capacity": 3, "external_places": 0, "requires_approval": False}
     body.update(overrides)
@@ -28,9 +29,9 @@ def session_body(**overrides) -> dict:
 
 
 @pytest.fixture
-def new_session(service_call):
+def new_session(service_call, schedule):
     def _make(**overrides) -> dict:
-        response = service_call("bookings", "POST", "/sessions", json=session_body(**overrides))
+        response = schedule("POST", "/sessions", json=session_body(**overrides))
         assert response.status_code == 201, response.text
         return response.json()
     return _make
@@ -130,40 +131,45 @@ def test_closed_and_past_sessions_cannot_be_booked(service_call, new_session):
         assert service_call("bookings", "GET", f"/sessions/{s['id']}").json()["places_left"] == 3
 
 
-def test_a_session_cannot_be_scheduled_or_moved_into_the_past(service_call, new_session):
+def test_a_session_cannot_be_scheduled_or_moved_into_the_past(service_call, new_session, schedule):
     yesterday = datetime.now(timezone.utc) - timedelta(days=1)
-    refused = service_call("bookings", "POST", "/sessions", json=session_body(
+    refused = schedule("POST", "/sessions", json=session_body(
         starts_at=yesterday.isoformat(), ends_at=(yesterday + timedelta(hours=1)).isoformat()))
     assert refused.status_code == 422
     assert refused.json()["fieldErrors"] == [{"field": ["starts_at"],
                                               "message": "That time has passed; choose a time in the future."}]
     s = new_session()
-    moved = service_call("bookings", "PUT", f"/sessions/{s['id']}", json=session_body(
+    moved = schedule("PUT", f"/sessions/{s['id']}", json=session_body(
         starts_at=yesterday.isoformat(), ends_at=(yesterday + timedelta(hours=1)).isoformat()))
     assert moved.status_code == 422
     assert service_call("bookings", "GET", f"/sessions/{s['id']}").json()["starts_at"] == s["starts_at"]
     # one under way keeps its start while its other details change
     with time_machine.travel(datetime.fromisoformat(s["starts_at"]) + timedelta(minutes=10)):
-        kept = service_call("bookings", "PUT", f"/sessions/{s['id']}", json=session_body(
+        kept = schedule("PUT", f"/sessions/{s['id']}", json=session_body(
             starts_at=s["starts_at"], ends_at=s["ends_at"], venue="The hall upstairs"))
     assert kept.status_code == 200, kept.text
 
 
-def test_only_admins_schedule_and_bad_sessions_are_refused(service_call, new_session):
-    assert service_call("bookings", "POST", "/sessions", person(1), json=session_body()).status_code == 403
-    backwards = service_call("bookings", "POST", "/sessions",
+def test_only_admins_schedule_and_bad_sessions_are_refused(service_call, new_session, schedule):
+    assert schedule("POST", "/sessions", person(1), json=session_body()).status_code == 403
+    backwards = schedule("POST", "/sessions",
                              json=session_body(ends_at=(SOON - timedelta(hours=1)).isoformat()))
     assert backwards.status_code == 422 and "end after it starts" in backwards.text
-    assert service_call("bookings", "POST", "/sessions", json=session_body(capacity=0)).status_code == 422
-    naive = service_call("bookings", "POST", "/sessions", json=session_body(starts_at="2026-12-01T10:00:00"))
+    assert schedule("POST", "/sessions", json=session_body(capacity=0)).status_code == 422
+    naive = schedule("POST", "/sessions", json=session_body(starts_at="2026-12-01T10:00:00"))
     assert naive.status_code == 422
-    untitled = session_body()
-    del untitled["course_title"]  # every message and certificate of the session names its course
-    assert service_call("bookings", "POST", "/sessions", json=untitled).status_code == 422
+    # every message and certificate of a session names its course: one the catalogue
+    # has not told bookings about cannot be scheduled
+    unknown = session_body(course_id=999)
+    del unknown["course_title"]
+    refused = schedule("POST", "/sessions", json=unknown)
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["fieldErrors"]] == [["course_id"]]
+    assert "has not told bookings about this course" in refused.text
     s = new_session(capacity=2)
     book(service_call, s["id"], person(1))
     book(service_call, s["id"], person(2))
-    shrink = service_call("bookings", "PUT", f"/sessions/{s['id']}", json=session_body(capacity=1))
+    shrink = schedule("PUT", f"/sessions/{s['id']}", json=session_body(capacity=1))
     assert shrink.status_code == 409 and "2 trust places are already taken" in shrink.json()["message"]
     assert service_call("bookings", "GET", f"/sessions/{s['id']}").json()["capacity"] == 2
     assert service_call("bookings", "GET", "/sessions").json()["total"] == 1
@@ -195,7 +201,7 @@ def test_my_bookings_and_the_batch_by_session(service_call, new_session):
     assert by_course["total"] == 3
 
 
-def test_sessions_follow_their_course_listing(service_call, new_session):
+def test_sessions_follow_their_course_listing(service_call, new_session, deliver_fact):
     public = new_session(course_id=7, course_visibility="PUBLIC")
     trust = new_session(course_id=8, course_visibility="TRUST")
     visitor = tokens.ANONYMOUS_IDENTITY
@@ -207,20 +213,23 @@ def test_sessions_follow_their_course_listing(service_call, new_session):
     assert sorted(listed(person(1))) == sorted([public["id"], trust["id"]])
     assert service_call("bookings", "GET", f"/sessions/{trust['id']}", visitor).status_code == 404
     # the course is unpublished: its sessions go with it, except for admins
-    assert service_call("bookings", "PUT", "/courses/8/listing", person(1),
-                        json={"visibility": "TRUST", "published": False}).status_code == 403
-    assert service_call("bookings", "PUT", "/courses/8/listing",
-                        json={"visibility": "TRUST", "published": False}).json() == {"sessions": 1}
+    unpublished = {"title": "Phonics", "visibility": "TRUST", "published": False}
+    for not_the_catalogue in (person(1), ADMIN):  # nobody but the catalogue changes a listing
+        refused = deliver_fact("catalogue", "bookings", "/copies/course-listings/8", not_the_catalogue, **unpublished)
+        assert refused.status_code == 403
+    assert deliver_fact("catalogue", "bookings", "/copies/course-listings/8", **unpublished).json() == \
+        {"applied": True}
     assert listed(person(1)) == [public["id"]]
     assert book(service_call, trust["id"], person(1)).status_code == 404
     assert sorted(listed(ADMIN)) == sorted([public["id"], trust["id"]])
 
 
-def test_a_withdrawn_courses_sessions_stay_in_the_history_of_those_booked_on_them(service_call, new_session):
+def test_a_withdrawn_courses_sessions_stay_in_the_history_of_those_booked_on_them(service_call, new_session,
+                                                                                 deliver_fact):
     s = new_session(course_id=8, course_title="Team Teach Level 1")
     book(service_call, s["id"], person(1))
-    assert service_call("bookings", "PUT", "/courses/8/listing",
-                        json={"visibility": "TRUST", "published": False}).json() == {"sessions": 1}
+    assert deliver_fact("catalogue", "bookings", "/copies/course-listings/8", title="Team Teach Level 1",
+                        visibility="TRUST", published=False).json() == {"applied": True}
 
     def by_id(who):
         return service_call("bookings", "GET", "/sessions", who, params={"ids": str(s["id"])}).json()["items"]

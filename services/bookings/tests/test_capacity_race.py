@@ -21,16 +21,16 @@ from shared.vocabulary import BookingStatus
 CAPACITY, CLIENTS = 10, 40
 
 
-def _session(service_call) -> int:
+def _session(service_call, schedule) -> int:
     start = datetime.now(timezone.utc) + timedelta(days=7)
     body = {"course_id": 1, "course_title": "Team Teach Level 1", "starts_at": start.isoformat(),
             "ends_at": (start + timedelta(hours=1)).isoformat(),
             "venue": "Hall", "capacity": CAPACITY, "external_places": 0, "requires_approval": False}
-    return service_call("bookings", "POST", "/sessions", json=body).json()["id"]
+    return schedule("POST", "/sessions", json=body).json()["id"]
 
 
-def test_a_rush_confirms_exactly_capacity(stack, service_call):
-    session_id = _session(service_call)
+def test_a_rush_confirms_exactly_capacity(stack, service_call, schedule):
+    session_id = _session(service_call, schedule)
     private = stack.settings.private_key_pem()
     people = [tokens.Identity(subject=str(1000 + i), name=f"P{i}", email=f"p{i}@t.test", school_id=1,
                               grants=(tokens.Grant("staff", school_id=1),)) for i in range(CLIENTS)]
@@ -56,10 +56,10 @@ def test_a_rush_confirms_exactly_capacity(stack, service_call):
         assert held == CAPACITY == db.get(CourseSession, session_id).trust_taken
 
 
-def test_control_read_then_write_overbooks(service_call):
+def test_control_read_then_write_overbooks(service_call, schedule):
     """The naive way — count the confirmed bookings, then insert if there is room — lets
     concurrent requests all see the same free place.  This is what the guard prevents."""
-    session_id = _session(service_call)
+    session_id = _session(service_call, schedule)
     gate = threading.Barrier(CLIENTS)
     db = database()
 
@@ -84,10 +84,10 @@ def test_control_read_then_write_overbooks(service_call):
     assert confirmed > CAPACITY
 
 
-def test_one_person_booking_many_times_at_once_holds_one_place(stack, service_call):
+def test_one_person_booking_many_times_at_once_holds_one_place(stack, service_call, schedule):
     """A double-click, or a retry that overtakes the first try: every request answers the
     same booking, and only one place is taken."""
-    session_id = _session(service_call)
+    session_id = _session(service_call, schedule)
     who = tokens.Identity(subject="3001", name="Quick Clicker", email="qc@t.test", school_id=1,
                           grants=(tokens.Grant("staff", school_id=1),))
     header = {"Authorization": f"Bearer {tokens.sign(who, 'bookings', stack.settings.private_key_pem())}"}
@@ -107,7 +107,7 @@ def test_one_person_booking_many_times_at_once_holds_one_place(stack, service_ca
         assert db.get(CourseSession, session_id).trust_taken == 1
 
 
-def test_a_confirmed_place_waits_for_the_disk_and_a_queue_entry_does_not(service_call):
+def test_a_confirmed_place_waits_for_the_disk_and_a_queue_entry_does_not(service_call, schedule):
     """The durability policy: a confirmed place commits synchronously; joining the queue
     of a full session (under its lock) does not wait for the disk.  PostgreSQL only —
     SQLite has no such setting."""
@@ -115,7 +115,7 @@ def test_a_confirmed_place_waits_for_the_disk_and_a_queue_entry_does_not(service
         pytest.skip("synchronous_commit is PostgreSQL's")
     from services.bookings.bookings import service
 
-    session_id = _session(service_call)
+    session_id = _session(service_call, schedule)
     admin = tokens.Identity(subject="service:test", grants=(tokens.Grant("ll_admin"),))
     seen = []
     for i in range(CAPACITY + 1):

@@ -25,8 +25,8 @@ def invite(message):
     return Calendar.from_ical(part.get_content()), part
 
 
-def test_a_booking_sends_one_confirmation_with_an_invitation(service_call, smtp):
-    s = service_call("bookings", "POST", "/sessions", json=session_body(course_title="Team Teach Level 1")).json()
+def test_a_booking_sends_one_confirmation_with_an_invitation(service_call, smtp, schedule):
+    s = schedule("POST", "/sessions", json=session_body(course_title="Team Teach Level 1")).json()
     book(service_call, s["id"], person(1))
     assert smtp.messages == []  # nothing leaves until the scheduler delivers
     assert scheduler.deliver_messages() == 1
@@ -44,8 +44,8 @@ def test_a_booking_sends_one_confirmation_with_an_invitation(service_call, smtp)
     assert event.decoded("DTSTART") == __import__("datetime").datetime.fromisoformat(s["starts_at"])
 
 
-def test_cancelling_sends_a_cancel_for_the_same_event(service_call, smtp):
-    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=1)).json()
+def test_cancelling_sends_a_cancel_for_the_same_event(service_call, smtp, schedule):
+    s = schedule("POST", "/sessions", json=session_body(capacity=1)).json()
     mine = book(service_call, s["id"], person(1)).json()
     book(service_call, s["id"], person(2))
     service_call("bookings", "POST", f"/bookings/{mine['id']}/cancel", person(1))
@@ -57,16 +57,16 @@ def test_cancelling_sends_a_cancel_for_the_same_event(service_call, smtp):
     assert str(cal.walk("VEVENT")[0]["UID"]) == f"session-{s['id']}@lighthouse.test"
 
 
-def test_a_refused_request_sends_nothing(service_call, smtp):
-    s = service_call("bookings", "POST", "/sessions", json=session_body()).json()
+def test_a_refused_request_sends_nothing(service_call, smtp, schedule):
+    s = schedule("POST", "/sessions", json=session_body()).json()
     outsider = person(5, 2)
     attendee = {"person_id": 3, "name": "Tara", "email": "tara@trust.test", "school_id": 1}
     assert book(service_call, s["id"], outsider, attendee=attendee).status_code == 403
     assert scheduler.deliver_messages() == 0 and smtp.messages == []
 
 
-def test_a_down_server_means_later_not_never(service_call, monkeypatch, smtp):
-    s = service_call("bookings", "POST", "/sessions", json=session_body()).json()
+def test_a_down_server_means_later_not_never(service_call, monkeypatch, smtp, schedule):
+    s = schedule("POST", "/sessions", json=session_body()).json()
     book(service_call, s["id"], person(1))
     monkeypatch.setenv("SMTP_URL", "smtp://127.0.0.1:9")
     assert scheduler.deliver_messages() == 0
@@ -77,9 +77,9 @@ def test_a_down_server_means_later_not_never(service_call, monkeypatch, smtp):
     assert scheduler.deliver_messages() == 1 and len(smtp.messages) == 1
 
 
-def test_offers_last_as_long_as_the_setting_says(service_call, monkeypatch):
+def test_offers_last_as_long_as_the_setting_says(service_call, monkeypatch, schedule):
     monkeypatch.setenv("LL_WAITLIST_OFFER_HOURS", "48")
-    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=1)).json()
+    s = schedule("POST", "/sessions", json=session_body(capacity=1)).json()
     mine = book(service_call, s["id"], person(1)).json()
     nxt = book(service_call, s["id"], person(2)).json()
     service_call("bookings", "POST", f"/bookings/{mine['id']}/cancel", person(1))
@@ -90,8 +90,8 @@ def test_offers_last_as_long_as_the_setting_says(service_call, monkeypatch):
     assert timedelta(hours=47) < left <= timedelta(hours=48)
 
 
-def test_cancelling_a_session_tells_every_attendee(service_call, smtp):
-    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=1, course_title="Phonics")).json()
+def test_cancelling_a_session_tells_every_attendee(service_call, smtp, schedule):
+    s = schedule("POST", "/sessions", json=session_body(capacity=1, course_title="Phonics")).json()
     ids = [book(service_call, s["id"], person(n)).json()["id"] for n in (1, 2)]
     scheduler.deliver_messages()
     smtp.messages.clear()
@@ -110,14 +110,14 @@ def test_cancelling_a_session_tells_every_attendee(service_call, smtp):
     assert again.status_code == 409 and "cancelled" in again.json()["message"]
 
 
-def test_moving_a_session_sends_the_changed_entry_to_those_with_a_place(service_call, smtp):
-    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=1, course_title="Phonics")).json()
+def test_moving_a_session_sends_the_changed_entry_to_those_with_a_place(service_call, smtp, schedule):
+    s = schedule("POST", "/sessions", json=session_body(capacity=1, course_title="Phonics")).json()
     book(service_call, s["id"], person(1))
     book(service_call, s["id"], person(2))  # waiting: no calendar entry to change
     scheduler.deliver_messages()
     smtp.messages.clear()
     later = session_body(capacity=1, course_title="Phonics", venue="Brook Academy library")
-    moved = service_call("bookings", "PUT", f"/sessions/{s['id']}", json=later)
+    moved = schedule("PUT", f"/sessions/{s['id']}", json=later)
     assert moved.status_code == 200 and moved.json()["sequence"] == 1
     scheduler.deliver_messages()
     [message] = smtp.messages
@@ -129,10 +129,10 @@ def test_moving_a_session_sends_the_changed_entry_to_those_with_a_place(service_
     assert str(event["UID"]) == f"session-{s['id']}@lighthouse.test"
 
 
-def test_a_course_title_of_the_longest_allowed_length_still_books_and_mails(service_call, smtp):
+def test_a_course_title_of_the_longest_allowed_length_still_books_and_mails(service_call, smtp, schedule):
     title = ("Teaching reading fluency through repeated reading, echo reading and choral reading in key stage "
              "two classrooms: a twilight series for class teachers and English subject leads across the trust")[:200]
-    s = service_call("bookings", "POST", "/sessions", json=session_body(course_title=title)).json()
+    s = schedule("POST", "/sessions", json=session_body(course_title=title)).json()
     booked = book(service_call, s["id"], person(1))
     assert booked.status_code == 201, booked.text
     scheduler.deliver_messages()
@@ -140,14 +140,14 @@ def test_a_course_title_of_the_longest_allowed_length_still_books_and_mails(serv
     assert message["Subject"].startswith("Booked: Teaching reading fluency") and len(message["Subject"]) <= 200
 
 
-def test_a_changed_session_tells_a_place_awaiting_approval_it_is_still_tentative(service_call, smtp):
-    s = service_call("bookings", "POST", "/sessions", json=session_body(
+def test_a_changed_session_tells_a_place_awaiting_approval_it_is_still_tentative(service_call, smtp, schedule):
+    s = schedule("POST", "/sessions", json=session_body(
         requires_approval=True, course_title="NPQ SEND day 1")).json()
     book(service_call, s["id"], person(1))
     scheduler.deliver_messages()
     smtp.messages.clear()
     moved = session_body(requires_approval=True, course_title="NPQ SEND day 1", venue="Brook Academy library")
-    assert service_call("bookings", "PUT", f"/sessions/{s['id']}", json=moved).status_code == 200
+    assert schedule("PUT", f"/sessions/{s['id']}", json=moved).status_code == 200
     scheduler.deliver_messages()
     [message] = smtp.messages
     event = invite(message)[0].walk("VEVENT")[0]

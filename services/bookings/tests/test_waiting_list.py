@@ -14,8 +14,8 @@ def statuses(service_call, ids, who_by_id) -> list[str]:
     return [service_call("bookings", "GET", f"/bookings/{i}", who_by_id[i]).json()["status"] for i in ids]
 
 
-def test_a_cancelled_place_is_offered_then_accepted(service_call):
-    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=1)).json()
+def test_a_cancelled_place_is_offered_then_accepted(service_call, schedule):
+    s = schedule("POST", "/sessions", json=session_body(capacity=1)).json()
     people = {n: person(n) for n in (1, 2, 3)}
     ids = [book(service_call, s["id"], people[n]).json()["id"] for n in (1, 2, 3)]
     who = dict(zip(ids, people.values()))
@@ -32,8 +32,8 @@ def test_a_cancelled_place_is_offered_then_accepted(service_call):
     assert statuses(service_call, ids, who) == ["CANCELLED", "CONFIRMED", "WAITLISTED"]
 
 
-def test_an_unanswered_offer_passes_on_once_however_often_the_job_runs(service_call):
-    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=1)).json()
+def test_an_unanswered_offer_passes_on_once_however_often_the_job_runs(service_call, schedule):
+    s = schedule("POST", "/sessions", json=session_body(capacity=1)).json()
     people = {n: person(n) for n in (1, 2, 3)}
     ids = [book(service_call, s["id"], people[n]).json()["id"] for n in (1, 2, 3)]
     who = dict(zip(ids, people.values()))
@@ -49,9 +49,9 @@ def test_an_unanswered_offer_passes_on_once_however_often_the_job_runs(service_c
     assert session["places_left"] == 0 and session["waiting_list_length"] == 0
 
 
-def test_raising_capacity_offers_the_new_places(service_call):
-    s = service_call("bookings", "POST", "/sessions", json=session_body(capacity=1)).json()
+def test_raising_capacity_offers_the_new_places(service_call, schedule):
+    s = schedule("POST", "/sessions", json=session_body(capacity=1)).json()
     ids = [book(service_call, s["id"], person(n)).json()["id"] for n in (1, 2, 3)]
-    service_call("bookings", "PUT", f"/sessions/{s['id']}", json=session_body(capacity=3))
+    schedule("PUT", f"/sessions/{s['id']}", json=session_body(capacity=3))
     assert [service_call("bookings", "GET", f"/bookings/{i}").json()["status"] for i in ids] == [
         "CONFIRMED", "OFFERED", "OFFERED"]

@@ -18,4 +18,4 @@ def accept_offer(path: BookingIdPath, body: AcceptIn):
     """Take up a waiting-list offer."""
     db = request_session()
     begin_write(db)
-    return booking_out(db, service.accept_offer(db, current_identity(), path.booking_id, body.school_days))
+    return booking_out(db, service.accept_offer(db, current_identity(), path.booking_id))

@@ -3,8 +3,7 @@ order is booking id order), a place that comes free is offered to the first of t
 a while, and an offer not taken up in time passes to the next."""
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
@@ -26,6 +25,7 @@ _WAITING_AHEAD = (sa.select(sa.func.count()).select_from(_BOOKINGS)
                   .where(_BOOKINGS.c.session_id == sa.bindparam("session_id"),
                          _BOOKINGS.c.status == BookingStatus.WAITLISTED,
                          _BOOKINGS.c.id < sa.bindparam("booking_id")))
+_POSITIONS = "waiting_positions"
 
 
 def waiting_list_lengths(db: Session, session_ids: list[int]) -> dict[int, int]:
@@ -42,12 +42,28 @@ def waiting_list_position(db: Session, booking: Booking) -> int | None:
     if booking.status != BookingStatus.WAITLISTED:
         return None
     # Asked twice in one request (the message, the answer): counted once.
-    known = db.info.setdefault("waiting_positions", {})
+    known = db.info.setdefault(_POSITIONS, {})
     if (booking.id, booking.updated_at) not in known:
         # Queue order is id order: ids are handed out under the session's lock (see book).
         ahead = db.execute(_WAITING_AHEAD, {"session_id": booking.session_id, "booking_id": booking.id}).scalar_one()
         known[(booking.id, booking.updated_at)] = ahead + 1
     return known[(booking.id, booking.updated_at)]
+
+
+def waiting_list_positions(db: Session, bookings: Sequence[Booking]) -> None:
+    """Where each waiting booking of a list stands in its queue, in one query for the
+    whole list, so that waiting_list_position answers each without asking again."""
+    known = db.info.setdefault(_POSITIONS, {})
+    waiting = {b.id: b for b in bookings
+               if b.status == BookingStatus.WAITLISTED and (b.id, b.updated_at) not in known}
+    if not waiting:
+        return
+    ahead = _BOOKINGS.alias("ahead")
+    rows = db.execute(sa.select(_BOOKINGS.c.id, sa.select(sa.func.count()).select_from(ahead).where(
+        ahead.c.session_id == _BOOKINGS.c.session_id, ahead.c.status == BookingStatus.WAITLISTED,
+        ahead.c.id < _BOOKINGS.c.id).scalar_subquery()).where(_BOOKINGS.c.id.in_(list(waiting))))
+    for booking_id, count in rows:
+        known[(booking_id, waiting[booking_id].updated_at)] = count + 1
 
 
 def release(db: Session, booking: Booking, new_status: BookingStatus, identity: Identity | None, action: str,
@@ -94,7 +110,7 @@ def offer_free_places(db: Session, session_id: int, window: timedelta | None = N
         offered.append(first)
 
 
-def accept_offer(db: Session, identity: Identity, booking_id: int, school_days: Sequence[date] = ()) -> Booking:
+def accept_offer(db: Session, identity: Identity, booking_id: int) -> Booking:
     """Take up a waiting-list offer before it lapses (on a session that needs approval,
     the wait for the school leader starts now, unless the approval came with the
     booking)."""
@@ -110,7 +126,7 @@ def accept_offer(db: Session, identity: Identity, booking_id: int, school_days: 
     booking.offer_expires_at = None
     booking.updated_at = utcnow()
     if booking.status == BookingStatus.PENDING_APPROVAL:
-        booking.approval_remind_at = approval_remind_at(booking.updated_at, school_days)
+        booking.approval_remind_at = approval_remind_at(db, booking.updated_at)
     db.flush()
     log_booking_change(db, identity, "booking.offer_accepted", booking, before)
     messages.booking_changed(db, session, booking)

@@ -9,6 +9,7 @@ from sqlmodel import Session, func, select
 
 from services.catalogue.courses.models import Course, CourseAudience, CoursePhase
 from services.catalogue.courses.schemas import CourseIn, CourseQuery
+from services.catalogue.facts import publish_listing
 from shared.clock import utcnow
 from shared.errors import Forbidden, NotFound
 from shared.tokens import Identity
@@ -119,7 +120,8 @@ def _unique_slug(db: Session, title: str, exclude_id: int | None) -> str:
 
 def save_course(db: Session, identity: Identity, data: CourseIn, course_id: int | None = None) -> Course:
     """Create or update a course.  Admins only.  The slug is made from the title once
-    and then kept, so links people have shared keep working."""
+    and then kept, so links people have shared keep working.  Its listing goes to the
+    services keeping a copy once the change commits (catalogue.facts)."""
     if not identity.is_admin:
         raise Forbidden("Only Lighthouse Learning admins can edit the catalogue.")
     if course_id is None:
@@ -136,6 +138,7 @@ def save_course(db: Session, identity: Identity, data: CourseIn, course_id: int 
     _sync(course.audience_rows, data.audiences, lambda a: CourseAudience(audience=a), "audience")
     db.flush()
     db.refresh(course)
+    publish_listing(db, course)
     return course
 
 

@@ -36,8 +36,8 @@ def action_out(a: Action) -> dict:
 
 
 def meetings_out(db, rows: list[Meeting]) -> list[dict]:
-    """A page of meetings with their answers, attendance and actions: four queries for
-    the lot, not four per meeting."""
+    """A page of meetings with their answers, attendance, actions and agendas: four
+    queries for the lot, not four per meeting."""
     ids = [m.id for m in rows]
     me = current_identity().person_id
     rsvps, came, actions = {}, {}, {}
@@ -47,13 +47,14 @@ def meetings_out(db, rows: list[Meeting]) -> list[dict]:
         came.setdefault(a.meeting_id, []).append(a.person_id)
     for a in service.actions_of(db, ids):
         actions.setdefault(a.meeting_id, []).append(a)
+    agendas = service.agendas_with_actions(db, rows)
     out = []
     for m in rows:
         answers = rsvps.get(m.id, [])
         out.append(MeetingOut(
             **{k: getattr(m, k) for k in ("id", "network_id", "title", "term", "starts_at", "ends_at", "venue",
                                            "online_url", "programme_id", "status", "sequence", "minutes")},
-            agenda=service.agenda_with_actions(db, m),
+            agenda=agendas[m.id],
             my_rsvp=next((r.response for r in answers if r.person_id == me), None),
             rsvps=[{"person_id": r.person_id, "response": r.response} for r in answers],
             attendee_ids=sorted(came.get(m.id, [])), actions=[action_out(a) for a in actions.get(m.id, [])],

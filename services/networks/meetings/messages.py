@@ -34,7 +34,7 @@ def ics(meeting: Meeting, network: Network, method: str = "REQUEST") -> str:
 
 def _answers(meeting: Meeting, member: Membership) -> list[tuple[str, str]]:
     """(label, signed link) for each answer a member can give with one click."""
-    secret = get_settings().secret_key
+    secret = get_settings().link_secret
     return [(label, link("/rsvp/" + rsvp_token(secret, meeting.id, member.person_id, answer)))
             for answer, label in ANSWERS]
 

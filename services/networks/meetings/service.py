@@ -255,17 +255,23 @@ def open_actions(db: Session, network_ids: list[int]) -> list[Action]:
                         .order_by(Action.due_on, Action.id)).all())
 
 
-def agenda_with_actions(db: Session, meeting: Meeting) -> list[dict]:
-    """A scheduled meeting's agenda, followed by every action still open from the
-    network's earlier meetings: they come back until somebody marks them done."""
-    items = list(meeting.agenda or [])
-    if meeting.status != MeetingStatus.SCHEDULED:
-        return items
-    earlier = db.exec(select(Action).join(Meeting, Meeting.id == Action.meeting_id)
-                      .where(Action.network_id == meeting.network_id, Action.done.is_(False),
-                             Meeting.starts_at < meeting.starts_at).order_by(Action.id)).all()
-    return items + [{"title": f"Open action: {a.description} ({a.owner_name})", "minutes": None, "presenter": None}
-                    for a in earlier]
+def agendas_with_actions(db: Session, meetings: list[Meeting]) -> dict[int, list[dict]]:
+    """Each meeting's agenda; a scheduled meeting's followed by every action still open
+    from the network's earlier meetings: they come back until somebody marks them done.
+    One query for the open actions of the lot, not one per meeting."""
+    agendas = {m.id: list(m.agenda or []) for m in meetings}
+    scheduled = [m for m in meetings if m.status == MeetingStatus.SCHEDULED]
+    if not scheduled:
+        return agendas
+    open_ = db.exec(select(Action, Meeting.starts_at).join(Meeting, Meeting.id == Action.meeting_id)
+                    .where(Action.network_id.in_(sorted({m.network_id for m in scheduled})), Action.done.is_(False))
+                    .order_by(Action.id)).all()
+    for m in scheduled:
+        starts = as_utc(m.starts_at)
+        agendas[m.id] += [{"title": f"Open action: {a.description} ({a.owner_name})", "minutes": None,
+                           "presenter": None}
+                          for a, raised in open_ if a.network_id == m.network_id and as_utc(raised) < starts]
+    return agendas
 
 
 def rsvps_of(db: Session, meeting_ids: list[int]) -> list[Rsvp]:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from services.networks.audit import log_action
+from services.networks.facts import FACTS
 from services.networks.terms.models import Closure, Term
 from shared.audit import diff, plain, snapshot
 from shared.errors import Forbidden, Invalid, NotFound, field_error
@@ -71,7 +72,8 @@ def _problems(first_year: int, terms: list[TermData]) -> list[dict]:
 
 
 def save_academic_year(db: Session, identity: Identity, label: str, terms: list[TermData]) -> None:
-    """Replace a year's terms and closures whole (admins)."""
+    """Replace a year's terms and closures whole (admins); its school days go to the
+    services keeping a copy once the change commits."""
     if not identity.is_admin:
         raise Forbidden("Only Lighthouse Learning admins can change the academic calendar.")
     problems = _problems(check_label(label), terms)
@@ -98,6 +100,7 @@ def save_academic_year(db: Session, identity: Identity, label: str, terms: list[
     db.flush()
     log_action(db, identity, "academic_year.corrected" if before else "academic_year.created", ("academic_year", label),
                diff(before, after), label=label)
+    publish_school_days(db, label)
 
 
 def _term_state(term: Term | TermData, closures: list[tuple[date, ClosureKind, str | None]]) -> dict:
@@ -106,6 +109,21 @@ def _term_state(term: Term | TermData, closures: list[tuple[date, ClosureKind, s
     name = plain(term.name).lower()
     return {**{f"{name}.{k}": v for k, v in snapshot(term, TERM_FIELDS).items()},
             f"{name}.closures": [f"{plain(day)} {note or plain(kind)}" for day, kind, note in sorted(closures)]}
+
+
+def publish_school_days(db: Session, label: str) -> None:
+    """The year's school days as they now stand, to bookings (in the saving transaction)."""
+    terms = db.exec(select(Term).where(Term.academic_year == label)).all()
+    days = school_days(db, min(t.starts_on for t in terms), max(t.ends_on for t in terms)) if terms else []
+    FACTS.publish(db, "bookings", f"/copies/school-days/{label}", {"school_days": [d.isoformat() for d in days]})
+
+
+def republish_school_days(db: Session) -> int:
+    """Every year's school days again (the reconciliation)."""
+    labels = db.exec(select(Term.academic_year).distinct().order_by(Term.academic_year)).all()
+    for label in labels:
+        publish_school_days(db, label)
+    return len(labels)
 
 
 def _terms_around(db: Session, start: date, end: date) -> list[tuple[Term, set[date]]]:

@@ -1,0 +1,51 @@
+"""The copies bookings keeps, and the versions it has applied (shared.facts.Keeper)."""
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+from services.bookings.db import BookingsModel
+from shared.clock import utcnow
+from shared.db import utc_column
+from shared.facts import Keeper
+from shared.vocabulary import Visibility
+
+FACTS = Keeper.on(BookingsModel)
+
+
+class CourseListing(BookingsModel, table=True):
+    """A catalogue course as bookings needs it: what to call its sessions, what to
+    filter them by, and who may see them.  A session takes it when scheduled and
+    follows it until it starts (sessions.service.follow_listing)."""
+
+    __tablename__ = "course_listing"
+
+    course_id: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True, autoincrement=False))
+    title: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    subject: str | None = Field(default=None, sa_column=sa.Column(sa.String(80)))
+    phases: str | None = Field(default=None, sa_column=sa.Column(sa.String(60)))  # ",KS1,KS2,"
+    visibility: str = Field(default=Visibility.TRUST.value, sa_column=sa.Column(sa.String(10), nullable=False))
+    published: bool = Field(default=True, sa_column=sa.Column(sa.Boolean, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+
+
+class SchoolDay(BookingsModel, table=True):
+    """A day schools are open, by the academic calendar; a year with none here is one
+    the copy does not have, where every weekday counts."""
+
+    __tablename__ = "school_day"
+
+    on_date: date = Field(sa_column=sa.Column(sa.Date, primary_key=True))
+    academic_year: str = Field(sa_column=sa.Column(sa.String(7), nullable=False, index=True))
+
+
+class SchoolLeader(BookingsModel, table=True):
+    """A school leader of a trust school: who approves its staff's bookings and is
+    reminded of those left waiting."""
+
+    __tablename__ = "school_leader"
+
+    school_id: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True, autoincrement=False))
+    person_id: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True, autoincrement=False))
+    name: str = Field(sa_column=sa.Column(sa.String(160), nullable=False))
+    email: str = Field(sa_column=sa.Column(sa.String(254), nullable=False))

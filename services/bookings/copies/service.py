@@ -1,0 +1,80 @@
+"""Keeping the copies (each applied whole, in the delivery's transaction) and reading
+them for the decisions bookings makes by itself."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from services.bookings.copies.models import CourseListing, SchoolDay, SchoolLeader
+from services.bookings.copies.schemas import CourseListingFact, LeaderIn
+from shared.clock import academic_year_of, utcnow
+
+
+def keep_course_listing(db: Session, course_id: int, fact: CourseListingFact) -> CourseListing:
+    """The course's listing as the catalogue now has it (its sessions then follow it:
+    sessions.service.follow_listing)."""
+    values = {"title": fact.title, "subject": fact.subject, "phases": phases_column(fact.phases),
+              "visibility": fact.visibility.value, "published": fact.published, "updated_at": utcnow()}
+    listing = db.get(CourseListing, course_id) or CourseListing(course_id=course_id)
+    for key, value in values.items():
+        setattr(listing, key, value)
+    db.add(listing)
+    db.flush()
+    return listing
+
+
+def phases_column(phases: list[str] | None) -> str | None:
+    """",KS1,KS2,": the delimiters let one LIKE find a phase without matching part of another."""
+    return f",{','.join(phases)}," if phases else None
+
+
+def course_listing(db: Session, course_id: int) -> CourseListing | None:
+    return db.get(CourseListing, course_id)
+
+
+def keep_school_days(db: Session, label: str, days: list[date]) -> None:
+    """An academic year's school days, replacing what the copy had for it."""
+    db.execute(sa.delete(SchoolDay).where(SchoolDay.academic_year == label))
+    if days:
+        db.execute(sa.insert(SchoolDay), [{"on_date": d, "academic_year": label} for d in sorted(set(days))])
+
+
+class SchoolCalendar:
+    """The school days as the copy has them, read a year at a time as they are asked
+    about.  Holidays, half terms and INSET days are not school days; in a year the
+    copy does not have (none yet, or no calendar at all) every weekday counts."""
+
+    def __init__(self, db: Session | None = None, years: dict[str, set[date]] | None = None):
+        self._db = db
+        self._years: dict[str, set[date] | None] = dict(years or {})
+
+    def is_school_day(self, day: date) -> bool:
+        label = academic_year_of(day)
+        if label not in self._years:
+            self._years[label] = self._load(label)
+        days = self._years[label]
+        return day.weekday() < 5 if days is None else day in days
+
+    def _load(self, label: str) -> set[date] | None:
+        if self._db is None:
+            return None
+        days = set(self._db.exec(select(SchoolDay.on_date).where(SchoolDay.academic_year == label)).all())
+        return days or None
+
+
+def keep_school_leaders(db: Session, school_id: int, leaders: list[LeaderIn]) -> None:
+    """A school's leaders, replacing whom the copy had."""
+    db.execute(sa.delete(SchoolLeader).where(SchoolLeader.school_id == school_id))
+    if leaders:
+        db.execute(sa.insert(SchoolLeader), [{"school_id": school_id, "person_id": p.person_id, "name": p.name,
+                                              "email": p.email} for p in {p.person_id: p for p in leaders}.values()])
+
+
+def leader_emails(db: Session, school_id: int | None) -> list[str]:
+    """Who decides on a booking of this school's staff."""
+    if school_id is None:
+        return []
+    return list(db.exec(select(SchoolLeader.email).where(SchoolLeader.school_id == school_id)
+                        .order_by(SchoolLeader.person_id)).all())
