@@ -258,10 +258,6 @@ NOT_LISTS = {
     "GET /networks/<int:network_id>": "one network",
     "GET /meetings/<int:meeting_id>/calendar": "one meeting's calendar entry",
     "GET /calendar-days/<day>": "one day",
-    "GET /healthz": "a probe: no database",
-    "GET /readyz": "a probe: one ping",
-    "GET /openapi.json": "the API's description",
-    "GET /static/<path:filename>": "files",
 }
 
 
