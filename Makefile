@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | 
 PORT   ?= 8000
 COMPONENTS := gateway services.catalogue services.bookings services.networks
 
-.PHONY: install prepare run test test-fast browser-deps lock schema bench clean
+.PHONY: install assets prepare run test test-fast browser-deps lock schema bench clean
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,9 +18,25 @@ $(STAMP): requirements-dev.lock pyproject.toml
 
 install: $(STAMP)
 
+# npm packages: GOV.UK Frontend and Sass for the pages, axe-core for the browser tests.
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	@touch $@
+
+# The stylesheet: GOV.UK Frontend with our branding, compiled from gateway/assets, and
+# its JavaScript beside it (both under gateway/static/build, which git ignores).
+ASSETS := gateway/static/build/site.css
+$(ASSETS): node_modules/.installed $(wildcard gateway/assets/*.scss)
+	@mkdir -p gateway/static/build
+	node_modules/.bin/sass --no-source-map --no-error-css --style=compressed --quiet-deps --load-path=node_modules \
+		gateway/assets/site.scss $@
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js gateway/static/build/
+
+assets: $(ASSETS)
+
 # Keys under var/keys, every database migrated to head, demo data on first start
 # (the components are independent, so they set up side by side).
-prepare: install
+prepare: install assets
 	$(BIN)/python -m shared.keys
 	@pids=""; for c in $(COMPONENTS); do $(BIN)/python -m $$c setup & pids="$$pids $$!"; done; \
 		for p in $$pids; do wait $$p || exit 1; done
@@ -31,14 +47,13 @@ run: prepare
 
 # Debian's chromium and axe-core for the browser tests (Playwright's own browser
 # download cannot work here, so we drive the system one).
-browser-deps:
+browser-deps: node_modules/.installed
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
-	@test -f node_modules/axe-core/axe.min.js || npm ci --silent --no-audit --no-fund
 
-test: install browser-deps
+test: install assets browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-fast: install
+test-fast: install assets
 	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 schema: install

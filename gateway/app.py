@@ -5,6 +5,7 @@ import logging
 from datetime import timedelta
 
 from flask import Flask, g, jsonify, render_template, request
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
@@ -22,6 +23,7 @@ from gateway.schema import schema
 from gateway.sessions import booking_pages
 from gateway.sessions import pages as sessions
 from gateway.web import filters, site
+from gateway.web.navigation import main_navigation
 from shared.db import init_request_sessions
 from shared.errors import DATABASE_AWAY
 from shared.logs import configure_logging, current_request_id, install_request_id
@@ -71,6 +73,11 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
     for pages in (site, people, catalogue, sessions, booking_pages, networks, meeting_pages, calendar_feed):
         app.register_blueprint(pages.bp)
     filters.install(app)
+    # GOV.UK Frontend's components, as the maintained Jinja port of its own macros
+    # ({% from "govuk_frontend_jinja/components/…/macro.html" import … %}).
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, PrefixLoader(
+        {"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})])
+    app.add_template_global(main_navigation)
 
     @app.before_request
     def _who():

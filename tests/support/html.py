@@ -73,7 +73,7 @@ class Page:
 
     def error_summary(self) -> list[tuple[str | None, str]]:
         """(link target or None, message) for each item of the error summary."""
-        boxes = self.all(lambda e: "error-summary" in e.attrs.get("class", "").split())
+        boxes = self.all(lambda e: "govuk-error-summary" in e.attrs.get("class", "").split())
         if not boxes:
             return []
         items = []
