@@ -108,7 +108,7 @@ def callback(name: str):
         person = identity.person_from_claims(db, provider.issuer, claims, provider.trusted_domains)
     except identity.SignInRefused as exc:
         return render_template("sign_in.html", providers=[provider], error=str(exc), next=""), 400
-    after = local_url(session.get("after_sign_in")) or url_for("people.home")
+    after = local_url(session.get("after_sign_in")) or url_for("home.home")
     session.clear()  # a fresh session at sign-in: nothing carried over from before
     session["sid"] = identity.start_session(db, person)
     session.permanent = True
@@ -137,7 +137,7 @@ def _completed_from_userinfo(client, token: dict, claims: dict) -> dict:
 def sign_out():
     identity.end_session(request_session(), session.get("sid"))
     session.clear()
-    return redirect(url_for("people.home"))
+    return redirect(url_for("home.home"))
 
 
 def load_signed_in_person() -> None:

@@ -21,6 +21,7 @@ from shared import vocabulary
 from shared.errors import ApiError
 from shared.paging import decode_cursor, page_of
 
+
 class Role(graphene.Enum):
     class Meta:
         enum = vocabulary.Role  # the one list of roles

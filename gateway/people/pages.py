@@ -1,5 +1,4 @@
-"""People's pages: the home page (who you are, your school and roles) and the admins'
-people page, where roles are granted and revoked."""
+"""The admins' people page, where roles are granted and revoked."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
@@ -24,13 +23,6 @@ def grant_label(grant: dict) -> str:
     """A role as people say it: "Network lead · Maths network"."""
     scope = (grant.get("school") or {}).get("name") or (grant.get("network") or {}).get("name")
     return label(grant["role"]) + (f" · {scope}" if scope else "")
-
-
-@bp.get("/")
-def home():
-    result = execute_here("""{ me { name email jobTitle school { name } organisation { name }
-                                roles { role school { name } network { name } } } }""")
-    return render_template("people/home.html", me=(result.get("data") or {}).get("me"))
 
 
 @bp.route("/admin/people", methods=["GET", "POST"])

@@ -14,7 +14,7 @@ def main_navigation() -> list[dict]:
     admin = bool(identity and identity.is_admin)
     leader = bool(identity and identity.has_role("school_leader"))
     links = [
-        ("Home", url_for("people.home"), ("people.home",)),
+        ("Home", url_for("home.home"), ("home.home",)),
         ("Courses", url_for("catalogue.catalogue"), ("catalogue.catalogue", "catalogue.course_page", "catalogue.new_course",
                                                       "catalogue.edit_course")),
         ("Sessions", url_for("sessions.sessions_list"), ("sessions.sessions_list", "sessions.session_page")),

@@ -1,0 +1,8 @@
+"""The home page's admin section."""
+from __future__ import annotations
+
+from gateway.home.sections import Viewer
+
+
+def section(viewer: Viewer) -> dict | None:
+    return None
