@@ -2,52 +2,12 @@
 scanned with axe-core and worked from the keyboard."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
+
+from tests.browser.support import axe_violations, sign_in_with_provider
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, gateway_server):
-    # bypass_csp lets the test inject axe-core; the pages themselves keep their strict CSP
-    context = browser.new_context(base_url=gateway_server.url, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
-def axe_violations(page: Page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes) {json.dumps([n['target'] for n in v['nodes']])[:300]}"
-            for v in result["violations"]]
-
-
-def sign_in_with_provider(page: Page, email: str) -> None:
-    page.get_by_role("link", name="Sign in").first.click()
-    page.get_by_role("link", name="Continue with Lighthouse Learning sign-in").click()
-    # the provider's own page: type who you are and authorise
-    page.fill("input[name=sub]", email)
-    page.get_by_role("button", name="Authorize").click()
-
-
 @pytest.fixture
 def catalogue(make_course, make_school, make_person):
     school = make_school(name="Saltmarsh Primary")
