@@ -114,14 +114,14 @@ def test_meetings_networks_and_the_calendar_have_a_history_for_admins(gateway_ap
 
 
 def has_history(html: str) -> bool:
-    return '<details class="details history">' in html and "<summary>History (" in html
+    return '<span class="govuk-details__summary-text">History (' in html
 
 
 def test_the_session_page_shows_its_history_to_admins_only(gateway_app, people, scheduled):  # noqa: F811
     sid = scheduled["session"]["id"]
     html = client_of(gateway_app, "admin@trust.test").get(f"/sessions/{sid}").get_data(as_text=True)
     assert has_history(html) and "Session scheduled" in html and "Alex Admin" in html
-    assert 'Capacity: nothing <span aria-hidden="true">→</span><span class="visually-hidden"> changed to </span> 2' \
+    assert 'Capacity: nothing <span aria-hidden="true">→</span><span class="govuk-visually-hidden"> changed to </span> 2' \
         in html
     for email in ("t1@a.test", "head@a.test"):
         html = client_of(gateway_app, email).get(f"/sessions/{sid}").get_data(as_text=True)
