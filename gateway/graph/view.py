@@ -47,7 +47,7 @@ def execute_here(query: str, variables: dict | None = None, operation_name: str 
     `check_only`: the services check the changes it asks for and save none."""
     ctx = make_context(check_only)
     body, _ = run(_schema(), query, variables, operation_name, ctx, limits=limits(allow_introspection=True))
-    g.backend_calls = ctx.backend_calls
+    g.backend_calls = g.get("backend_calls", []) + ctx.backend_calls  # a page may run several operations
     return body
 
 

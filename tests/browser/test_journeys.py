@@ -469,11 +469,12 @@ def test_an_admin_corrects_the_term_dates(page: Page, make_person):
 
 def open_history(page: Page) -> None:
     """Open the History disclosure as a keyboard user would: focus it, press Enter."""
-    summary = page.locator("details.history > summary")
+    history = page.locator("details.govuk-details").filter(has=page.locator("summary", has_text="History ("))
+    summary = history.locator("summary")
     expect(summary).to_contain_text("History (")
     summary.focus()
     page.keyboard.press("Enter")
-    expect(page.locator("details.history")).to_have_attribute("open", "")
+    expect(history).to_have_attribute("open", "")
     expect(page.get_by_role("table", name="Changes, newest first")).to_be_visible()
 
 
