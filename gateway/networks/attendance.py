@@ -41,13 +41,13 @@ def by_school(seats: Iterable[Seat], held: Iterable[tuple[datetime, set[str]]]) 
     return rows
 
 
-def chart(rows: list[dict], year: str) -> Picture | None:
+def chart(rows: list[dict], year: str, network: str) -> Picture | None:
     """The schools that could have come to something this year, each as two bars (came
     and missed) so a gap is seen at a glance; None before the first meeting is held."""
     shown = [r for r in rows if r["held"]]
     if not shown:
         return None
-    return bars(f"Meetings attended by each school, {year}", [r["name"] for r in shown],
+    return bars(f"{network}: meetings attended by each school, {year}", [r["name"] for r in shown],
                 {"Attended": [r["attended"] for r in shown], "Missed": [r["missed"] for r in shown]},
                 horizontal=True)
 

@@ -79,7 +79,7 @@ def network_page(network_id: int):
     attendance = _attendance_by_school(network)
     return render_template("networks/network.html", network=network, may_change=may_change, message=message,
                            errors=errors, form=request.form, roles=["MEMBER", "LEAD", "GUEST"], year=year,
-                           attendance=attendance, chart=chart(attendance, year),
+                           attendance=attendance, chart=chart(attendance, year, network["name"]),
                            joined_since=joined_since(attendance), missed_two=missed_two(attendance),
                            today=utcnow().astimezone(LONDON).date().isoformat()), status
 
