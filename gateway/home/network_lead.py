@@ -9,7 +9,7 @@ members and actions there are.  The networks service decides which of those rows
 lead may see: the section only asks for the networks their role names."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from gateway.backends import BackendError, BackendUnavailable
 from gateway.graph.ids import parse_id
@@ -35,8 +35,9 @@ def section(viewer: Viewer) -> dict | None:
         meetings = viewer.call("networks", "/meetings", network_ids=ids, academic_year=year)["items"]
         if any(_next(meetings, i, now) is None for i in led):
             # in the summer a network's next meeting is often in September: next year's
+            following = int(year[:4]) + 1
             meetings += viewer.call("networks", "/meetings", network_ids=ids,
-                                    academic_year=academic_year_of(today + timedelta(days=366)))["items"]
+                                    academic_year=f"{following}-{(following + 1) % 100:02d}")["items"]
         members = viewer.call("networks", "/memberships", network_ids=ids)["items"]
         actions = viewer.call("networks", "/actions/open", network_ids=ids)["items"]
     except (BackendError, BackendUnavailable):
@@ -84,7 +85,7 @@ def _answers(meeting: dict | None, roster: list[dict]) -> dict | None:
     said = {r["person_id"]: r["response"] for r in meeting["rsvps"]}
     counts = {response: sum(1 for r in said.values() if r == response) for response in ("YES", "MAYBE", "NO")}
     return {"id": meeting["id"], "title": meeting["title"], "starts_at": meeting["starts_at"],
-            "venue": meeting["venue"], "online": bool(meeting["online_url"]), **counts,
+            "venue": meeting["venue"], "online": bool(meeting["online_url"]), **counts, "invited": len(roster),
             "waiting": sorted(m["name"] for m in roster if m["person_id"] not in said)}
 
 

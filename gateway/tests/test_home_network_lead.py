@@ -153,3 +153,26 @@ def test_the_section_costs_the_same_calls_however_many_meetings_members_and_acti
     # the page's own `me` (its roles' networks), then one batch read of each kind for both networks
     assert seen[6][0] == [("networks", "GET", "/networks"), ("networks", "GET", "/meetings"),
                           ("networks", "GET", "/memberships"), ("networks", "GET", "/actions/open")]
+
+
+def test_the_next_meeting_may_be_in_next_academic_year(client, gateway_app, service_call, make_school, make_person):
+    """In the summer a network's next meeting is often September's: it is shown, for
+    one more call, and only when this year holds none to come."""
+    from shared.clock import LONDON, academic_year_of
+
+    (network,) = add("Maths network")
+    school = make_school(name="Ashby Primary")
+    make_person("lead@a.test", "Lena Lead", roles=[("staff", school), ("network_lead", None, network)],
+                school_id=school)
+    first = int(academic_year_of(datetime.now(LONDON).date())[:4]) + 1
+    start = datetime(first, 9, 15, 15, 0, tzinfo=timezone.utc)
+    made = service_call("networks", "POST", "/meetings", json={
+        "network_id": network, "title": "Autumn term meeting", "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=1)).isoformat(), "venue": "Ashby", "outside_term_confirmed": True})
+    assert made.status_code == 201, made.text
+    sign_in(client, "lead@a.test")
+    with count_backend_calls(gateway_app) as calls:
+        page = lead_section(client).text()
+    assert f"Next meeting Autumn term meeting , {start.astimezone(LONDON).strftime('%a %-d %b %Y')}" in page
+    assert "Nobody has joined the network yet, so nobody has been invited." in page
+    assert [path for _, _, path in calls].count("/meetings") == 2
