@@ -42,7 +42,7 @@ def led_network(service_call, make_school, make_person, *, n: int, name: str = "
                 "person_id": pid, "name": who, "email": f"p{pid}@trust.test", "school_id": school,
                 "role": "LEAD" if pid == lead else "MEMBER"})
             assert joined.status_code == 201, joined.text
-    today = now.date()
+    today, held = now.date(), []
     for i in range(n):  # held within the last hours: this academic year whatever the date
         start = now - timedelta(hours=2 + i)
         with time_machine.travel(start - timedelta(days=1)):
@@ -56,6 +56,7 @@ def led_network(service_call, make_school, make_person, *, n: int, name: str = "
             "minutes": "Done.", "attendee_ids": [lead],
             "actions": [{"description": f"Share the slides {i}", "owner_id": first_member, "due_on": due.isoformat()}]})
         assert recorded.status_code == 200, recorded.text
+        held.append(meeting.json()["id"])
     start = now + timedelta(days=10)
     coming = service_call("networks", "POST", "/meetings", json={
         "network_id": network, "title": f"{name} next meeting", "starts_at": start.isoformat(),
@@ -65,7 +66,8 @@ def led_network(service_call, make_school, make_person, *, n: int, name: str = "
         said = service_call("networks", "POST", f"/meetings/{coming.json()['id']}/rsvp", person_token(pid, "x"),
                             json={"response": answer})
         assert said.status_code == 200, said.text
-    return {"network": network, "lead": lead, "meeting": coming.json()["id"], "ashby": ashby, "brook": brook,
+    return {"network": network, "lead": lead, "meeting": coming.json()["id"], "held": held, "ashby": ashby,
+            "brook": brook,
             "overdue_on": today - timedelta(days=1)}
 
 
