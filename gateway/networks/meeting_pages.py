@@ -129,7 +129,7 @@ def _meeting_from_form(form, network_id: int, errors: FormErrors) -> dict:
 
 MEETING = """query($id: ID!) { meeting(id: $id) { id title term startsAt endsAt venue onlineUrl status minutes myRsvp
   icsUrl network { id name members { person { id name } } }
-  agenda { title minutes presenter } rsvps { person { name } response } attendees { id name }
+  agenda { title minutes presenter } rsvps { person { id name } response } attendees { id name }
   actions { id description dueOn done owner { id name } } %s } }"""
 
 
@@ -168,7 +168,8 @@ def meeting_page(meeting_id: int):
     network_id = int(meeting["network"]["id"])
     may_change = g.identity.is_admin or network_id in g.identity.networks_for("network_lead")
     return render_template("networks/meeting.html", meeting=meeting, may_change=may_change, message=message,
-                           errors=errors, form=request.form, me=str(g.person.id)), status
+                           errors=errors, form=request.form, me=str(g.person.id),
+                           today=utcnow().astimezone(LONDON).date().isoformat()), status
 
 
 # The minutes form: up to three new actions, each a what, a who and a when.

@@ -11,12 +11,19 @@ from sqlmodel import func, select
 from gateway.graph.history import HISTORY
 from gateway.graph.view import execute_here
 from gateway.identity.models import Person as PersonRow
+from gateway.networks.attendance import Seat, by_school, chart, joined_since, missed_two
 from gateway.web.forms import FormErrors, done, said, submit
 from gateway.web.pages import admins_only, found, sign_in_first
 from shared.clock import LONDON, academic_year_of, utcnow
 from shared.db import request_session
 
 bp = Blueprint("networks", __name__, template_folder="templates")
+
+
+@bp.app_template_filter("network_day")
+def network_day(value: str | None) -> str:
+    """A date from the API (2027-02-05) as people read it: Fri 5 Feb 2027."""
+    return date.fromisoformat(value).strftime("%a %-d %b %Y") if value else ""
 
 
 @bp.get("/networks")
@@ -69,33 +76,21 @@ def network_page(network_id: int):
                     "network", "Networks unavailable")
     identity = g.identity
     may_change = identity.is_admin or network_id in identity.networks_for("network_lead")
+    attendance = _attendance_by_school(network)
     return render_template("networks/network.html", network=network, may_change=may_change, message=message,
                            errors=errors, form=request.form, roles=["MEMBER", "LEAD", "GUEST"], year=year,
-                           attendance=_attendance_by_school(network)), status
+                           attendance=attendance, chart=chart(attendance, year, network["name"]),
+                           joined_since=joined_since(attendance), missed_two=missed_two(attendance),
+                           today=utcnow().astimezone(LONDON).date().isoformat()), status
 
 
 def _attendance_by_school(network: dict) -> list[dict]:
-    """For each school in the network: meetings held this year that somebody from it
-    attended, out of those it could have (held since it joined, or that it came to
-    anyway) — so a school that missed two stands out, and one that joined today does not."""
-    held = [m for m in network.get("meetings") or [] if m["status"] == "HELD"]
-    joined: dict[str, datetime] = {}
-    names: dict[str, str] = {}
-    for member in network.get("members") or []:
-        if member["school"]:
-            school_id, since = member["school"]["id"], datetime.fromisoformat(member["joinedAt"])
-            names[school_id] = member["school"]["name"]
-            joined[school_id] = min(since, joined.get(school_id, since))
-    rows = []
-    for school_id, name in sorted(names.items(), key=lambda kv: kv[1]):
-        came = open_to = 0
-        for m in held:
-            attended = any((p["school"] or {}).get("id") == school_id for p in m["attendees"])
-            if attended or datetime.fromisoformat(m["startsAt"]) >= joined[school_id]:
-                open_to += 1
-                came += attended
-        rows.append({"name": name, "attended": came, "held": open_to, "missed": open_to - came})
-    return rows
+    """The network page's attendance (see attendance.by_school), from its GraphQL answer."""
+    seats = [Seat(m["school"]["id"], m["school"]["name"], datetime.fromisoformat(m["joinedAt"]))
+             for m in network.get("members") or [] if m["school"]]
+    held = [(datetime.fromisoformat(m["startsAt"]), {(p["school"] or {}).get("id") for p in m["attendees"]})
+            for m in network.get("meetings") or [] if m["status"] == "HELD"]
+    return by_school(seats, held)
 
 
 TERMS = ("AUTUMN", "SPRING", "SUMMER")

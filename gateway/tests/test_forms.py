@@ -303,8 +303,10 @@ def test_a_school_that_joined_today_has_missed_nothing(client, networks, make_sc
         "person_id": newcomer, "name": "Nia New", "email": "new@b.test", "school_id": b})
     sign_in(client, "lead@a.test")
     page = Page(client.get(f"/networks/{maths}").get_data(as_text=True)).text()
-    assert "Brook Academy Joined since the last meeting" in page
-    assert "Ashby Primary 0 of 3 Missed 3" in page
+    assert "Joined since the last meeting: Brook Academy." in page
+    assert "Missed two meetings or more: Ashby Primary (came to 0 of 3)." in page
+    # the chart's text equivalent: Ashby attended none and missed three; Brook is not counted
+    assert "Ashby Primary 0 3" in page and "Brook Academy 0" not in page
 
 
 # ---------- who may use which page ----------
