@@ -27,10 +27,13 @@ MOST_GOVERNOR_COURSES = 100  # what one catalogue page (and the dashboard's id l
 
 
 def quick_links() -> list[dict]:
+    # Worded as tasks, and apart from the header's "People", "Calendar" and "Approvals":
+    # two links of one name going to one place would be read out as two destinations.
     return [{"text": "Add a course", "href": url_for("catalogue.new_course")},
-            {"text": "People and roles", "href": url_for("people.people")},
-            {"text": "Academic calendar", "href": url_for("networks.academic_year_page", label=current_academic_year())},
-            {"text": "Approvals", "href": url_for("bookings.approvals")}]
+            {"text": "Give someone a role", "href": url_for("people.people")},
+            {"text": "Term dates and INSET days",
+             "href": url_for("networks.academic_year_page", label=current_academic_year())},
+            {"text": "Bookings waiting for approval", "href": url_for("bookings.approvals")}]
 
 
 def section(viewer: Viewer) -> dict | None:

@@ -83,9 +83,9 @@ def test_the_admin_sees_the_weeks_sessions_registers_under_filled_feedback_and_g
     assert page.by_id("home-admin").words == "Running the programme"
     links = {a.words: a.attrs["href"] for a in page.all(lambda e: e.tag == "a")}
     assert links["Add a course"] == "/admin/courses/new"
-    assert links["People and roles"] == "/admin/people"
-    assert links["Academic calendar"] == "/admin/academic-years/2026-27"
-    assert links["Approvals"] == "/approvals"
+    assert links["Give someone a role"] == "/admin/people"
+    assert links["Term dates and INSET days"] == "/admin/academic-years/2026-27"
+    assert links["Bookings waiting for approval"] == "/approvals"
 
     week = section_text(page, "home-admin-week")
     assert "The week beginning Monday 15 March 2027" in week
@@ -155,7 +155,7 @@ def test_the_section_says_when_the_services_cannot_answer(gateway_app, make_pers
     monkeypatch.setattr(backends, "fetch", away)
     page = home(admin)
     assert "cannot be shown just now" in page.text()
-    assert {a.words for a in page.all(lambda e: e.tag == "a")} >= {"Add a course", "Approvals"}
+    assert {a.words for a in page.all(lambda e: e.tag == "a")} >= {"Add a course", "Bookings waiting for approval"}
 
 
 def _bookings_grown(made: int, n: int, course_ids: list[int]) -> None:
