@@ -4,15 +4,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import booking_rush, catalogue_search, graphql_limits, proposals, startup
+from bench import booking_rush, catalogue_search, graphql_limits, homes, proposals, startup
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("which", nargs="*", default=["search", "rush", "startup", "proposals", "limits"],
-                        choices=["search", "rush", "startup", "proposals", "limits"])
+    parser.add_argument("which", nargs="*", default=["search", "rush", "startup", "proposals", "limits", "homes"],
+                        choices=["search", "rush", "startup", "proposals", "limits", "homes"])
     parser.add_argument("--courses", type=int, default=10_000)
-    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=300,
+                        help="searches (search), or home page requests per role and size (homes: at most 30 unless set)")
     parser.add_argument("--runs", type=int, default=3, help="booking rushes down each path (medians reported)")
     parser.add_argument("--database-url", default=None,
                         help="PostgreSQL base URL (default: SQLite files in a temporary folder)")
@@ -27,6 +28,8 @@ def main() -> int:
         proposals.run()
     if "limits" in args.which:
         graphql_limits.run()
+    if "homes" in args.which:
+        homes.run(args.database_url, requests=min(args.requests, 30) if args.requests == 300 else args.requests)
     return 0
 
 

@@ -1,6 +1,7 @@
 """The bookings service's application factory."""
 from __future__ import annotations
 
+from services.bookings.admin_dashboard.api import bp as admin_dashboard_bp
 from services.bookings.approvals.api import bp as approvals_bp
 from services.bookings.attendance.api import bp as attendance_bp
 from services.bookings.audit import OBJECT_TYPES, PHRASES, AuditEntry
@@ -22,5 +23,6 @@ def create_app(settings: Settings | None = None):
     TEMPLATES.load_all()
     return create_service_app("bookings", settings, database(settings),
                               [sessions_bp, bookings_bp, waiting_list_bp, approvals_bp, attendance_bp, copies_bp,
+                               admin_dashboard_bp,
                                history_api(AuditEntry, OBJECT_TYPES, PHRASES)],
                               title="Lighthouse Learning bookings")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlmodel import select
 
 from services.bookings.bookings.models import Booking
 from services.bookings.db import database
@@ -164,6 +165,20 @@ def _commitments(n: int) -> Ask:
                json={"person_ids": list(range(100, 100 + n)), **span})
 
 
+def _admin_dashboard(n: int) -> Ask:
+    """n places attended and rated on n governor-course sessions begun in the last hours:
+    each is this week's, a register to take, recent feedback and governor CPD at once."""
+    now = datetime.now(timezone.utc)
+    made = sessions(n, now - timedelta(hours=n // 2 + 1), course_id=1)
+    with database().session() as db:  # half an hour apart, all started
+        for i, row in enumerate(db.exec(select(CourseSession).where(CourseSession.id.in_(made))).all()):
+            row.starts_at = now - timedelta(minutes=30 * (i + 1))
+            row.ends_at = row.starts_at + timedelta(hours=2)
+    bookings([(s, 7, BookingStatus.ATTENDED) for s in made], feedback_rating=4, feedback_at=now)
+    return Ask("/dashboards/admin", ADMIN, lambda r: r.json()["governor_cpd"]["attended"],
+               params={"governor_course_ids": "1"})
+
+
 def logged(rows: list[tuple[str, int, tuple | None]]) -> None:
     """An audit entry for each (object type, id, parent)."""
     from services.bookings.audit import AuditEntry
@@ -209,6 +224,8 @@ CASES = [
     ListRead("POST /bookings/commitments", "members' trust CPD (a read sent as POST)", _commitments, 1),
     ListRead("GET /history/<object_type>/<object_id>", "a session's history with its bookings'", _history, 1),
     ListRead("GET /history/<object_type>", "several sessions' histories", _histories, 1),
+    # this week, registers to take, under-filled, feedback, governor CPD
+    ListRead("GET /dashboards/admin", "the admin home's figures", _admin_dashboard, 5),
 ]
 
 NOT_LISTS = {
