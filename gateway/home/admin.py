@@ -79,7 +79,7 @@ def _short(session: dict) -> str:
 def _week_chart(week: list[dict]) -> charts.Picture:
     return charts.bars("Places booked this week, as a share of each session's places",
                        [_short(s) for s in week], {"Booked": [s["fill"] for s in week]},
-                       unit="%", horizontal=True, max_value=100)
+                       unit="%", horizontal=True, max_value=100, category_name="Session")
 
 
 def _governor(kpi: dict, courses: int) -> dict:
@@ -91,7 +91,8 @@ def _governor(kpi: dict, courses: int) -> dict:
     picture = charts.bars(
         "Governor CPD places attended, month by month", [f"{m:%b}" for m in months],
         {last_name: [m["last_year"] for m in kpi["by_month"]], this_name: [m["this_year"] for m in kpi["by_month"]]},
-        summary=f"Governor CPD places attended: {this} in {this_name}, against {last} in {last_name}.")
+        summary=f"Governor CPD places attended: {this} in {this_name}, against {last} in {last_name}.",
+        category_name="Month", whole=True)
     return {**kpi, "change": change, "percent": round(100 * change / last) if last else None,
             "same_day": same_day, "chart": picture, "courses": courses,
             "courses_beyond": max(0, courses - MOST_GOVERNOR_COURSES)}

@@ -49,10 +49,7 @@ def chart(rows: list[dict], year: str, network: str) -> Picture | None:
         return None
     picture = bars(f"{network}: meetings attended by each school, {year}", [r["name"] for r in shown],
                    {"Attended": [r["attended"] for r in shown], "Missed": [r["missed"] for r in shown]},
-                   horizontal=True)
-    # bars() leaves the categories' column unnamed, an empty header a screen reader
-    # cannot announce (axe: empty-table-header) when the table is opened
-    picture.headers[0] = "School"
+                   horizontal=True, whole=True, category_name="School")
     return picture
 
 
