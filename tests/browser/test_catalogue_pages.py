@@ -128,6 +128,19 @@ def test_a_visitor_sees_the_price_and_the_places_for_other_schools_and_no_trust_
     assert axe_violations(page) == []
 
 
+def test_an_external_booker_sees_the_price_and_the_places_they_could_buy(page: Page, phonics, make_person):
+    make_person("buyer@otherschool.test", "Bea Buyer", roles=[("external_booker",)])
+    page.goto("/")
+    sign_in_with_provider(page, "buyer@otherschool.test")
+    page.goto("/courses")
+    phonics_card = card(page, "Unlocking Letters and Sounds")
+    expect(fact(phonics_card, "Price")).to_have_text("£125.00 a place")
+    expect(fact(phonics_card, "Places left")).to_have_text("5 places left for other schools")
+    page.goto("/courses/unlocking-letters-and-sounds")
+    expect(page.get_by_role("table").locator("[data-label='Places left']").first).to_have_text(
+        "5 places left for other schools")
+
+
 def test_a_full_date_says_so_and_a_cancelled_one_is_not_the_next(page: Page, make_course, add_session, staff, book,
                                                                  service_call):
     tara = staff("teacher@lighthouse.test", "Tara Teacher")
