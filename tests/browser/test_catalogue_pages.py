@@ -320,3 +320,21 @@ def test_the_catalogue_costs_the_same_calls_for_2_courses_as_for_12(page: Page, 
     many = calls(10)
     assert few == many
     assert ("bookings", "GET", "/sessions") in few  # the dates, for every card at once
+
+
+def test_a_course_page_costs_the_same_calls_for_2_dates_as_for_8(page: Page, gateway_app, make_course, add_session,
+                                                                  staff, book):
+    tara = staff("teacher@lighthouse.test", "Tara Teacher")
+    course = make_course(title="Team Teach Level 1")
+    page.goto("/")
+    sign_in_with_provider(page, "teacher@lighthouse.test")
+    counted = []
+    for n in (2, 6):  # 2 dates, then 8
+        for d in range(n):
+            book(add_session(course["id"], SOON + timedelta(days=len(counted) * 10 + d)), tara)
+        with count_backend_calls(gateway_app) as made:
+            page.goto("/courses/team-teach-level-1")
+        expect(page.get_by_text("Booked", exact=True)).to_have_count(2 if not counted else 8)
+        counted.append(sorted(made))
+    assert counted[0] == counted[1]
+    assert ("bookings", "GET", "/bookings/mine") in counted[0]  # my place on every date at once
