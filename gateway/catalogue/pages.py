@@ -22,6 +22,41 @@ COURSE_FIELDS = """
 """
 
 
+# What a card says of a course's dates: the bookings service answers them for every
+# course on the page in one call (Course.sessions is read through a batch loader).
+CARD_SESSIONS = "sessions { id startsAt venue status placesLeft externalPlacesLeft waitingListLength }"
+COURSE_SESSIONS = """sessions { id startsAt endsAt venue status placesLeft externalPlacesLeft waitingListLength
+  myBooking { status waitingListPosition offerExpiresAt } }"""
+
+CATALOGUE = """query Catalogue($search: String, $subject: String, $phase: Phase, $audience: Audience,
+                         $deliveryMode: DeliveryMode, $after: String) {
+  courses(search: $search, subject: $subject, phase: $phase, audience: $audience,
+          deliveryMode: $deliveryMode, first: 20, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { id slug title summary subject phases deliveryMode durationMinutes visibility status
+                   externalPricePence SESSIONS } }
+  }
+  courseSubjects
+}"""
+
+
+def outsider() -> bool:
+    """Whether the viewer is outside the trust (a visitor, an external booker): they
+    see the price and the places sold to other schools, never the trust's own."""
+    return not g.identity.is_trust_member
+
+
+def places(session: dict, outside: bool) -> int:
+    """The places left that the viewer could book: the trust's for its staff, those
+    set aside for other schools for everyone else."""
+    return session["externalPlacesLeft"] if outside else session["placesLeft"]
+
+
+def _next_date(course: dict) -> dict | None:
+    """The first session still going ahead (the list comes soonest first)."""
+    return next((s for s in course.get("sessions") or () if s["status"] == "SCHEDULED"), None)
+
+
 @bp.get("/courses")
 def catalogue():
     args = request.args
@@ -33,24 +68,23 @@ def catalogue():
         "deliveryMode": args.get("mode") if args.get("mode") in DELIVERY_MODES else None,
         "after": args.get("after", "")[:200] or None,
     }
-    result = execute_here(
-        f"""query Catalogue($search: String, $subject: String, $phase: Phase, $audience: Audience,
-                           $deliveryMode: DeliveryMode, $after: String) {{
-              courses(search: $search, subject: $subject, phase: $phase, audience: $audience,
-                      deliveryMode: $deliveryMode, first: 20, after: $after) {{
-                totalCount pageInfo {{ hasNextPage endCursor }}
-                edges {{ node {{ {COURSE_FIELDS} }} }}
-              }}
-              courseSubjects
-            }}""",
-        variables,
-    )
+    result = execute_here(CATALOGUE.replace("SESSIONS", CARD_SESSIONS), variables)
+    dates_error = None
+    if result.get("errors") and not (result.get("data") or {}).get("courses"):
+        # The dates come from the bookings service: when it cannot answer, the courses
+        # still show, without them (one more call, only then).
+        dates_error = result["errors"][0]["message"]
+        result = execute_here(CATALOGUE.replace("SESSIONS", ""), variables)
     data = result.get("data") or {}
     errors = [e["message"] for e in result.get("errors", [])]
+    courses = data.get("courses")
+    cards = [{**edge["node"], "next": _next_date(edge["node"])} for edge in courses["edges"]] if courses else []
+    chosen = sum(1 for key in ("subject", "phase", "audience", "deliveryMode") if variables[key])
     return render_template(
-        "catalogue/catalogue.html", courses=data.get("courses"), subjects=data.get("courseSubjects") or [],
-        errors=errors, filters=variables, q=args.get("q", ""),
-        phases=PHASES, audiences=AUDIENCES, modes=DELIVERY_MODES,
+        "catalogue/catalogue.html", courses=courses, cards=cards, subjects=data.get("courseSubjects") or [],
+        errors=errors, dates_error=None if errors else dates_error, filters=variables, chosen=chosen,
+        q=args.get("q", ""), phases=PHASES, audiences=AUDIENCES, modes=DELIVERY_MODES, outside=outsider(),
+        places=places,
     )
 
 
@@ -58,9 +92,10 @@ def catalogue():
 def course_page(slug: str):
     course = found(execute_here(f"query Course($slug: String!) {{ course(slug: $slug) {{ {COURSE_FIELDS} }} }}",
                                 {"slug": slug[:120]}), "course", "Catalogue unavailable")
-    # Dates come from the bookings service; if it is down the course still shows.
-    dates = execute_here("""query($slug: String!) { course(slug: $slug) {
-                              sessions { id startsAt venue placesLeft } } }""", {"slug": slug[:120]})
+    # Dates come from the bookings service; if it is down the course still shows.  Each
+    # date's own booking is the signed-in person's, read for every date in one call.
+    dates = execute_here(f"""query($slug: String!) {{ course(slug: $slug) {{ {COURSE_SESSIONS} }} }}""",
+                         {"slug": slug[:120]})
     sessions = ((dates.get("data") or {}).get("course") or {}).get("sessions")
     sessions_error = dates["errors"][0]["message"] if dates.get("errors") else None
     feedback = None
@@ -69,7 +104,7 @@ def course_page(slug: str):
                                    comments { rating comment sessionStartsAt } } } }""", {"slug": slug[:120]})
         feedback = ((answer.get("data") or {}).get("course") or {}).get("feedback")
     return render_template("catalogue/course.html", course=course, sessions=sessions or [],
-                           sessions_error=sessions_error, feedback=feedback)
+                           sessions_error=sessions_error, feedback=feedback, outside=outsider(), places=places)
 
 
 SAVE_COURSE = f"""mutation Save($input: CourseInput!) {{
