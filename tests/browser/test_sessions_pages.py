@@ -96,6 +96,11 @@ def test_the_month_shades_closed_days_in_words_and_marks_my_sessions(page: Page,
     # the closed days are said above the agenda too
     expect(page.locator("#closed-days")).to_be_visible()
 
+    # the list says it as well, and stacks on the phone without sideways scrolling
+    page.goto("/sessions?from=2030-10-01")
+    expect(page.get_by_role("rowheader", name="Phonics refresher")).to_contain_text("Booked")
+    expect(page.get_by_role("rowheader", name="Fractions in Year 5")).not_to_contain_text("Booked")
+
 
 def test_the_summer_holiday_is_labelled_holiday(page: Page, october):
     page.goto("/sessions?view=month&month=2030-08")
@@ -290,3 +295,22 @@ def test_my_school_approvals_and_the_session_reflow_and_pass_axe(page: Page, two
     problems = [p for path in ("/school-bookings", "/approvals", f"/sessions/{two_schools['sessions']['maths']}")
                 for p in problems_at_widths(page, path)]
     assert problems == []
+
+
+def test_my_school_and_the_sessions_filters_work_without_javascript(browser, gateway_server, two_schools):
+    context = browser.new_context(base_url=gateway_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/")
+    sign_in_with_provider(page, "head@lighthouse.test")
+    page.goto("/school-bookings")
+    page.get_by_label("Person").select_option(label="Sid Second")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page_rows(page) == [["Sid Second", "Phonics refresher", "Confirmed"]]
+    # the sessions' filters open from the keyboard, with no script to open them
+    page.goto("/sessions")
+    page.locator("summary", has_text="Filter sessions").focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("Subject").fill("English")
+    page.get_by_role("button", name="Show sessions").click()
+    expect(page.get_by_role("rowheader")).to_have_text(["Phonics refresher"])
+    context.close()
