@@ -2,12 +2,18 @@
 a school's bookings and the approvals its leaders give, and the files of a booking."""
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template, request
+import csv
+import io
+from datetime import date, datetime, timedelta
+
+from flask import Blueprint, Response, abort, g, render_template, request
+from slugify import slugify
 
 from gateway.graph.view import execute_here
+from gateway.web.filters import label, ordinal
 from gateway.web.forms import FormErrors, submit
 from gateway.web.pages import passed_through, sign_in_first
-from shared.clock import LONDON, academic_years_around, utcnow
+from shared.clock import LONDON, academic_year_of, academic_years_around, utcnow
 
 bp = Blueprint("bookings", __name__, template_folder="templates")
 
@@ -55,23 +61,228 @@ def my_cpd():
                            unavailable=[e["message"] for e in result.get("errors", [])]), status
 
 
+# The statuses a leader may narrow My school to, in the order a booking goes through them.
+SCHOOL_STATUSES = ["PENDING_APPROVAL", "CONFIRMED", "WAITLISTED", "OFFERED", "ATTENDED", "NO_SHOW", "CANCELLED",
+                   "DECLINED"]
+SCHOOL_FILTERS = ["school", "person", "subject", "status", "from", "to"]
+SCHOOL_QUERY = """query($id: ID!, $p: ID, $sub: String, $st: BookingStatus, $from: Date, $to: Date, $y: String) {
+  school(id: $id) { id name staff { id name cpdRecord(academicYear: $y) { hours sessionsAttended } } }
+  schoolBookings(schoolId: $id, upcoming: false, personId: $p, subject: $sub, status: $st, from: $from, to: $to) {
+    id attendeeName status waitingListPosition attendee { id }
+    session { id startsAt venue course { title subject } } } }"""
+# The columns of the exports, as the page's table has them.
+EXPORT_HEADER = ["School", "When (UK time)", "Session", "Subject", "Person", "Status"]
+
+
+class Refusal(Exception):
+    """A page of My school that the viewer may not see, with the page that says so."""
+
+    def __init__(self, response):
+        self.response = response
+
+
+def _forbidden(message: str):
+    return Refusal((render_template("error.html", title="For school leaders", message=message), 403))
+
+
+def _schools_to_show(chosen: str | None) -> tuple[list[int], list[int]]:
+    """The schools My school shows (the one chosen, or all of a leader's) and those the
+    viewer may choose from: a leader their own, an admin any (an admin chooses one).
+    Raises Refusal for anyone else, and for a school that is not the leader's own."""
+    identity = g.identity
+    own = sorted(identity.schools_for("school_leader"))
+    if not (own or identity.is_admin):
+        raise _forbidden("This page lists a school's bookings for its school leaders.")
+    school = int(chosen) if chosen and chosen.isdigit() and len(chosen) < 10 else None
+    if identity.is_admin:
+        return ([school] if school else []), []
+    if school is not None and school not in own:
+        raise _forbidden("You can see the bookings of your own school's staff only.")
+    return ([school] if school else own[:10]), own
+
+
+def _school_listing(args) -> dict:
+    """What My school shows for these query parameters: each school's staff and its
+    bookings narrowed by the filters (or the problems with the filters, and nothing).
+    The backend calls are a fixed number per school, however many bookings."""
+    today = utcnow().astimezone(LONDON).date()
+    errors = FormErrors(SCHOOL_FILTERS)
+    schools, choices = _schools_to_show(args.get("school"))
+    days = {}
+    # Upcoming bookings until the leader says otherwise; an emptied "From" means from any day.
+    typed = {"from": args.get("from", today.isoformat()), "to": args.get("to", "")}
+    for name, value in typed.items():
+        try:
+            days[name] = date.fromisoformat(value.strip()) if value.strip() else None
+        except ValueError:
+            errors.add(name, "Enter the date as, for example, 2027-01-14.")
+    if days.get("from") and days.get("to") and days["to"] < days["from"]:
+        errors.add("to", "The end date must be on or after the start date.")
+    person = args.get("person", "")
+    status = args.get("status") if args.get("status") in SCHOOL_STATUSES else ""
+    subject = args.get("subject", "").strip()[:80]
+    filters = {"school": args.get("school", ""), "person": person if person.isdigit() else "", "subject": subject,
+               "status": status, **typed}
+    year = academic_year_of(today)
+    variables = {"p": filters["person"] or None, "sub": subject or None, "st": status or None, "y": year,
+                 "from": days["from"].isoformat() if days.get("from") else None,
+                 "to": days["to"].isoformat() if days.get("to") else None}
+    listed, unavailable = [], []
+    if not errors:
+        for school_id in schools:
+            result = execute_here(SCHOOL_QUERY, {"id": str(school_id), **variables})
+            unavailable += [e["message"] for e in result.get("errors", [])]
+            data = result.get("data") or {}
+            if data.get("school"):
+                listed.append({"school": data["school"], "bookings": data.get("schoolBookings") or []})
+    extra = "schools { id name }" if g.identity.is_admin else "me { roles { role school { id name } } }"
+    found = (execute_here(f"{{ courseSubjects {extra} }}").get("data") or {})
+    school_choices = found.get("schools") or []
+    if len(choices) > 1:
+        school_choices = [r["school"] for r in (found.get("me") or {}).get("roles", [])
+                          if r["role"] == "SCHOOL_LEADER" and r["school"]]
+    return {"listed": listed, "filters": filters, "errors": errors, "statuses": SCHOOL_STATUSES, "year": year,
+            "subjects": found.get("courseSubjects") or [], "school_choices": school_choices,
+            "staff": sorted((p for e in listed for p in e["school"]["staff"]), key=lambda p: p["name"]),
+            "unavailable": unavailable, "many": len(listed) > 1}
+
+
+def _status_words(booking: dict) -> str:
+    if booking["status"] == "WAITLISTED":
+        return f"{ordinal(booking['waitingListPosition'] or 1)} on the waiting list"
+    return label(booking["status"])
+
+
 @bp.get("/school-bookings")
 def school_bookings():
-    """For school leaders: every upcoming booking made by or for their staff."""
+    """My school, for school leaders (and admins, a school at a time): their staff's
+    bookings narrowed by person, subject, status and days, each person's record a
+    click away, and the same list as CSV or XLSX."""
     if (visitor := sign_in_first()) is not None:
         return visitor
-    schools = sorted(g.identity.schools_for("school_leader"))
-    if not schools:
-        return render_template("error.html", title="For school leaders",
-                               message="This page lists a school's bookings for its school leaders."), 403
-    query = "query($id: ID!) { school(id: $id) { id name } schoolBookings(schoolId: $id) { id attendeeName status " \
-            "waitingListPosition session { id startsAt venue course { title } } } }"
-    listed = []
-    for school_id in schools[:10]:
-        data = execute_here(query, {"id": str(school_id)}).get("data") or {}
-        if data.get("school"):
-            listed.append({"school": data["school"], "bookings": data.get("schoolBookings") or []})
-    return render_template("sessions/school_bookings.html", listed=listed)
+    try:
+        page = _school_listing(request.args)
+    except Refusal as refused:
+        return refused.response
+    exports = {k: v for k, v in page["filters"].items() if v}
+    return render_template("sessions/school_bookings.html", exports=exports, status_words=_status_words,
+                           **page), 422 if page["errors"] else 200
+
+
+def _export_rows(page: dict) -> list[list]:
+    return [[entry["school"]["name"], datetime.fromisoformat(b["session"]["startsAt"]).astimezone(LONDON),
+             b["session"]["course"]["title"], b["session"]["course"]["subject"] or "", b["attendeeName"],
+             _status_words(b)] for entry in page["listed"] for b in entry["bookings"]]
+
+
+def _export(kind: str):
+    if (visitor := sign_in_first()) is not None:
+        return visitor
+    try:
+        page = _school_listing(request.args)
+    except Refusal as refused:
+        return refused.response
+    if page["errors"]:
+        return render_template("sessions/school_bookings.html", exports={}, status_words=_status_words, **page), 422
+    rows = _export_rows(page)
+    names = {entry["school"]["name"] for entry in page["listed"]}
+    stem = (slugify(names.pop()) if len(names) == 1 else "my-school") + "-bookings-" + \
+        utcnow().astimezone(LONDON).date().isoformat()
+    if kind == "csv":
+        body, mimetype = _csv(rows), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = _xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
+    response.headers["Cache-Control"] = "private, no-store"  # people's names and bookings
+    return response
+
+
+def _csv(rows: list[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_HEADER)
+    for row in rows:
+        # a spreadsheet must not take a typed name for a formula (CSV injection)
+        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else
+                         v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM tells Excel it is UTF-8
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Bookings"
+    sheet.append(EXPORT_HEADER)
+    for row in rows:
+        sheet.append([v.replace(tzinfo=None) if isinstance(v, datetime) else v for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula, whatever was typed
+            elif isinstance(cell.value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+    for column, width in zip("ABCDEF", (28, 18, 40, 16, 28, 24)):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@bp.get("/school-bookings.csv")
+def school_bookings_csv():
+    return _export("csv")
+
+
+@bp.get("/school-bookings.xlsx")
+def school_bookings_xlsx():
+    return _export("xlsx")
+
+
+PERSON_QUERY = """query($id: ID!, $p: ID!, $y: String!, $ly: String!, $from: Date!, $to: Date!) {
+  school(id: $id) { id name staff { id name jobTitle email
+    thisYear: cpdRecord(academicYear: $y) { hours sessionsAttended entries { title date minutes certificateUrl } }
+    lastYear: cpdRecord(academicYear: $ly) { hours sessionsAttended } } }
+  schoolBookings(schoolId: $id, upcoming: false, personId: $p, from: $from, to: $to) {
+    id status waitingListPosition session { id startsAt venue course { title subject } } } }"""
+
+
+@bp.get("/school-bookings/<int:school_id>/people/<int:person_id>")
+def staff_record(school_id: int, person_id: int):
+    """One member of staff's record for their school's leaders (and admins): this
+    academic year's bookings, attendance and CPD hours, against last year's."""
+    if (visitor := sign_in_first()) is not None:
+        return visitor
+    try:
+        _schools_to_show(str(school_id))
+    except Refusal as refused:
+        return refused.response
+    today = utcnow().astimezone(LONDON).date()
+    year = academic_year_of(today)
+    first = date(int(year[:4]), 9, 1)
+    result = execute_here(PERSON_QUERY, {"id": str(school_id), "p": str(person_id), "y": year,
+                                         "ly": academic_year_of(first - timedelta(days=1)),
+                                         "from": first.isoformat(),
+                                         "to": date(first.year + 1, 8, 31).isoformat()})
+    data = result.get("data") or {}
+    school = data.get("school")
+    if school is None:
+        if result.get("errors"):
+            return render_template("error.html", title="My school unavailable",
+                                   message=result["errors"][0]["message"]), 503
+        abort(404)
+    person = next((p for p in school["staff"] if p["id"] == str(person_id)), None)
+    if person is None:
+        abort(404)  # not this school's: nothing of them is shown, not even that they exist
+    bookings = data.get("schoolBookings") or []
+    now = utcnow()
+    past = [b for b in bookings if datetime.fromisoformat(b["session"]["startsAt"]) < now]
+    attendance = {"attended": sum(b["status"] == "ATTENDED" for b in past),
+                  "missed": sum(b["status"] == "NO_SHOW" for b in past)}
+    return render_template("sessions/staff_record.html", school=school, person=person, bookings=bookings,
+                           attendance=attendance, year=year, status_words=_status_words,
+                           upcoming=[b for b in bookings if b not in past], past=past)
 
 
 @bp.route("/approvals", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from gateway.graph.ids import parse_id, parse_ids, parse_slug
 from gateway.graph.mutations import Refused, an_id, mutation, mutations, refusal
 from gateway.graph.shapes import EMPTY_PAGE, connection, page, page_args, payload
 from gateway.identity.models import Person as PersonRow
-from gateway.sessions.types import Booking, Session
+from gateway.sessions.types import Booking, BookingStatus, Session
 from shared.clock import LONDON
 
 SessionConnection = connection(Session)
@@ -44,9 +44,12 @@ class SessionsQuery(graphene.ObjectType):
         course_slug=graphene.String(), first=graphene.Int(default_value=20), after=graphene.String(),
         subject=graphene.String(), phase=graphene.Argument(ref("Phase")),
     )
-    school_bookings = graphene.List(graphene.NonNull(Booking), required=True, school_id=graphene.ID(required=True),
-                                    upcoming=graphene.Boolean(default_value=True),
-                                    description="A school's bookings, for its leaders and admins.")
+    school_bookings = graphene.List(
+        graphene.NonNull(Booking), required=True, school_id=graphene.ID(required=True),
+        upcoming=graphene.Boolean(default_value=True), person_id=graphene.ID(), subject=graphene.String(),
+        status=graphene.Argument(BookingStatus), from_=graphene.Argument(graphene.Date, name="from"),
+        to=graphene.Date(), description="A school's bookings, for its leaders and admins (at most 1000, soonest "
+                                         "first), narrowed by person, subject, status and UK days (both included).")
     session = graphene.Field(Session, id=graphene.ID(required=True))
     my_bookings = graphene.List(graphene.NonNull(Booking), required=True,
                                 upcoming=graphene.Boolean(default_value=True))
@@ -88,12 +91,25 @@ class SessionsQuery(graphene.ObjectType):
         return ctx.remember("booking", items)
 
     @staticmethod
-    def resolve_school_bookings(root, info, school_id, upcoming=True):
+    def resolve_school_bookings(root, info, school_id, upcoming=True, person_id=None, subject=None, status=None,
+                                from_=None, to=None):
         ctx = info.context
         if parse_id(school_id) is None or ctx.identity.person_id is None:
             return []
-        items = ctx.read("bookings", "GET", "/bookings/school",
-                         params={"school_id": parse_id(school_id), "upcoming": str(upcoming).lower()})["items"]
+        params = {"school_id": parse_id(school_id), "upcoming": str(upcoming).lower()}
+        if person_id is not None:
+            if parse_id(person_id) is None:
+                return []
+            params["person_id"] = parse_id(person_id)
+        if subject:
+            params["subject"] = subject[:80]
+        if status:
+            params["status"] = getattr(status, "value", status)
+        if from_:
+            params["from"] = from_.isoformat()
+        if to:
+            params["to"] = to.isoformat()
+        items = ctx.read("bookings", "GET", "/bookings/school", params=params)["items"]
         return ctx.remember("booking", items)
 
     @staticmethod

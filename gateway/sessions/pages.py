@@ -13,14 +13,19 @@ from gateway.graph.view import execute_here
 from gateway.web.filters import PHASES, label, ordinal
 from gateway.web.forms import FormErrors, done, said, submit
 from gateway.web.pages import admins_only, local_moment, passed_through, sign_in_first, start_and_end
-from shared.clock import LONDON, utcnow
+from shared.clock import LONDON, academic_year_of, utcnow
 
 bp = Blueprint("sessions", __name__, template_folder="templates")
 
 SESSION_FIELDS = """id startsAt endsAt venue onlineUrl capacity externalPlaces placesLeft requiresApproval bookingClosesAt
   cancellationDeadline status waitingListLength icsUrl course { title slug subject durationMinutes }
   myBooking { id status waitingListPosition offerExpiresAt icsUrl }"""
-LIST_FIELDS = """id startsAt endsAt venue placesLeft waitingListLength status course { title subject phases }"""
+LIST_FIELDS = """id startsAt endsAt venue placesLeft waitingListLength status course { title subject phases }
+  myBooking { status waitingListPosition }"""
+CALENDAR = """query($y: String!) { academicYear(label: $y) { terms { startsOn endsOn halfTermStartsOn halfTermEndsOn
+  closureDetails { on kind } } } }"""
+# What a closed day's cell says: the words carry the meaning, the shading only repeats it.
+HALF_TERM, HOLIDAY, BANK_HOLIDAY, INSET = "Half term", "Holiday", "Bank holiday", "INSET day"
 
 
 @bp.get("/sessions")
@@ -56,20 +61,70 @@ def sessions_list():
                           variables)
     data = result.get("data") or {}
     sessions = data.get("sessions")
-    weeks = _month_grid(month, [e["node"] for e in sessions["edges"]]) if month and sessions else None
+    weeks = closed_runs = None
+    calendar_unread = False
+    if month and sessions:
+        closed, calendar_unread = _closed_days(month)
+        weeks = _month_grid(month, [e["node"] for e in sessions["edges"]], closed)
+        closed_runs = _runs(closed, month)
     filters = {"subject": subject or "", "phase": phase or "", "from": args.get("from", "")}
     return render_template("sessions/sessions.html", sessions=sessions, view=view, weeks=weeks, month=month,
-                           filters=filters, phases=PHASES, today=today,
+                           filters=filters, phases=PHASES, today=today, closed_runs=closed_runs,
+                           calendar_unread=calendar_unread, filtered=bool(subject or phase or args.get("from")),
                            errors=problems + [e["message"] for e in result.get("errors", [])]), 422 if problems else 200
 
 
-def _month_grid(month, sessions: list[dict]) -> list[list[dict]]:
+def _closed_days(month: date) -> tuple[dict[date, str], bool]:
+    """The days of `month` schools are closed, each with what to call it, from the
+    academic calendar networks keeps (one call: a month lies in one academic year,
+    September to August); and whether the calendar could not be read.  A year the
+    calendar has no terms for shades nothing rather than guess."""
+    result = execute_here(CALENDAR, {"y": academic_year_of(month)})
+    terms = (((result.get("data") or {}).get("academicYear")) or {}).get("terms") or []
+    closed: dict[date, str] = {}
+    if not terms:
+        return closed, bool(result.get("errors"))
+    spans = [(date.fromisoformat(t["startsOn"]), date.fromisoformat(t["endsOn"]),
+              date.fromisoformat(t["halfTermStartsOn"]), date.fromisoformat(t["halfTermEndsOn"])) for t in terms]
+    named = {date.fromisoformat(c["on"]): INSET if c["kind"] == "INSET" else BANK_HOLIDAY
+             for t in terms for c in t["closureDetails"]}
+    day = month
+    while day.month == month.month:
+        if any(half_start <= day <= half_end for _, _, half_start, half_end in spans):
+            closed[day] = HALF_TERM
+        elif day in named:
+            closed[day] = named[day]
+        elif day.weekday() < 5 and not any(start <= day <= end for start, end, _, _ in spans):
+            closed[day] = HOLIDAY
+        day += timedelta(days=1)
+    return closed, False
+
+
+def _runs(closed: dict[date, str], month: date) -> list[dict]:
+    """The month's closures as runs of days with the same name ("Half term, Mon 26 Oct
+    to Fri 30 Oct"), a weekend inside a run not breaking it: said in words above the
+    calendar, and all a phone's agenda has of them."""
+    runs: list[dict] = []
+    for day in sorted(closed):
+        last = runs[-1] if runs else None
+        gap = (day - last["last"]).days if last else None
+        if last and last["name"] == closed[day] and (gap == 1 or (gap <= 3 and day.weekday() == 0)):
+            last["last"] = day
+        else:
+            runs.append({"name": closed[day], "first": day, "last": day})
+    return runs
+
+
+def _month_grid(month, sessions: list[dict], closed: dict[date, str] | None = None) -> list[list[dict]]:
     """Weeks (Monday first) of a month, each day with the sessions starting on it in
-    UK time; days of the neighbouring months are blanks."""
+    UK time and what it is called if schools are closed; days of the neighbouring
+    months are blanks."""
+    closed = closed or {}
     by_day: dict = {}
     for s in sessions:
         by_day.setdefault(datetime.fromisoformat(s["startsAt"]).astimezone(LONDON).date(), []).append(s)
-    return [[{"day": d, "in_month": d.month == month.month, "sessions": by_day.get(d, [])} for d in week]
+    return [[{"day": d, "in_month": d.month == month.month, "sessions": by_day.get(d, []),
+              "closed": closed.get(d) if d.month == month.month else None} for d in week]
             for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)]
 
 

@@ -105,9 +105,11 @@ def bookings_by_session(query: MyBookingsQuery):
 
 @bp.get("/bookings/school", responses={200: BookingList})
 def school_bookings(query: SchoolBookingsQuery):
-    """A school's bookings, for its leaders and admins; empty for anyone else."""
+    """A school's bookings, for its leaders and admins, narrowed by person, subject, status
+    and UK days; empty for anyone else."""
     db = request_session()
-    rows = service.school_bookings(db, current_identity(), query.school_id, query.upcoming)
+    narrow = service.SchoolFilter(query.person_id, query.subject, query.status, query.starts_from, query.starts_to)
+    rows = service.school_bookings(db, current_identity(), query.school_id, query.upcoming, narrow)
     return {"items": bookings_out(db, rows)}
 
 

@@ -1,11 +1,12 @@
 """What the bookings API accepts and answers."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from shared.errors import FieldProblems
 from shared.fields import Text
 from shared.vocabulary import BookingStatus
 
@@ -33,9 +34,22 @@ class BookingIn(BaseModel):
 
 
 class SchoolBookingsQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A school's bookings, narrowed the way its leaders look for them (My school)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     school_id: int = Field(ge=1, le=2**31 - 1)
     upcoming: bool = True
+    person_id: int | None = Field(None, ge=1, le=2**31 - 1, description="Only this member of staff's bookings.")
+    subject: Text(1, 80) | None = Field(None, description="Only sessions of courses in this subject (any case).")
+    status: BookingStatus | None = None
+    starts_from: date | None = Field(None, alias="from", description="Sessions on or after this day (UK).")
+    starts_to: date | None = Field(None, alias="to", description="Sessions on or before this day (UK).")
+
+    @model_validator(mode="after")
+    def _span(self) -> "SchoolBookingsQuery":
+        if self.starts_from and self.starts_to and self.starts_to < self.starts_from:
+            raise FieldProblems([("to", "The end date must be on or after the start date.")])
+        return self
 
 
 class MyBookingsQuery(BaseModel):

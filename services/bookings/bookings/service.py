@@ -5,7 +5,7 @@ trips as they are."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -21,7 +21,7 @@ from services.bookings.sessions.models import CourseSession
 from services.bookings.sessions.places import give_back_place, session_for_update, take_trust_place
 from services.bookings.waiting_list.service import release, waiting_list_position
 from shared.audit import created, entry_params, snapshot, with_entry
-from shared.clock import as_utc, utcnow
+from shared.clock import LONDON, as_utc, utcnow
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.tokens import Identity
 from shared.vocabulary import BookingStatus, Role, SessionStatus
@@ -223,15 +223,43 @@ def session_bookings(db: Session, identity: Identity, session_ids: list[int]) ->
     return [] if stmt is None else list(db.exec(stmt).all())
 
 
-def school_bookings(db: Session, identity: Identity, school_id: int, upcoming: bool) -> list[Booking]:
-    """A school's bookings, for its leaders (and admins)."""
+@dataclass(frozen=True)
+class SchoolFilter:
+    """How a school's leader narrows its bookings: all optional; days are UK days, both ends included."""
+
+    person_id: int | None = None
+    subject: str | None = None
+    status: BookingStatus | None = None
+    starts_from: date | None = None
+    starts_to: date | None = None
+
+
+def school_bookings(db: Session, identity: Identity, school_id: int, upcoming: bool,
+                    narrow: SchoolFilter = SchoolFilter()) -> list[Booking]:
+    """A school's bookings, for its leaders (and admins): never another school's, and
+    nothing at all for anyone else; at most 1000, soonest first."""
     if not oversees(identity, school_id):
         return []
     stmt = (select(Booking).join(CourseSession, CourseSession.id == Booking.session_id)
             .where(Booking.school_id == school_id).order_by(*_order_for_lists()).limit(1000))
     if upcoming:
         stmt = stmt.where(CourseSession.starts_at > utcnow(), Booking.status.in_(LIVE))
+    if narrow.person_id is not None:
+        stmt = stmt.where(Booking.person_id == narrow.person_id)
+    if narrow.subject:
+        stmt = stmt.where(sa.func.lower(CourseSession.course_subject) == narrow.subject.lower())
+    if narrow.status is not None:
+        stmt = stmt.where(Booking.status == narrow.status)
+    if narrow.starts_from is not None:
+        stmt = stmt.where(CourseSession.starts_at >= uk_midnight(narrow.starts_from))
+    if narrow.starts_to is not None:
+        stmt = stmt.where(CourseSession.starts_at < uk_midnight(narrow.starts_to + timedelta(days=1)))
     return list(db.exec(stmt).all())
+
+
+def uk_midnight(day: date) -> datetime:
+    """The moment a UK day begins, in UTC (23:00 the day before in summer)."""
+    return datetime.combine(day, time(), LONDON).astimezone(timezone.utc)
 
 
 def commitments(db: Session, identity: Identity, person_ids: list[int], start, end) -> list[tuple]:

@@ -246,3 +246,49 @@ def test_a_withdrawn_courses_sessions_stay_in_the_history_of_those_booked_on_the
     assert service_call("bookings", "GET", "/sessions", person(1)).json()["items"] == []
     assert service_call("bookings", "GET", f"/sessions/{s['id']}", person(1)).status_code == 404
     assert book(service_call, s["id"], person(2)).status_code == 404
+
+
+def test_a_school_leader_narrows_their_schools_bookings_and_sees_no_other_schools(service_call, new_session):
+    """My school's filters: by person, subject, status and UK days; another school's
+    bookings never come back, however the filters are set."""
+    leader_of_1 = person(9, 1, tokens.Grant("staff", school_id=1), tokens.Grant("school_leader", school_id=1))
+    maths = new_session(course_title="Fractions", course_subject="Maths", capacity=1)
+    phonics = new_session(course_title="Phonics", course_subject="English",
+                          starts_at=(SOON + timedelta(days=7)).isoformat(),
+                          ends_at=(SOON + timedelta(days=7, hours=2)).isoformat())
+    book(service_call, maths["id"], person(1))
+    book(service_call, maths["id"], person(2))  # full: waiting
+    book(service_call, phonics["id"], person(1))
+    book(service_call, phonics["id"], person(3, 2))  # school 2's
+
+    def names(**params):
+        answer = service_call("bookings", "GET", "/bookings/school", leader_of_1,
+                              params={"school_id": 1, "upcoming": "false", **params})
+        assert answer.status_code == 200, answer.text
+        return [(b["session_id"], b["attendee_name"]) for b in answer.json()["items"]]
+
+    assert names() == [(maths["id"], "Person 1"), (maths["id"], "Person 2"), (phonics["id"], "Person 1")]
+    assert names(person_id=1) == [(maths["id"], "Person 1"), (phonics["id"], "Person 1")]
+    assert names(subject="maths") == [(maths["id"], "Person 1"), (maths["id"], "Person 2")]
+    assert names(status="WAITLISTED") == [(maths["id"], "Person 2")]
+    week_later = (SOON + timedelta(days=7)).date().isoformat()
+    assert names(**{"from": week_later}) == [(phonics["id"], "Person 1")]
+    assert names(to=SOON.date().isoformat()) == [(maths["id"], "Person 1"), (maths["id"], "Person 2")]
+    # school 2's member of staff, asked for by id through school 1, or school 2 asked for outright
+    assert names(person_id=3) == []
+    other = service_call("bookings", "GET", "/bookings/school", leader_of_1, params={"school_id": 2, "upcoming": "false"})
+    assert other.status_code == 200 and other.json()["items"] == []
+    staff = service_call("bookings", "GET", "/bookings/school", person(1), params={"school_id": 1})
+    assert staff.json()["items"] == []
+
+
+def test_a_school_bookings_span_that_ends_before_it_starts_is_refused_with_a_sentence(service_call):
+    leader = person(9, 1, tokens.Grant("school_leader", school_id=1))
+    answer = service_call("bookings", "GET", "/bookings/school", leader,
+                          params={"school_id": 1, "from": "2027-03-01", "to": "2027-02-01"})
+    assert answer.status_code == 422
+    assert {"field": ["to"], "message": "The end date must be on or after the start date."} in \
+        answer.json()["fieldErrors"]
+    bad = service_call("bookings", "GET", "/bookings/school", leader, params={"school_id": 1, "from": "1st March"})
+    assert bad.status_code == 422
+    assert bad.json()["fieldErrors"][0]["message"] == "Enter a date, for example 2027-01-14."

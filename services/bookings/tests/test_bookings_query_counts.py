@@ -121,6 +121,13 @@ def _school_bookings(n: int) -> Ask:
     return Ask("/bookings/school", LEADER, mine, params={"school_id": SCHOOL})
 
 
+def _school_bookings_narrowed(n: int) -> Ask:
+    places(sessions(n))
+    span = {"from": SOON.date().isoformat(), "to": (SOON + timedelta(days=n)).date().isoformat()}
+    return Ask("/bookings/school", LEADER, items, params={
+        "school_id": SCHOOL, "upcoming": "false", "person_id": 7, "subject": "english", **span})
+
+
 def _awaiting_approval(n: int) -> Ask:
     bookings([(s, 7, BookingStatus.PENDING_APPROVAL) for s in sessions(n)])
     return Ask("/bookings/awaiting-approval", LEADER, items)
@@ -214,6 +221,7 @@ CASES = [
     ListRead("GET /sessions/<int:session_id>/bookings", "a session's bookings, for admins", _session_bookings, 2),
     ListRead("GET /bookings/by-session", "the bookings of several sessions, for a leader", _bookings_by_session, 2),
     ListRead("GET /bookings/school", "a school's bookings", _school_bookings, 2),
+    ListRead("GET /bookings/school", "narrowed by person, subject and days (My school)", _school_bookings_narrowed, 2),
     ListRead("GET /bookings/awaiting-approval", "a leader's decisions to make", _awaiting_approval, 1),
     ListRead("GET /bookings/mine/calendar", "my calendar feed", _my_calendar, 1),
     # the count and average, the latest comments
