@@ -28,16 +28,17 @@ CARD_SESSIONS = "sessions { id startsAt venue status placesLeft externalPlacesLe
 COURSE_SESSIONS = """sessions { id startsAt endsAt venue status placesLeft externalPlacesLeft waitingListLength
   myBooking { status waitingListPosition offerExpiresAt } }"""
 
-CATALOGUE = """query Catalogue($search: String, $subject: String, $phase: Phase, $audience: Audience,
+CATALOGUE_WITHOUT_DATES = """query Catalogue($search: String, $subject: String, $phase: Phase, $audience: Audience,
                          $deliveryMode: DeliveryMode, $after: String) {
   courses(search: $search, subject: $subject, phase: $phase, audience: $audience,
           deliveryMode: $deliveryMode, first: 20, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
     edges { node { id slug title summary subject phases deliveryMode durationMinutes visibility status
-                   externalPricePence SESSIONS } }
+                   externalPricePence } }
   }
   courseSubjects
 }"""
+CATALOGUE = CATALOGUE_WITHOUT_DATES.replace("externalPricePence }", f"externalPricePence {CARD_SESSIONS} }}")
 
 
 def outsider() -> bool:
@@ -68,13 +69,13 @@ def catalogue():
         "deliveryMode": args.get("mode") if args.get("mode") in DELIVERY_MODES else None,
         "after": args.get("after", "")[:200] or None,
     }
-    result = execute_here(CATALOGUE.replace("SESSIONS", CARD_SESSIONS), variables)
+    result = execute_here(CATALOGUE, variables)
     dates_error = None
     if result.get("errors") and not (result.get("data") or {}).get("courses"):
         # The dates come from the bookings service: when it cannot answer, the courses
         # still show, without them (one more call, only then).
         dates_error = result["errors"][0]["message"]
-        result = execute_here(CATALOGUE.replace("SESSIONS", ""), variables)
+        result = execute_here(CATALOGUE_WITHOUT_DATES, variables)
     data = result.get("data") or {}
     errors = [e["message"] for e in result.get("errors", [])]
     courses = data.get("courses")

@@ -162,11 +162,11 @@ def test_the_cap_is_a_setting_and_covers_mutations(stack, make_person):
     make_person("ll.admin@lighthouse.test", roles=[("ll_admin",)])
     client, backends = recording_client(stack.settings, graphql_max_backend_calls=5)
     sign_in(client, "ll.admin@lighthouse.test")
-    backends.requests.clear()  # the home page signing in lands on makes calls of its own
     query = "mutation {" + "".join(f'a{i}: cancelBooking(bookingId: "{i + 1}") {{ userErrors {{ message }} }} '
                                    for i in range(6)) + "}"
     result = gql(client, query)
-    assert len(backends.requests) == 5
+    # (the pages signing in passes through make calls of their own: count the mutation's)
+    assert len([r for r in backends.requests if r.startswith("POST")]) == 5
     assert codes(result) == ["TOO_MANY_CALLS"]
     assert result["errors"][0]["path"] == ["a5"]
 

@@ -12,11 +12,18 @@ series' name and value as printed labels, and the legend names each colour."""
 from __future__ import annotations
 
 import base64
+import sys
 from dataclasses import dataclass, field
 
 import pygal
 from markupsafe import Markup, escape
 from pygal.style import Style
+
+# pygal appends a legacy import hook to sys.meta_path (for its optional pygal.maps.*
+# plugins, which we do not use).  It has no find_spec, so every import that no other
+# finder satisfies raises an ImportWarning from it: under warnings-as-errors, any
+# optional import anywhere (schemathesis looking for allure, say) becomes a crash.
+sys.meta_path[:] = [finder for finder in sys.meta_path if type(finder).__module__ != "pygal"]
 
 # Lighthouse Learning's colours, each at least 3:1 against white (WCAG 1.4.11).
 BRAND = Style(
