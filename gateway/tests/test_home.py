@@ -141,3 +141,105 @@ def test_staff_see_their_next_sessions_places_queue_offers_hours_and_certificate
     assert "Places offered to you" not in words
     # no leader section for a teacher
     assert "Book several staff" not in words and "waiting for your approval" not in words
+
+
+# ---------- school leaders ----------
+
+
+def test_a_leader_sees_approvals_staff_cpd_and_each_persons_hours_sorted_with_who_has_none(
+        client, trust, session_of, service_call):
+    a = trust["a"]
+    needs_ok = session_of("Safeguarding refresher", requires_approval=True)
+    book(service_call, needs_ok, identity(trust["theo"], a, name="Theo Two"))
+    plain = session_of("Fractions in Year 4", starts=SOON + timedelta(days=2))
+    book(service_call, plain, identity(trust["tara"], a, name="Tara Teacher"))
+    book(service_call, plain, identity(trust["ola"], trust["b"], name="Ola Other"))  # another school's
+    attended([("Team Teach", term_day(THIS_YEAR, 0), 300, trust["tara"], "Tara Teacher", a),
+              ("Phonics", term_day(THIS_YEAR, 0), 60, trust["theo"], "Theo Two", a),
+              ("Phonics", term_day(LAST_YEAR, 2), 120, trust["theo"], "Theo Two", a),
+              ("Oracy", term_day(THIS_YEAR, 0), 600, trust["ola"], "Ola Other", trust["b"])])
+
+    page = home_of(client, "head@a.test")
+    words = text(page)
+    assert "Staff: my CPD" in words and "School leader" in words  # both roles, both sections
+    assert "Bookings waiting for your approval: 1" in words
+    assert "Theo Two: Safeguarding refresher" in words
+    assert "Tara Teacher Fractions in Year 4" in words
+    assert "Ola Other" not in words  # another school's staff, bookings and hours stay theirs
+    # Nina and Hannah have none this year: flagged, and counted
+    assert "2 of 4 have no CPD recorded this year" in words
+    table = re.search(r'<table class="govuk-table ll-table--stack" id="staff-hours-\d+">.*?</table>',
+                      page.get_data(as_text=True), re.S).group(0)
+    rows = [" ".join(re.sub(r"<[^>]+>", " ", r).split()) for r in re.findall(r"<tr class=\"govuk-table__row\">\s*<th scope=\"row\".*?</tr>", table, re.S)]
+    assert [r.split(" ")[0] for r in rows] == ["Hannah", "Nina", "Tara", "Theo"]  # by name at first
+    assert "Tara Teacher 5 h 0 h" in rows[2] and "Theo Two 1 h 2 h" in rows[3] and "None yet" in rows[1]
+    assert 'aria-sort="ascending"' in table
+
+    by_hours = client.get("/?sort=hours&order=descending").get_data(as_text=True)
+    table = re.search(r'id="staff-hours-\d+">.*?</table>', by_hours, re.S).group(0)
+    names = re.findall(r'<th scope="row" class="govuk-table__header" data-label="Name">(\w+)', table)
+    assert names[:2] == ["Tara", "Theo"]
+    assert re.search(r'aria-sort="descending">\s*<a class="govuk-link" href="/\?sort=hours&amp;order=ascending', table)
+    # the term chart's text equivalent holds the school's hours in this autumn: 5 h + 1 h
+    assert "staff&#39;s CPD hours by term" in by_hours or "staff's CPD hours by term" in by_hours
+    assert re.search(r"Autumn</th>\s*<td[^>]*>6 h</td>", by_hours)
+
+
+def test_a_teacher_has_no_leader_section_and_a_governor_only_theirs(client, trust):
+    words = text(home_of(client, "tara@a.test"))
+    assert "School leader" not in words and "Book several staff" not in words
+    client.post("/sign-out", data={"csrf_token": _token(client)})
+    words = text(home_of(client, "gwen@a.test"))
+    assert "Governor CPD" in words and "Staff: my CPD" not in words and "School leader" not in words
+
+
+def _token(client) -> str:
+    from tests.support.fixtures import csrf_token
+
+    return csrf_token(client)
+
+
+def test_a_leader_books_several_staff_at_once_and_hears_each_outcome(client, trust, session_of, service_call):
+    from tests.support.fixtures import csrf_token
+
+    a = trust["a"]
+    sid = session_of("Writing moderation", capacity=2)
+    book(service_call, sid, identity(trust["theo"], a, name="Theo Two"))  # already has a place
+    sign_in(client, "head@a.test")
+    form = client.get(f"/book-staff?school={a}")
+    assert form.status_code == 200 and "Writing moderation" in text(form) and "Nina None" in text(form)
+    sent = client.post("/book-staff", data={
+        "csrf_token": csrf_token(client), "school": str(a), "sessionId": str(sid), "key": "k1",
+        "staff": [str(trust["theo"]), str(trust["tara"]), str(trust["nina"]), str(trust["ola"])]})
+    assert sent.status_code == 200, text(sent)[:2000]
+    outcomes = dict(re.findall(r'<dt class="govuk-summary-list__key">([^<]+)</dt>\s*'
+                               r'<dd class="govuk-summary-list__value">([^<]+)</dd>', sent.get_data(as_text=True)))
+    assert outcomes["Theo Two"] == "Already booked"
+    assert outcomes["Tara Teacher"] == "Booked"
+    assert outcomes["Nina None"] == "On the waiting list, 1st"  # two places: Theo's and Tara's
+    # another school's member of staff is refused by the bookings service, with its reason
+    assert outcomes["Ola Other"] == "Not booked: You can book for staff of your own school only."
+    assert "1 booked, 1 on the waiting list, 1 already booked, 1 not booked" in text(sent)
+    on_session = service_call("bookings", "GET", f"/sessions/{sid}/bookings").json()["items"]
+    assert sorted((b["attendee_name"], b["status"]) for b in on_session) == [
+        ("Nina None", "WAITLISTED"), ("Tara Teacher", "CONFIRMED"), ("Theo Two", "CONFIRMED")]
+    # the same form sent again books nobody twice
+    again = client.post("/book-staff", data={"csrf_token": csrf_token(client), "school": str(a),
+                                              "sessionId": str(sid), "key": "k1", "staff": [str(trust["tara"])]})
+    assert "Already booked" in text(again)
+    assert len(service_call("bookings", "GET", f"/sessions/{sid}/bookings").json()["items"]) == 3
+
+
+def test_bulk_booking_refuses_a_form_without_a_session_or_staff_and_other_schools(client, trust, session_of):
+    from tests.support.fixtures import csrf_token
+
+    sign_in(client, "head@a.test")
+    empty = client.post("/book-staff", data={"csrf_token": csrf_token(client), "school": str(trust["a"])})
+    assert empty.status_code == 422
+    words = text(empty)
+    assert "Choose the session to book them onto." in words and "Tick at least one member of staff" in words
+    # a school the leader does not lead
+    assert client.get(f"/book-staff?school={trust['b']}").status_code == 403
+    client.post("/sign-out", data={"csrf_token": csrf_token(client)})
+    sign_in(client, "tara@a.test")
+    assert client.get("/book-staff").status_code == 403
