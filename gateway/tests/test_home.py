@@ -243,3 +243,36 @@ def test_bulk_booking_refuses_a_form_without_a_session_or_staff_and_other_school
     client.post("/sign-out", data={"csrf_token": csrf_token(client)})
     sign_in(client, "tara@a.test")
     assert client.get("/book-staff").status_code == 403
+
+
+# ---------- governors, SIPs and external bookers ----------
+
+
+def test_a_governor_sees_governor_cpd_with_dates_and_where_to_book(client, trust, session_of, make_course, schedule):
+    gov = make_course(title="Safeguarding for governors", audiences=["GOVERNOR"], subject="Governance")
+    teach = make_course(title="Fractions in Year 4")
+    for course in (gov, teach):
+        made = schedule("POST", "/sessions", json={
+            "course_id": course["id"], "starts_at": SOON.isoformat(), "ends_at": (SOON + timedelta(hours=2)).isoformat(),
+            "venue": None, "online_url": "https://meet.test/x", "capacity": 20, "external_places": 0,
+            "requires_approval": False})
+        assert made.status_code == 201, made.text
+    gov_session = made.json()["id"] - 1
+    page = home_of(client, "gwen@a.test")
+    words = text(page)
+    assert "Governor CPD" in words
+    assert "Book Safeguarding for governors" in words and "Online" in words and "20 left" in words
+    assert SOON.astimezone(LONDON).strftime("%-d %b %Y") in words
+    assert "Fractions in Year 4" not in words  # not for governors
+    assert f'href="/sessions/{gov_session}"' in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("email, heading, later", [
+    ("sip@trust.test", "School improvement partner", "they come with the cascade"),
+    ("bursar@external.test", "Booking for your school", "they come with payments"),
+])
+def test_sips_and_external_bookers_see_what_they_can_do_today(client, trust, email, heading, later):
+    page = home_of(client, email)
+    words = text(page)
+    assert heading in words and later in words
+    assert 'href="/courses"' in page.get_data(as_text=True) or "browse the course" in words
