@@ -276,3 +276,31 @@ def test_sips_and_external_bookers_see_what_they_can_do_today(client, trust, ema
     words = text(page)
     assert heading in words and later in words
     assert 'href="/courses"' in page.get_data(as_text=True) or "browse the course" in words
+
+
+# ---------- what a home page costs ----------
+
+
+def _grow(trust, service_call, session_of, n: int) -> None:
+    """n more sessions with the teacher and the other staff booked, and n attended."""
+    a = trust["a"]
+    for i in range(n):
+        sid = session_of(f"Course {i}", starts=SOON + timedelta(days=i % 20, hours=i // 20))
+        for who in ("tara", "theo", "nina"):
+            book(service_call, sid, identity(trust[who], a))
+    attended([(f"Past {i}", NOW - timedelta(days=1 + i), 60, trust[who], who.title(), a)
+              for i in range(n) for who in ("tara", "theo")])
+
+
+@pytest.mark.parametrize("email", ["tara@a.test", "head@a.test", "gwen@a.test"])
+def test_a_home_page_costs_the_same_calls_however_many_bookings(gateway_app, client, trust, session_of,
+                                                                service_call, email):
+    sign_in(client, email)
+    seen = []
+    for n in (2, 12):
+        _grow(trust, service_call, session_of, n)
+        with count_backend_calls(gateway_app) as calls:
+            assert client.get("/").status_code == 200
+        seen.append(calls)
+    assert seen[0] == seen[1], seen
+    assert len(seen[0]) <= 12
