@@ -72,7 +72,6 @@ def _form_data(school: dict) -> dict:
     data = {"school": school, "staff": [{"id": p.id, "name": p.name, "job": p.job_title}
                                         for p in staff_of(viewer, int(school["id"]))],
             "sessions": upcoming_sessions(viewer)}
-    g.backend_calls = getattr(g, "backend_calls", []) + viewer.ctx.backend_calls
     return data
 
 

@@ -304,3 +304,27 @@ def test_a_home_page_costs_the_same_calls_however_many_bookings(gateway_app, cli
         seen.append(calls)
     assert seen[0] == seen[1], seen
     assert len(seen[0]) <= 12
+
+
+# ---------- My CPD ----------
+
+
+def test_my_cpd_shows_hours_by_term_this_year_against_last_with_a_text_equivalent(client, trust):
+    a = trust["a"]
+    attended([("Team Teach", term_day(THIS_YEAR, 0), 90, trust["tara"], "Tara Teacher", a),
+              ("Oracy", term_day(LAST_YEAR, 1), 120, trust["tara"], "Tara Teacher", a),
+              ("Phonics", term_day(LAST_YEAR, 2), 60, trust["tara"], "Tara Teacher", a),
+              ("Someone else's", term_day(THIS_YEAR, 0), 600, trust["theo"], "Theo Two", a)])
+    sign_in(client, "tara@a.test")
+    page = client.get("/my-cpd")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f"My CPD hours by term, {THIS_YEAR} and {LAST_YEAR}" in html
+    assert re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="My CPD hours by term[^"]*Autumn '
+                     + THIS_YEAR + r' 1.5 h', html)
+    table = re.search(r"as a table.*?</table>", html, re.S).group(0)
+    cells = [" ".join(re.sub(r"<[^>]+>", " ", r).split()) for r in re.findall(r"<tr.*?</tr>", table, re.S)]
+    assert cells == [f"{THIS_YEAR} {LAST_YEAR}", "Autumn 1.5 h 0 h", "Spring 0 h 2 h", "Summer 0 h 1 h"]
+    # the year picker moves both years back
+    older = client.get(f"/my-cpd?year={LAST_YEAR}").get_data(as_text=True)
+    assert f"My CPD hours by term, {LAST_YEAR} and " in older
