@@ -161,7 +161,7 @@ def test_a_leader_sees_approvals_staff_cpd_and_each_persons_hours_sorted_with_wh
 
     page = home_of(client, "head@a.test")
     words = text(page)
-    assert "Staff: my CPD" in words and "School leader" in words  # both roles, both sections
+    assert "Your CPD" in words and "School leader" in words  # both roles, both sections
     assert "Bookings waiting for your approval: 1" in words
     assert "Theo Two: Safeguarding refresher" in words
     assert "Tara Teacher Fractions in Year 4" in words
@@ -190,7 +190,7 @@ def test_a_teacher_has_no_leader_section_and_a_governor_only_theirs(client, trus
     assert "School leader" not in words and "Book several staff" not in words
     client.post("/sign-out", data={"csrf_token": _token(client)})
     words = text(home_of(client, "gwen@a.test"))
-    assert "Governor CPD" in words and "Staff: my CPD" not in words and "School leader" not in words
+    assert "Governor CPD" in words and "Your CPD" not in words and "School leader" not in words
 
 
 def _token(client) -> str:
