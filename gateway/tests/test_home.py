@@ -143,6 +143,45 @@ def test_staff_see_their_next_sessions_places_queue_offers_hours_and_certificate
     assert "Book several staff" not in words and "waiting for your approval" not in words
 
 
+def test_staff_see_offers_with_the_time_left_and_the_network_actions_they_own(client, trust, session_of,
+                                                                              service_call):
+    from services.bookings.bookings.models import Booking
+    from services.bookings.db import database as bookings_db
+    from services.networks.db import database as networks_db
+    from services.networks.meetings.models import Action, Meeting
+    from services.networks.networks.models import Membership, Network
+
+    a = trust["a"]
+    sid = session_of("Team Teach", capacity=1)
+    book(service_call, sid, identity(trust["theo"], a))
+    waiting = book(service_call, sid, identity(trust["tara"], a, name="Tara Teacher"))
+    with bookings_db().session() as db:  # Theo cancelled and the place went to Tara, as the queue does
+        offered = db.get(Booking, waiting["id"])
+        offered.status, offered.offer_expires_at = BookingStatus.OFFERED, NOW + timedelta(days=1, hours=3, minutes=5)
+    with networks_db().session() as db:
+        db.add_all([Network(id=1, name="Maths network", subject="Maths"),
+                    Network(id=2, name="English network", subject="English")])
+        db.flush()
+        db.add_all([Membership(network_id=n, person_id=trust["tara"], name="Tara Teacher", email="tara@a.test",
+                               school_id=a) for n in (1, 2)])
+        met = Meeting(network_id=1, title="Autumn meeting", starts_at=NOW - timedelta(days=30),
+                      ends_at=NOW - timedelta(days=30, hours=-2))
+        db.add(met)
+        db.flush()
+        db.add_all([
+            Action(meeting_id=met.id, network_id=1, description="Share the fluency starter", owner_id=trust["tara"],
+                   owner_name="Tara Teacher", owner_email="tara@a.test", due_on=NOW.date() - timedelta(days=3)),
+            Action(meeting_id=met.id, network_id=1, description="Trial the new scheme", owner_id=trust["theo"],
+                   owner_name="Theo Two", owner_email="theo@a.test", due_on=NOW.date()),
+            Action(meeting_id=met.id, network_id=1, description="Already done", owner_id=trust["tara"],
+                   owner_name="Tara Teacher", owner_email="tara@a.test", done=True)])
+    words = text(home_of(client, "tara@a.test"))
+    assert "Places offered to you" in words
+    assert "a place is yours if you accept it within 1 day 3 hours" in words
+    assert "Overdue Share the fluency starter Maths network" in words
+    assert "Trial the new scheme" not in words and "Already done" not in words  # others', and done
+
+
 # ---------- school leaders ----------
 
 
