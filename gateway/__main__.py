@@ -3,12 +3,12 @@ from shared.cli import Component, run
 
 
 def _seed_network_members(args) -> int:
-    """Demo data that needs the services running: the maths network's members."""
+    """Demo data that needs the services running: the maths and governors networks' members."""
     from gateway.seed import seed_network_members
     from shared.settings import get_settings
 
     if get_settings().seed_demo_data:
-        print(f"demo: {seed_network_members()} members added to the maths network", flush=True)
+        print(f"demo: {seed_network_members()} members added to the maths and governors networks", flush=True)
     return 0
 
 

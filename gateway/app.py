@@ -16,6 +16,7 @@ from gateway.calendar_feed import pages as calendar_feed
 from gateway.catalogue import pages as catalogue
 from gateway.db import database
 from gateway.graph import view as graphql
+from gateway.home import book_staff
 from gateway.home import pages as home
 from gateway.networks import meeting_pages
 from gateway.networks import pages as networks
@@ -71,7 +72,8 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
     app.register_blueprint(graphql.bp)
     csrf.exempt(graphql.bp)  # the view checks CSRF itself, only when a cookie is sent
     # every feature's pages, and the few that belong to none
-    for pages in (site, home, people, catalogue, sessions, booking_pages, networks, meeting_pages, calendar_feed):
+    for pages in (site, home, book_staff, people, catalogue, sessions, booking_pages, networks, meeting_pages,
+                  calendar_feed):
         app.register_blueprint(pages.bp)
     filters.install(app)
     # GOV.UK Frontend's components, as the maintained Jinja port of its own macros

@@ -13,6 +13,8 @@ from gateway.db import database
 from gateway.identity.models import Organisation, Person, Role, RoleGrant, School
 
 MATHS_NETWORK_ID = 1  # the networks service seeds the maths network with this id
+GOVERNORS_NETWORK_ID = 10  # and the governors network with this one
+GOVERNORS_PER_SCHOOL = 2  # besides the demo governor and the governors network's lead
 
 # (email, name, job title, grants as (role, school index or None, network id or None))
 DEMO_ACCOUNTS = [
@@ -23,6 +25,8 @@ DEMO_ACCOUNTS = [
     ("sip@lighthouse.test", "Sam Improvement", "School improvement partner",
      [("sip", 0, None), ("sip", 1, None), ("sip", 2, None), ("sip", 3, None), ("sip", 4, None)], None),
     ("governor@lighthouse.test", "Gwen Governor", "Chair of governors", [("governor", 0, None)], 0),
+    ("governors.lead@lighthouse.test", "Gareth Govlead", "Vice-chair of governors; leads the governors network",
+     [("governor", 1, None), ("network_lead", None, GOVERNORS_NETWORK_ID)], 1),
     ("bursar@external.test", "Bella Bursar", "School business manager", [("external_booker", None, None)], None),
 ]
 
@@ -81,35 +85,51 @@ def seed(db: Session | None = None) -> bool:
             if job == "Headteacher":
                 person.grants.append(RoleGrant(role=Role.SCHOOL_LEADER, school_id=school.id))
             db.add(person)
+        for n in range(GOVERNORS_PER_SCHOOL):
+            first = _pick(demo_data.FIRST_NAMES, index, n, "governor first")
+            last = _pick(demo_data.LAST_NAMES, index, n, "governor last")
+            email = f"governor{n + 1}@{domain}"
+            person = Person(email=email, name=f"{first} {last}", job_title="Governor", school_id=school.id)
+            person.grants = [RoleGrant(role=Role.GOVERNOR, school_id=school.id)]
+            db.add(person)
     db.flush()
     return True
 
 
 def seed_network_members(backends=None) -> int:
     """Demo only, once the services run: the maths network's roster — its lead, Tara
-    Teacher and a teacher from each of the next seven schools — added over HTTP like any
-    lead's change (the networks service owns memberships).  Skipped when the network
-    already has members; returns how many were added."""
+    Teacher and a teacher from each of the next seven schools — and the governors
+    network's — its lead, Gwen Governor and a governor of each of the next seven
+    schools — added over HTTP like any lead's change (the networks service owns
+    memberships).  A network that already has members is skipped; returns how many
+    were added."""
+    return (_seed_roster(backends, MATHS_NETWORK_ID, "maths.lead@lighthouse.test", "teacher@lighthouse.test",
+                         "Teacher")
+            + _seed_roster(backends, GOVERNORS_NETWORK_ID, "governors.lead@lighthouse.test",
+                           "governor@lighthouse.test", "Governor"))
+
+
+def _seed_roster(backends, network_id: int, lead_email: str, member_email: str, job: str) -> int:
     from gateway.backends import BackendError, Backends
     from shared import tokens
     from shared.settings import get_settings
 
     backends = backends or Backends(get_settings())
     admin = tokens.Identity(subject="service:demo-seed", name="Demo data", grants=(tokens.Grant("ll_admin"),))
-    path = f"/networks/{MATHS_NETWORK_ID}/members"
+    path = f"/networks/{network_id}/members"
     if backends.call("networks", "GET", path, identity=admin)["items"]:
         return 0
     with database().session() as db:
-        lead = db.exec(select(Person).where(Person.email == "maths.lead@lighthouse.test")).first()
-        teacher = db.exec(select(Person).where(Person.email == "teacher@lighthouse.test")).first()
+        lead = db.exec(select(Person).where(Person.email == lead_email)).first()
+        member = db.exec(select(Person).where(Person.email == member_email)).first()
         others = []
         for school in db.exec(select(School).order_by(School.id).offset(2).limit(7)).all():
-            first = db.exec(select(Person).where(Person.school_id == school.id, Person.job_title == "Teacher")
+            first = db.exec(select(Person).where(Person.school_id == school.id, Person.job_title == job)
                             .order_by(Person.id)).first()
             if first is not None:
                 others.append(first)
     added = 0
-    for person, role in [(lead, "LEAD"), (teacher, "MEMBER")] + [(p, "MEMBER") for p in others]:
+    for person, role in [(lead, "LEAD"), (member, "MEMBER")] + [(p, "MEMBER") for p in others]:
         if person is None:
             continue
         try:

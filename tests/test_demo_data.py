@@ -46,6 +46,7 @@ def test_the_trust_has_its_thirty_schools(seeded):
     ("ll.admin@lighthouse.test", "LL_ADMIN"), ("teacher@lighthouse.test", "STAFF"),
     ("head@lighthouse.test", "SCHOOL_LEADER"), ("maths.lead@lighthouse.test", "NETWORK_LEAD"),
     ("sip@lighthouse.test", "SIP"), ("governor@lighthouse.test", "GOVERNOR"),
+    ("governors.lead@lighthouse.test", "NETWORK_LEAD"),
     ("bursar@external.test", "EXTERNAL_BOOKER"),
 ])
 def test_each_demo_account_signs_in_with_its_role(seeded, client, email, role):
@@ -119,7 +120,8 @@ def test_the_maths_network_gets_its_demo_roster_once(seeded, stack, client):
     from gateway.seed import seed_network_members
 
     backends = Backends(stack.settings)
-    assert seed_network_members(backends) == 9  # the lead, Tara, and a teacher from seven more schools
+    # each network: the lead, Tara (Gwen), and a teacher (a governor) from seven more schools
+    assert seed_network_members(backends) == 9 + 9
     assert seed_network_members(backends) == 0  # already there: nothing added
     sign_in(client, "maths.lead@lighthouse.test")
     network = gql(client, "{ network(id: 1) { name members { role person { email } school { name } } } }")
@@ -156,3 +158,30 @@ def test_every_demo_session_is_listed_as_its_course_and_its_messages_name_it(see
     assert message.subject.startswith("Booked: ECF mentor training: year one, ")
     [event] = Calendar.from_ical(message.ics).walk("VEVENT")
     assert str(event["SUMMARY"]) == "ECF mentor training: year one"
+
+
+def test_governors_have_their_cpd_and_their_network_a_lead(seeded, stack, client):
+    from gateway.backends import Backends
+    from gateway.db import database
+    from gateway.identity.models import Person, Role, RoleGrant
+    from gateway.seed import GOVERNORS_NETWORK_ID, seed_network_members
+
+    with database().session() as db:
+        governors = db.exec(select(func.count(func.distinct(RoleGrant.school_id)))
+                            .where(RoleGrant.role == Role.GOVERNOR)).one()
+        assert governors == 30  # every school has its governors
+        lead = db.exec(select(Person).join(RoleGrant, RoleGrant.person_id == Person.id).where(
+            RoleGrant.role == Role.NETWORK_LEAD, RoleGrant.network_id == GOVERNORS_NETWORK_ID)).one()
+    seed_network_members(Backends(stack.settings))
+    sign_in(client, lead.email)
+    network = gql(client, "query($id: ID!) { network(id: $id) { name members { role person { email } } } }",
+                  {"id": str(GOVERNORS_NETWORK_ID)})["data"]["network"]
+    assert network["name"] == "Governors network"
+    assert {m["person"]["email"] for m in network["members"] if m["role"] == "LEAD"} == {lead.email}
+    assert len(network["members"]) == 9
+    client.post("/sign-out", data={"csrf_token": _token(client)})
+    # the governor's home lists governor CPD to come, with dates and where to book
+    sign_in(client, "governor@lighthouse.test")
+    home = client.get("/").get_data(as_text=True)
+    assert "Governor CPD" in home
+    assert home.count("Book Safeguarding for governors") == 2 and "Book Governor induction" in home

@@ -1,8 +1,11 @@
-"""The home page's others section."""
+"""The home page's section for SIPs and external bookers: what they can do here
+today, linked.  Their own sections come with later work (the cascade for SIPs,
+payments for external bookers); until then this says so plainly.  No calls."""
 from __future__ import annotations
 
 from gateway.home.sections import Viewer
 
 
 def section(viewer: Viewer) -> dict | None:
-    return None
+    return {"sip": viewer.has("SIP"), "external": viewer.has("EXTERNAL_BOOKER"),
+            "sip_schools": [s["name"] for s in viewer.scopes("SIP", "school")]}

@@ -56,9 +56,24 @@ def my_cpd():
     data = result.get("data") or {}
     attended = [b for b in data.get("past") or [] if b["status"] == "ATTENDED"]
     return render_template("sessions/my_cpd.html", bookings=data.get("upcoming") or [], me=data.get("me"),
+                           hours_chart=_hours_chart(year or years[0]),
                            to_rate=[b for b in attended if b["feedbackRating"] is None], years=years,
                            message=message, errors=errors, rated=rated, form=request.form,
                            unavailable=[e["message"] for e in result.get("errors", [])]), status
+
+
+def _hours_chart(label: str):
+    """My CPD hours by term in the year shown and the one before, as a chart (None
+    when the services cannot say just now: the rest of the page still shows)."""
+    from gateway.backends import BackendError, BackendUnavailable
+    from gateway.graph.view import make_context
+    from gateway.home.hours import hours_by_term, year_before
+
+    try:
+        hours = hours_by_term(make_context(), [year_before(label), label], person_id=g.identity.person_id)
+    except (BackendError, BackendUnavailable):
+        return None
+    return hours.chart(f"My CPD hours by term, {label} and {year_before(label)}", hours.of(g.identity.person_id))
 
 
 # The statuses a leader may narrow My school to, in the order a booking goes through them.

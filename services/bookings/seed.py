@@ -38,6 +38,9 @@ COURSES = {
     11: ("Writing moderation: Key Stage 2", "PUBLIC", "English", ["KS2"]),
     24: ("Team Teach Level 1: positive handling", "PUBLIC", "Behaviour", ALL_PHASES),
     27: ("ECF mentor training: year one", "TRUST", "Induction", ALL_PHASES),
+    30: ("Governor induction: roles and responsibilities", "PUBLIC", "Governance", ALL_PHASES),
+    31: ("Safeguarding for governors", "PUBLIC", "Governance", ALL_PHASES),
+    32: ("Governor finance and the school budget", "TRUST", "Governance", ALL_PHASES),
 }
 
 # (course id, weeks from now, weekday 0=Mon, start, minutes, places, for other schools,
@@ -55,6 +58,11 @@ DEMO = [
     (11, 5, 2, "13:30", 180, 25, 5, "Harbourside Academy", True),
     (24, 2, 4, "09:00", 360, 12, 2, "Saltmarsh High School", True),
     (27, 1, 3, "15:45", 120, 40, 0, None, False),
+    # governor CPD, online in the evening after work
+    (30, 2, 1, "18:30", 120, 60, 10, None, False),
+    (31, 3, 3, "18:30", 90, 60, 10, None, False),
+    (32, 5, 2, "18:30", 90, 40, 0, None, False),
+    (31, 7, 1, "18:30", 90, 60, 10, None, False),
 ]
 
 

@@ -84,3 +84,23 @@ class PersonCpdRecord(CpdRecordOut):
 
 class CpdRecords(BaseModel):
     items: list[PersonCpdRecord]
+
+
+class HoursQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    person_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    school_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    bounds: str = Field(max_length=200, pattern=r"^\d{4}-\d{2}-\d{2}(,\d{4}-\d{2}-\d{2}){1,12}$", description=(
+        "The periods' first days, rising, then the day after the last period: 2025-09-01,2026-01-05,2026-09-01 "
+        "is two periods. Up to 12 periods."))
+
+
+class PersonHours(BaseModel):
+    person_id: int
+    name: str = Field(description="The name the person booked under.")
+    minutes: list[int] = Field(description="Attended minutes in each period, in the order asked.")
+    sessions: list[int] = Field(description="Sessions attended in each period.")
+
+
+class HoursOut(BaseModel):
+    items: list[PersonHours] = Field(description="Only people with an attended session in one of the periods.")

@@ -1,6 +1,7 @@
 """After a session: the register, the CPD record it feeds, certificates and feedback."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from services.bookings import messages
-from services.bookings.access import get_booking, own_or_overseen
+from services.bookings.access import get_booking, oversees, own_or_overseen
 from services.bookings.audit import booking_state, log_booking, log_booking_change, log_session
 from services.bookings.bookings.models import LIVE, Booking
 from services.bookings.sessions.models import CourseSession
@@ -177,6 +178,45 @@ def cpd_records(db: Session, identity: Identity, person_ids: list[int], academic
     return [{"person_id": p, "academic_year": label, "minutes": sum(e.minutes for e in entries.get(p, [])),
              "sessions_attended": len(entries.get(p, [])), "entries": [e.__dict__ for e in entries.get(p, [])]}
             for p in person_ids]
+
+
+def cpd_hours(db: Session, identity: Identity, bounds: list[date], *, person_id: int | None = None,
+              school_id: int | None = None) -> list[dict]:
+    """Attended CPD minutes and sessions per period, for one person or for everyone
+    booked through one school: `bounds` are the periods' first days (UK dates, rising),
+    the last one the day after the last period, so n + 1 bounds make n periods (the
+    terms of two years, say).  One query, however many people or bookings.
+
+    A school's hours are for its leaders and admins (Forbidden for anyone else: a
+    school is no secret, its staff's CPD is); a person's are theirs, and as far as the
+    caller oversees them otherwise (nothing at all for anyone else, as cpd_record)."""
+    if (person_id is None) == (school_id is None):
+        raise Invalid("Ask for one person's hours or one school's.",
+                      [field_error("school_id", "Give a person_id or a school_id, not both.")])
+    if any(later <= earlier for earlier, later in zip(bounds, bounds[1:])):
+        raise Invalid("The periods must follow one another.", [field_error("bounds", "Give the dates rising.")])
+    starts = [datetime.combine(d, time(), LONDON) for d in bounds]
+    stmt = (select(Booking.person_id, Booking.attendee_name, CourseSession.starts_at, CourseSession.ends_at)
+            .join(CourseSession, CourseSession.id == Booking.session_id)
+            .where(Booking.status == BookingStatus.ATTENDED, CourseSession.starts_at >= starts[0],
+                   CourseSession.starts_at < starts[-1])
+            .order_by(Booking.person_id, CourseSession.starts_at))
+    if school_id is not None:
+        if not oversees(identity, school_id):
+            raise Forbidden("A school's CPD hours are for its school leaders.")
+        stmt = stmt.where(Booking.school_id == school_id)
+    else:
+        stmt = stmt.where(Booking.person_id == person_id, own_or_overseen(identity))
+    people: dict[int, dict] = {}
+    periods = len(starts) - 1
+    for who, name, began, ended in db.exec(stmt).all():
+        began, ended = as_utc(began), as_utc(ended)
+        period = bisect.bisect_right(starts, began) - 1
+        row = people.setdefault(who, {"person_id": who, "name": name, "minutes": [0] * periods,
+                                      "sessions": [0] * periods})
+        row["minutes"][period] += int((ended - began).total_seconds() // 60)
+        row["sessions"][period] += 1
+    return list(people.values())
 
 
 def certificate(db: Session, identity: Identity, booking_id: int) -> tuple[str, bytes]:

@@ -101,6 +101,49 @@ def test_the_cpd_record_counts_attended_hours_in_the_academic_year(service_call,
     assert bad.status_code == 422 and "2026-27" in bad.json()["message"]
 
 
+def test_cpd_hours_are_bucketed_by_the_periods_asked_for_and_shown_only_to_whom_they_belong(service_call, schedule):
+    """Two hours attended by people 1 and 2 of school 1 and person 3 of school 2; the
+    periods split either side of the session's day."""
+    s, people, ids = full_session(service_call, schedule, course_title="Team Teach Level 1")
+    with time_machine.travel(AFTER):
+        register(service_call, s["id"], ids[:3])
+    day = SOON.date()
+    bounds = ",".join(d.isoformat() for d in (day - timedelta(days=30), day, day + timedelta(days=30)))
+
+    def hours(who, **params):
+        return service_call("bookings", "GET", "/cpd-hours", who, params={"bounds": bounds, **params})
+
+    school = hours(LEADER_OF_1, school_id=1)
+    assert school.status_code == 200, school.text
+    by_person = {p["person_id"]: (p["minutes"], p["sessions"]) for p in school.json()["items"]}
+    # school 2's attendee is not among school 1's staff; the session falls in the second period
+    assert by_person == {1: ([0, 120], [0, 1]), 2: ([0, 120], [0, 1])}
+    assert {p["person_id"] for p in hours(ADMIN, school_id=2).json()["items"]} == {3}
+    # a leader of another school, and staff, may not read a school's hours
+    assert hours(LEADER_OF_2, school_id=1).status_code == 403
+    assert hours(people[0], school_id=1).status_code == 403
+    # a person reads their own; someone else's reads as nothing, not an error
+    assert [p["minutes"] for p in hours(people[0], person_id=1).json()["items"]] == [[0, 120]]
+    assert hours(people[1], person_id=1).json()["items"] == []
+    assert hours(LEADER_OF_2, person_id=1).json()["items"] == []
+    assert hours(LEADER_OF_1, person_id=1).json()["items"][0]["minutes"] == [0, 120]
+    # periods that leave the session out count nothing
+    before = ",".join(d.isoformat() for d in (day - timedelta(days=60), day - timedelta(days=30), day))
+    assert service_call("bookings", "GET", "/cpd-hours", people[0],
+                        params={"bounds": before, "person_id": 1}).json()["items"] == []
+
+
+def test_cpd_hours_refuse_questions_that_make_no_sense(service_call):
+    def asked(**params):
+        return service_call("bookings", "GET", "/cpd-hours", ADMIN, params=params)
+
+    assert asked(bounds="2026-09-01,2027-09-01").status_code == 422  # whose?
+    assert asked(bounds="2026-09-01,2027-09-01", person_id=1, school_id=1).status_code == 422
+    assert asked(bounds="2027-09-01,2026-09-01", school_id=1).status_code == 422  # falling
+    assert asked(bounds="2026-09-01,2026-13-01", school_id=1).status_code == 422  # no such day
+    assert asked(bounds="2026-09-01", school_id=1).status_code == 422  # no period
+
+
 def test_a_certificate_is_a_pdf_for_the_attendee_only(service_call, schedule):
     from pypdf import PdfReader
 

@@ -165,6 +165,20 @@ def _cpd_records(n: int) -> Ask:
                params={"person_ids": ids(range(100, 100 + n)), "academic_year": "2025-26"})
 
 
+def _school_hours(n: int) -> Ask:
+    """n staff of the leader's school, each with a session attended in one of two terms."""
+    made = sessions(n, LAST_YEAR)
+    bookings([(s, 100 + i, BookingStatus.ATTENDED) for i, s in enumerate(made)])
+    return Ask("/cpd-hours", LEADER, items, params={"school_id": SCHOOL, "bounds": "2025-09-01,2026-01-05,2026-09-01"})
+
+
+def _my_hours(n: int) -> Ask:
+    """One person's hours, from n sessions attended: one item however many."""
+    bookings([(s, 7, BookingStatus.ATTENDED) for s in sessions(n, LAST_YEAR)])
+    return Ask("/cpd-hours", STAFF, lambda r: r.json()["items"][0]["sessions"][0],
+               params={"person_id": 7, "bounds": "2025-09-01,2026-09-01"})
+
+
 def _commitments(n: int) -> Ask:
     bookings([(s, 100 + i, BookingStatus.CONFIRMED) for i, s in enumerate(sessions(n))])
     span = {"from": SOON.isoformat(), "to": (SOON + timedelta(days=n)).isoformat()}
@@ -229,6 +243,8 @@ CASES = [
     ListRead("GET /courses/feedback", "several courses' feedback", _courses_feedback, 2),
     ListRead("GET /cpd-record", "a year's CPD record", _cpd_record, 1),
     ListRead("GET /cpd-records", "several people's records, for their school's leader", _cpd_records, 1),
+    ListRead("GET /cpd-hours", "a school's staff's hours by term, for its leader", _school_hours, 1),
+    ListRead("GET /cpd-hours", "a person's own hours, from many sessions", _my_hours, 1),
     ListRead("POST /bookings/commitments", "members' trust CPD (a read sent as POST)", _commitments, 1),
     ListRead("GET /history/<object_type>/<object_id>", "a session's history with its bookings'", _history, 1),
     ListRead("GET /history/<object_type>", "several sessions' histories", _histories, 1),
