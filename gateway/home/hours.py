@@ -77,7 +77,7 @@ class Hours:
     def chart(self, caption: str, totals: list[float]) -> Picture:
         """Each term, one bar per year (this year beside the last)."""
         series = {label: totals[3 * i:3 * i + 3] for i, label in enumerate(self.years)}
-        return bars(caption, list(TERMS), dict(reversed(list(series.items()))), unit=" h")
+        return bars(caption, list(TERMS), dict(reversed(list(series.items()))), unit=" h", category_name="Term")
 
 
 def hours_by_term(ctx, years: list[str], *, person_id: int | None = None, school_id: int | None = None) -> Hours:

@@ -363,7 +363,7 @@ def test_my_cpd_shows_hours_by_term_this_year_against_last_with_a_text_equivalen
                      + THIS_YEAR + r' 1.5 h', html)
     table = re.search(r"as a table.*?</table>", html, re.S).group(0)
     cells = [" ".join(re.sub(r"<[^>]+>", " ", r).split()) for r in re.findall(r"<tr.*?</tr>", table, re.S)]
-    assert cells == [f"{THIS_YEAR} {LAST_YEAR}", "Autumn 1.5 h 0 h", "Spring 0 h 2 h", "Summer 0 h 1 h"]
+    assert cells == [f"Term {THIS_YEAR} {LAST_YEAR}", "Autumn 1.5 h 0 h", "Spring 0 h 2 h", "Summer 0 h 1 h"]
     # the year picker moves both years back
     older = client.get(f"/my-cpd?year={LAST_YEAR}").get_data(as_text=True)
     assert f"My CPD hours by term, {LAST_YEAR} and " in older

@@ -515,7 +515,7 @@ def test_an_admin_reads_each_pages_history(page: Page, make_person, make_course,
     rows = page.get_by_role("table", name="Changes, newest first").locator("tbody tr")
     expect(rows).to_have_count(3)
     expect(rows.first).to_contain_text("Person 7's booking cancelled")
-    expect(rows.first.locator(".changes li")).to_have_text("Status: Confirmed → changed to Cancelled",
+    expect(rows.first.locator("td[data-label='Before and after'] li")).to_have_text("Status: Confirmed → changed to Cancelled",
                                                            use_inner_text=False)
     assert axe_violations(page) == []
     for path, entry in ((f"/networks/{maths}", "Meeting scheduled: Spring term network meeting"),
