@@ -38,6 +38,16 @@ def test_the_admin_home_is_accessible_reflows_and_works_from_the_keyboard(page: 
     expect(page.get_by_role("heading", name="Running the programme")).to_be_visible()
     expect(page.get_by_role("img", name="Places booked this week")).to_be_visible()
     expect(page.get_by_role("img", name="Governor CPD places attended")).to_be_visible()
+    # the week's picture and its table are GOV.UK tabs; the arrow keys move between them
+    fill, sessions = page.get_by_role("tab", name="Fill rates"), page.get_by_role("tab", name="Sessions")
+    table = page.get_by_role("table", name="This week's sessions with places booked")
+    expect(fill).to_have_attribute("aria-selected", "true")
+    expect(table).to_be_hidden()
+    fill.focus()
+    page.keyboard.press("ArrowRight")
+    expect(sessions).to_have_attribute("aria-selected", "true")
+    expect(table).to_be_visible()
+    expect(page.get_by_role("img", name="Places booked this week")).to_be_hidden()
     assert problems_at_widths(page, "/") == []
 
     # the register of the session under way, from the keyboard
