@@ -92,7 +92,8 @@ def _governor(kpi: dict, courses: int) -> dict:
         "Governor CPD places attended, month by month", [f"{m:%b}" for m in months],
         {last_name: [m["last_year"] for m in kpi["by_month"]], this_name: [m["this_year"] for m in kpi["by_month"]]},
         summary=f"Governor CPD places attended: {this} in {this_name}, against {last} in {last_name}.",
-        category_name="Month", whole=True)
+        category_name="Month", whole=True,
+        marks={last_name: kpi["last_academic_year"], this_name: kpi["academic_year"]})
     return {**kpi, "change": change, "percent": round(100 * change / last) if last else None,
             "same_day": same_day, "chart": picture, "courses": courses,
             "courses_beyond": max(0, courses - MOST_GOVERNOR_COURSES)}

@@ -25,11 +25,12 @@ from pygal.style import Style
 # optional import anywhere (schemathesis looking for allure, say) becomes a crash.
 sys.meta_path[:] = [finder for finder in sys.meta_path if type(finder).__module__ != "pygal"]
 
-# Lighthouse Learning's colours, each at least 3:1 against white (WCAG 1.4.11).
+# Lighthouse Learning's colours, mid-tones chosen so that each bar stands at least 3:1
+# against the white page (WCAG 1.4.11) and the black words printed on it at 4.5:1.
 BRAND = Style(
     background="#ffffff", plot_background="#ffffff", foreground="#0b0c0c", foreground_strong="#0b0c0c",
     foreground_subtle="#505a5f", opacity="1", opacity_hover="1", transition="0s",
-    colors=("#0e5360", "#b35c00", "#5a3b8c", "#00703c", "#d4351c"),
+    colors=("#2f8a97", "#c96f00", "#8a6bbf", "#3d8f3d", "#d9534f"),
     font_family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
     label_font_size=14, major_label_font_size=14, value_font_size=14, value_label_font_size=12,
     legend_font_size=14, title_font_size=16, tooltip_font_size=14,
@@ -57,15 +58,18 @@ def _number(value: float) -> str:
 
 def bars(caption: str, categories: list[str], series: dict[str, list[float]], *, unit: str = "",
          summary: str | None = None, horizontal: bool = False, max_value: float | None = None,
-         category_name: str = "", whole: bool = False) -> Picture:
+         category_name: str = "", whole: bool = False, marks: dict[str, str] | None = None) -> Picture:
     """Bars for each category, one bar per series (this year beside last, say).
     `category_name` heads the table's first column (a school, a term); `whole`: the
-    values are counts, so the axis marks whole numbers only."""
+    values are counts, so the axis marks whole numbers only.  `marks`: the short word
+    each series' bars carry (its name, when not given), so two series are told apart by
+    words as well as colour."""
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
     height = max(360, 40 * len(categories) * max(1, len(series)) + 120) if horizontal else 360
     chart = kind(style=BRAND, js=[], disable_xml_declaration=True, width=640, height=height,
                  print_values=True, print_labels=len(series) > 1, show_legend=len(series) > 1,
-                 legend_at_bottom=True, show_y_guides=True, x_label_rotation=0 if horizontal else 20,
+                 legend_at_bottom=True, show_y_guides=True,
+                 x_label_rotation=0 if horizontal or len(categories) <= 4 else 20,
                  truncate_label=-1, range=(0, max_value) if max_value else None, include_x_axis=True,
                  value_formatter=lambda v: f"{_number(v)}{unit}", margin=16)
     if whole:  # meetings or places: no 0.2 of a meeting on the axis
@@ -73,9 +77,12 @@ def bars(caption: str, categories: list[str], series: dict[str, list[float]], *,
         step = max(1, -(-top // 8))
         chart.y_labels = list(range(0, top + step + 1, step))
     chart.x_labels = categories
+    marks = marks or {}
     for name, values in series.items():
         # each bar names its series, so the colour is never the only way to tell them apart
-        chart.add(name, [{"value": v, "label": name} if len(series) > 1 else v for v in values])
+        # (a bar of nothing has no colour to tell apart, and its label would overprint)
+        mark = marks.get(name, name)
+        chart.add(name, [{"value": v, "label": mark} if len(series) > 1 and v else v for v in values])
     svg = chart.render(is_unicode=True)
     headers = [category_name or caption] + list(series)
     rows = [[category] + [f"{_number(values[i])}{unit}" for values in series.values()]

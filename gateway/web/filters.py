@@ -18,6 +18,8 @@ def label(value: str | None) -> str:
         return ""
     if value in PHASES or value in ("ECT", "SIP"):
         return value
+    if value == "LL_ADMIN":
+        return "Lighthouse Learning admin"
     return value.replace("_", " ").capitalize()
 
 
