@@ -69,7 +69,20 @@ DEMO = [
 def _at(weeks: int, weekday: int, clock: str) -> datetime:
     today = date.today()
     day = today + timedelta(weeks=weeks, days=(weekday - today.weekday()) % 7)
+    while _closed(day):  # no trust runs CPD on Christmas Day: the next school day instead
+        day += timedelta(days=1)
     return datetime.combine(day, time.fromisoformat(clock), tzinfo=LONDON)
+
+
+def _closed(day: date) -> bool:
+    """Weekends, England's bank holidays and the usual Christmas and summer breaks (the
+    demo's own calendar is networks', which bookings has not been told of when it seeds)."""
+    import holidays
+
+    christmas = (day.month == 12 and day.day >= 20) or (day.month == 1 and day.day <= 3)
+    summer = (day.month == 7 and day.day >= 22) or day.month == 8
+    return day.weekday() >= 5 or christmas or summer or day in holidays.country_holidays("GB", subdiv="ENG",
+                                                                                       years=day.year)
 
 
 def seed() -> bool:
