@@ -19,33 +19,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-import sqlalchemy as sa
 
-from bench.harness import ROOT, base_env, cpu_seconds, free_port, percentile, start, table, wait_ready
+from bench.harness import (ROOT, base_env, cpu_seconds, free_port, fresh_databases, percentile, start, table,
+                           wait_ready)
 
 BOOK = """mutation($s: ID!) { bookSession(sessionId: $s) { booking { status } userErrors { message } } }"""
 LOOK = """query($s: ID!) { session(id: $s) { placesLeft } }"""
 WARM_UP = 3  # rounds of looking at the session, by every client, before each rush
 
 
-def _databases(database_url: str | None) -> None:
-    from shared.db import normalise_url
-    from shared.migrations import upgrade
-    from shared.settings import get_settings
-
-    settings = get_settings()
-    for component, module in (("gateway", "gateway.db"), ("catalogue", "services.catalogue.db"),
-                              ("bookings", "services.bookings.db")):
-        url = settings.database_url_for(component)
-        if database_url:
-            server = sa.create_engine(normalise_url(database_url).rsplit("/", 1)[0] + "/postgres",
-                                      isolation_level="AUTOCOMMIT")
-            with server.connect() as conn:
-                name = sa.engine.make_url(normalise_url(url)).database
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-            server.dispose()
-        upgrade(__import__(module, fromlist=["MIGRATIONS"]).MIGRATIONS, url)
 
 
 def _people(n: int) -> list[str]:
@@ -179,7 +161,8 @@ def run(clients: int = 200, places: int = 40, database_url: str | None = None, r
     var_dir = Path(tempfile.mkdtemp(prefix="ll-bench-rush-"))
     env = base_env(var_dir, database_url)
     os.environ.update(env)
-    _databases(database_url)
+    fresh_databases(database_url, {"gateway": "gateway.db", "catalogue": "services.catalogue.db",
+                                   "bookings": "services.bookings.db"})
     emails = _people(clients)
     course_id = _course()
     ports = {name: free_port() for name in ("catalogue", "bookings", "gateway", "oidc")}

@@ -3,11 +3,11 @@ through the gateway's GraphQL API, and the gateway's share (their ratio)."""
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timezone
 import os
 import random
 import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx

@@ -104,3 +104,26 @@ def cpu_seconds(roots: dict[str, int]) -> dict[str, float]:
     t = os.times()
     out["bench clients"] = t.user + t.system
     return out
+
+
+def fresh_databases(database_url: str | None, components: dict[str, str]) -> None:
+    """Each component's database ({component: module with MIGRATIONS}) migrated to head;
+    on PostgreSQL (`database_url`), dropped and created first, so every run starts empty."""
+    import sqlalchemy as sa
+
+    from shared.db import normalise_url
+    from shared.migrations import upgrade
+    from shared.settings import get_settings
+
+    settings = get_settings()
+    for component, module in components.items():
+        url = settings.database_url_for(component)
+        if database_url:
+            server = sa.create_engine(normalise_url(database_url).rsplit("/", 1)[0] + "/postgres",
+                                      isolation_level="AUTOCOMMIT")
+            with server.connect() as conn:
+                name = sa.engine.make_url(normalise_url(url)).database
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            server.dispose()
+        upgrade(__import__(module, fromlist=["MIGRATIONS"]).MIGRATIONS, url)

@@ -26,7 +26,7 @@ import httpx
 import sqlalchemy as sa
 
 from bench.booking_rush import _signed_in_client
-from bench.harness import ROOT, base_env, free_port, percentile, start, table, wait_ready
+from bench.harness import ROOT, base_env, free_port, fresh_databases, percentile, start, table, wait_ready
 
 # (role, demo account: gateway/seed.py DEMO_ACCOUNTS)
 ROLES = [("staff", "teacher@lighthouse.test"), ("school leader", "head@lighthouse.test"),
@@ -39,23 +39,6 @@ COMPONENTS = {"gateway": "gateway.db", "catalogue": "services.catalogue.db", "bo
               "networks": "services.networks.db"}
 
 
-def _databases(database_url: str | None) -> None:
-    from shared.db import normalise_url
-    from shared.migrations import upgrade
-    from shared.settings import get_settings
-
-    settings = get_settings()
-    for component, module in COMPONENTS.items():
-        url = settings.database_url_for(component)
-        if database_url:
-            server = sa.create_engine(normalise_url(database_url).rsplit("/", 1)[0] + "/postgres",
-                                      isolation_level="AUTOCOMMIT")
-            with server.connect() as conn:
-                name = sa.engine.make_url(normalise_url(url)).database
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-            server.dispose()
-        upgrade(__import__(module, fromlist=["MIGRATIONS"]).MIGRATIONS, url)
 
 
 def _seed() -> tuple[list[tuple], dict[str, tuple]]:
@@ -271,7 +254,7 @@ def run(database_url: str | None = None, requests: int = 30, sizes: tuple[int, .
     env["LL_OIDC_ISSUER"] = f"http://127.0.0.1:{ports['oidc']}"
     os.environ.update(env)
     t = time.perf_counter()
-    _databases(database_url)
+    fresh_databases(database_url, COMPONENTS)
     rng = random.Random(13)
     people, accounts = _seed()
     sessions = _sessions(rng)
