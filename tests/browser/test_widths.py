@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import WIDTHS, problems_at_widths, sign_in_with_provider
+from tests.browser.support import WIDTHS, axe_violations, problems_at_widths, sideways_scroll, sign_in_with_provider
 
 
 def nav_rows(page: Page) -> int:
@@ -83,3 +83,17 @@ def test_no_page_breaks_its_own_content_security_policy(browser, gateway_server,
             page.goto(path)
     assert refused == []
     context.close()
+
+
+def test_the_one_click_answer_page_reflows_and_passes_axe(page: Page, stack, service_call, make_school, make_person):
+    """The page a member lands on from the meeting invitation's link, often on a phone."""
+    from gateway.tests.test_home_network_lead import led_network
+    from shared.links import rsvp_token
+
+    made = led_network(service_call, make_school, make_person, n=1)
+    link = "/rsvp/" + rsvp_token(stack.settings.link_secret, made["meeting"], made["lead"], "NO")
+    assert problems_at_widths(page, link) == []
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.get_by_role("button", name="No").click()
+    expect(page.get_by_role("status")).to_contain_text("for Maths network next meeting")
+    assert sideways_scroll(page) == 0 and axe_violations(page) == []  # the answer recorded, at 320 px
