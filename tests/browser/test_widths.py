@@ -53,6 +53,7 @@ def test_without_javascript_the_phone_header_lists_every_link(browser, gateway_s
 
 def test_the_frame_and_shared_pages_reflow_and_pass_axe(page: Page, make_person, make_school):
     school = make_school(name="Saltmarsh Primary")
+    make_school(name="The Church of England Voluntary Aided Primary School of St Mary and St John, Saltmarsh")
     make_person("ll.admin@lighthouse.test", "Alex Admin", roles=[("ll_admin",)])
     for i in range(3):
         make_person(f"staff{i}@lighthouse.test", f"Sam Staff {i} with a rather long name", roles=[("staff", school)],
