@@ -273,7 +273,9 @@ def run(database_url: str | None = None, requests: int = 30, sizes: tuple[int, .
         from shared.settings import get_settings
 
         app = create_app(get_settings())
-        logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request would bury the table
+        # a line per request would bury the table
+        for noisy in ("httpx", "lighthouse.access"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
         made = 0
         for size in sizes:
             made = _book(sessions, people, accounts, size, made, rng)
