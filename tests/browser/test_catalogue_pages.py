@@ -24,17 +24,6 @@ def shown(moment: datetime) -> str:
     return moment.astimezone(LONDON).strftime("%a %-d %b %Y, %H:%M")
 
 
-@pytest.fixture(autouse=True)
-def _quiet_before_closing(request):
-    """Let the page finish loading what it asked for (its icon comes after `load`)
-    before its context closes: werkzeug leaves a static file open when the browser
-    drops the connection mid-answer, and the ResourceWarning fails the next test."""
-    page = request.getfixturevalue("page") if "page" in request.fixturenames else None
-    yield
-    if page is not None and not page.is_closed():
-        page.wait_for_load_state("networkidle")
-
-
 @pytest.fixture
 def school(make_school):
     return make_school(name="Saltmarsh Primary")
