@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     # smtp://host:port (or smtp+starttls://user:pass@host:587); unset: the local mailbox
     smtp_url: str | None = Field(None, alias="SMTP_URL")
     waitlist_offer_hours: int = Field(24, alias="LL_WAITLIST_OFFER_HOURS", ge=1, le=168)
+    # How long a card order holds its places while the buyer pays (then the bookings
+    # scheduler gives them back).
+    order_hold_minutes: int = Field(15, alias="LL_ORDER_HOLD_MINUTES", ge=1, le=24 * 60)
 
     @field_validator("oidc_trusted_domains")
     @classmethod

@@ -85,6 +85,28 @@ class BookingStatus(str, enum.Enum):
     NO_SHOW = "NO_SHOW"
 
 
+# ---------- orders: places bought by schools outside the trust (bookings) ----------
+
+
+class OrderStatus(str, enum.Enum):
+    """AWAITING_PAYMENT: a card order holding its places until paid or its hold lapses
+    (EXPIRED); INVOICED: places confirmed, the invoice unpaid; PAID; CANCELLED: every
+    place given back; REFUNDED / PARTIALLY_REFUNDED: money returned (the refunds')."""
+
+    AWAITING_PAYMENT = "AWAITING_PAYMENT"
+    PAID = "PAID"
+    INVOICED = "INVOICED"
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+    REFUNDED = "REFUNDED"
+    PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED"
+
+
+class PaymentMethod(str, enum.Enum):
+    CARD = "CARD"
+    INVOICE = "INVOICE"
+
+
 # ---------- networks, meetings and the academic calendar (networks) ----------
 
 

@@ -1,6 +1,7 @@
-"""The bookings service's audit trail (shared/audit.py): what people did to sessions and
-bookings, each entry written in the transaction of the change.  A booking's entries
-hang off its session, so a session's history holds its bookings' too."""
+"""The bookings service's audit trail (shared/audit.py): what people did to sessions,
+bookings and orders, each entry written in the transaction of the change.  A booking's
+entries hang off its session, so a session's history holds its bookings' too; an
+order's stand alone (one order spans sessions)."""
 from __future__ import annotations
 
 from sqlmodel import Session
@@ -35,8 +36,19 @@ PHRASES = {
     "booking.attendance_taken": "{label}'s attendance recorded",
     "booking.attendance_corrected": "{label}'s attendance corrected",
     "booking.feedback_left": "{label} left feedback",
+    "order.started": "{label} started",
+    "order.invoiced": "{label} invoiced",
+    "order.payment_recorded": "Payment recorded for {label}",
+    "order.places_cancelled": "Places cancelled on {label}",
+    "order.cancelled": "{label} cancelled",
+    "order.hold_lapsed": "The hold on {label} lapsed",
+    "order.attendee_substituted": "An attendee substituted on {label}",
 }
-OBJECT_TYPES = ("session", "booking")
+OBJECT_TYPES = ("session", "booking", "order")
+# What an order's history follows.
+ORDER_FIELDS = ("status", "payment_method", "purchase_order_number", "total_pence", "discount_pence",
+                "invoiced_pence", "invoice_number", "hold_expires_at", "paid_on", "payment_reference",
+                "cancel_reason")
 
 
 def log_session(db: Session, identity: Identity | None, action: str, session_id: int, changes: Changes) -> bool:
@@ -57,3 +69,8 @@ def log_booking_change(db: Session, identity: Identity | None, action: str, book
     """An entry for what changed on `booking` since `before` (booking_state)."""
     return log_booking(db, identity, action, booking, diff(before, booking_state(booking)))
 
+
+
+def log_order(db: Session, identity: Identity | None, action: str, order_id: int, changes: Changes) -> bool:
+    """An entry for an order (identity None: the system, e.g. a hold lapsing)."""
+    return audit.log_action(db, AuditEntry, identity, action, ("order", order_id), changes, label=f"Order {order_id}")

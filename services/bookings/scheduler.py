@@ -9,6 +9,7 @@ from sqlmodel import Session
 from services.bookings import reminders
 from services.bookings.db import database
 from services.bookings.messages import OutboxMessage
+from services.bookings.orders import service as orders
 from services.bookings.waiting_list import service as waiting_list
 from shared.jobs import job
 from shared.outbox import delivery
@@ -27,5 +28,11 @@ def send_reminders(db: Session) -> int:
     return reminders.remind_attendees(db) + reminders.remind_approvers(db)
 
 
+@job(database, every=timedelta(minutes=1), done="released %d lapsed holds")
+def release_holds(db: Session) -> int:
+    """Card orders unpaid when their hold lapses give their places back (exactly once)."""
+    return orders.release_lapsed_holds(db)
+
+
 deliver_messages = delivery(database, OutboxMessage)
-JOBS = (expire_offers, send_reminders, deliver_messages)
+JOBS = (expire_offers, release_holds, send_reminders, deliver_messages)

@@ -15,7 +15,8 @@ FACTS = Keeper.on(BookingsModel)
 
 class CourseListing(BookingsModel, table=True):
     """A catalogue course as bookings needs it: what to call its sessions, what to
-    filter them by, and who may see them.  A session takes it when scheduled and
+    filter them by, who may see them, and what a school outside the trust pays for a
+    place (an order fixes it on its lines when it is placed).  A session takes it when scheduled and
     follows it until it starts (sessions.service.follow_listing)."""
 
     __tablename__ = "course_listing"
@@ -26,6 +27,7 @@ class CourseListing(BookingsModel, table=True):
     phases: str | None = Field(default=None, sa_column=sa.Column(sa.String(60)))  # ",KS1,KS2,"
     visibility: str = Field(default=Visibility.TRUST.value, sa_column=sa.Column(sa.String(10), nullable=False))
     published: bool = Field(default=True, sa_column=sa.Column(sa.Boolean, nullable=False))
+    external_price_pence: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
 

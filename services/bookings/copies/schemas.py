@@ -22,6 +22,8 @@ class CourseListingFact(Fact):
     phases: list[Phase] = Field(default_factory=list, max_length=6)
     visibility: Visibility
     published: bool
+    # What a school outside the trust pays for a place (PUBLIC courses), in pence.
+    external_price_pence: int | None = Field(None, ge=0, le=10_000_00)
 
 
 class SchoolDaysFact(Fact):

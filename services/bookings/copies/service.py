@@ -16,7 +16,8 @@ def keep_course_listing(db: Session, course_id: int, fact: CourseListingFact) ->
     """The course's listing as the catalogue now has it (its sessions then follow it:
     sessions.service.follow_listing)."""
     values = {"title": fact.title, "subject": fact.subject, "phases": phases_column(fact.phases),
-              "visibility": fact.visibility.value, "published": fact.published, "updated_at": utcnow()}
+              "visibility": fact.visibility.value, "published": fact.published,
+              "external_price_pence": fact.external_price_pence, "updated_at": utcnow()}
     listing = db.get(CourseListing, course_id) or CourseListing(course_id=course_id)
     for key, value in values.items():
         setattr(listing, key, value)

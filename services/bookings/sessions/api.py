@@ -41,7 +41,8 @@ def session_out(row: CourseSession, waiting: int, show_link: bool) -> dict:
                                          "capacity", "external_places", "requires_approval", "booking_closes_at",
                                          "cancellation_deadline", "status", "sequence")},
         course_phases=[p for p in (row.course_phases or "").split(",") if p],
-        places_left=row.trust_places - row.trust_taken, waiting_list_length=waiting,
+        places_left=row.trust_places - row.trust_taken, external_places_left=row.external_places_left,
+        waiting_list_length=waiting,
     ).model_dump(mode="json") | ({} if show_link else {"online_url": None})
 
 

@@ -1,4 +1,5 @@
-"""A session: one occurrence of a catalogue course, with its trust places."""
+"""A session: one occurrence of a catalogue course, with its trust places and the
+places sold to schools outside the trust."""
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -12,8 +13,10 @@ from shared.vocabulary import SessionStatus, Visibility
 
 class CourseSession(BookingsModel, table=True):
     """One occurrence of a catalogue course.  `trust_taken` counts the trust places
-    held; it only ever moves by a conditional UPDATE, so two requests can never both
-    take the last place."""
+    held, `external_taken` the places held or bought by other schools' orders; each
+    only ever moves by a conditional UPDATE (sessions/places.py), and the database
+    refuses either beyond its share, so two requests can never both take the last
+    place of either audience."""
 
     __tablename__ = "course_session"
     __table_args__ = (
@@ -21,6 +24,8 @@ class CourseSession(BookingsModel, table=True):
         sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
         sa.CheckConstraint("external_places >= 0 AND external_places <= capacity", name="external_within_capacity"),
         sa.CheckConstraint("trust_taken >= 0 AND trust_taken <= capacity - external_places", name="trust_taken_in_range"),
+        sa.CheckConstraint("external_taken >= 0 AND external_taken <= external_places",
+                           name="external_taken_in_range"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -46,6 +51,7 @@ class CourseSession(BookingsModel, table=True):
     capacity: int
     external_places: int = 0
     trust_taken: int = 0
+    external_taken: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
     requires_approval: bool = False
     booking_closes_at: datetime = Field(sa_column=utc_column())
     cancellation_deadline: datetime = Field(sa_column=utc_column())
@@ -61,3 +67,7 @@ class CourseSession(BookingsModel, table=True):
     @property
     def trust_places(self) -> int:
         return self.capacity - self.external_places
+
+    @property
+    def external_places_left(self) -> int:
+        return self.external_places - self.external_taken

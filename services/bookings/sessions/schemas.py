@@ -62,6 +62,7 @@ class SessionOut(BaseModel):
     capacity: int
     external_places: int
     places_left: int
+    external_places_left: int
     requires_approval: bool
     booking_closes_at: datetime
     cancellation_deadline: datetime

@@ -60,6 +60,9 @@ def schedule_session(db: Session, identity: Identity, data: SessionIn, session_i
             raise Conflict("This session was cancelled or has finished; schedule a new one instead.")
         if data.capacity - data.external_places < row.trust_taken:
             raise Conflict(f"{row.trust_taken} trust places are already taken; the capacity cannot leave fewer.")
+        if data.external_places < row.external_taken:
+            raise Conflict(f"Other schools have already bought or hold {row.external_taken} places; "
+                           "the places for other schools cannot be fewer.")
         before = snapshot(row, SESSION_FIELDS)
         for key, value in values.items():
             setattr(row, key, value)
