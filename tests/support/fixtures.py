@@ -252,7 +252,8 @@ def deliver_fact(stack):
 # Each title is one course (Phonics is course 1), so sessions named alike share a
 # listing and sessions named apart never retitle each other.
 COURSES = {"Phonics": 1}
-LISTING = ("course_title", "course_subject", "course_phases", "course_visibility", "course_published")
+LISTING = ("course_title", "course_subject", "course_phases", "course_visibility", "course_published",
+           "course_external_price_pence")
 
 
 @pytest.fixture
@@ -269,7 +270,8 @@ def schedule(service_call, deliver_fact):
             delivered = deliver_fact("catalogue", "bookings", f"/copies/course-listings/{course_id}",
                                      title=listing["title"], subject=listing.get("subject"),
                                      phases=listing.get("phases", []), visibility=listing.get("visibility", "TRUST"),
-                                     published=listing.get("published", True))
+                                     published=listing.get("published", True),
+                                     external_price_pence=listing.get("external_price_pence"))
             assert delivered.status_code == 200, delivered.text
         return service_call("bookings", method, path, identity, json=body)
     return _schedule
