@@ -88,6 +88,40 @@ def test_a_course_listing_reaches_bookings_when_the_course_is_saved(stack, make_
     assert waiting_facts("services.catalogue.facts") == []
 
 
+def listed_price(course_id: int) -> int | None:
+    from services.bookings.copies.models import CourseListing
+
+    with bookings_db() as db:
+        return db.get(CourseListing, course_id).external_price_pence
+
+
+def reprice_course(course_id: int, pence: int) -> None:
+    from services.catalogue.courses.schemas import CourseIn
+    from services.catalogue.courses.service import save_course
+    from services.catalogue.db import database
+    from tests.support.fixtures import course_data
+
+    with database().session() as db:
+        save_course(db, ADMIN, CourseIn(**course_data(title="Phonics for schools", visibility="PUBLIC",
+                                                      external_price_pence=pence)), course_id)
+
+
+def test_a_courses_price_for_other_schools_follows_it_into_bookings(stack, make_course):
+    """Orders price their lines from bookings' copy: the price travels with the listing,
+    and a change missed while bookings was down converges."""
+    course = make_course(title="Phonics for schools", visibility="PUBLIC", external_price_pence=9500)
+    assert listed_price(course["id"]) == 9500
+    reprice_course(course["id"], 12000)
+    assert listed_price(course["id"]) == 12000
+    with bookings_down(stack):
+        reprice_course(course["id"], 8000)
+    assert listed_price(course["id"]) == 12000  # back, and not yet told
+    with time_machine.travel(datetime.now(timezone.utc) + RETRY):
+        assert job("services.catalogue.scheduler", "deliver_facts")() == 1
+    assert listed_price(course["id"]) == 8000
+    assert waiting_facts("services.catalogue.facts") == []
+
+
 def test_a_copy_converges_after_its_keeper_was_down(stack, make_course, service_call):
     course = make_course(title="Phonics refresher")
     schedule_session(service_call, course["id"])

@@ -223,6 +223,36 @@ def _histories(n: int) -> Ask:
     return Ask("/history/session", ADMIN, items, params={"ids": ids(made)})
 
 
+def orders(n: int, organisation_id: int = 7) -> None:
+    """n orders of one organisation, each of a line with two attendees."""
+    from services.bookings.orders.models import Order, OrderAttendee, OrderLine
+
+    [session] = sessions(1)
+    with database().session() as db:
+        made = [Order(organisation_id=organisation_id, status="INVOICED", payment_method="INVOICE", total_pence=100,
+                      created_by_id=501, created_by_name="Bursar") for _ in range(n)]
+        db.add_all(made)
+        db.flush()
+        lines = [OrderLine(order_id=o.id, session_id=session, unit_price_pence=50, quantity=2) for o in made]
+        db.add_all(lines)
+        db.flush()
+        db.add_all([OrderAttendee(line_id=ln.id, name=f"A{i}", email=f"a{i}@s.test") for ln in lines for i in range(2)])
+
+
+BURSAR = tokens.Identity(subject="501", name="Bella Bursar", organisation_id=7,
+                         grants=(tokens.Grant("external_booker"),))
+
+
+def _orders(n: int) -> Ask:
+    orders(n)
+    return Ask("/orders", BURSAR, items, params={"first": 100})
+
+
+def _all_orders(n: int) -> Ask:
+    orders(n)
+    return Ask("/orders", ADMIN, items, params={"first": 100, "organisation_id": 7})
+
+
 # route, what is asked, statements
 CASES = [
     # count, page, the queues' lengths, the caller's confirmed places
@@ -248,6 +278,9 @@ CASES = [
     ListRead("POST /bookings/commitments", "members' trust CPD (a read sent as POST)", _commitments, 1),
     ListRead("GET /history/<object_type>/<object_id>", "a session's history with its bookings'", _history, 1),
     ListRead("GET /history/<object_type>", "several sessions' histories", _histories, 1),
+    # count, orders, their lines, the lines' attendees
+    ListRead("GET /orders", "an organisation's orders, for its booker", _orders, 4),
+    ListRead("GET /orders", "an organisation's orders, for admins", _all_orders, 4),
     # this week, registers to take, under-filled, feedback, governor CPD
     ListRead("GET /dashboards/admin", "the admin home's figures", _admin_dashboard, 5),
 ]
@@ -258,6 +291,7 @@ NOT_LISTS = {
     "GET /bookings/<int:booking_id>": "one booking",
     "GET /bookings/<int:booking_id>/calendar": "one booking's calendar entry",
     "GET /bookings/<int:booking_id>/certificate": "one certificate",
+    "GET /orders/<int:order_id>": "one order",
 }
 
 
