@@ -13,6 +13,8 @@ from gateway.graph.mutations import an_id, mutation, mutations
 from gateway.graph.shapes import payload
 from gateway.identity import organisations as service
 from gateway.identity.models import Organisation as OrganisationRow
+from gateway.identity.models import Person as PersonRow
+from gateway.identity.service import identity_for
 
 
 @loads("organisation", batch=None)
@@ -74,9 +76,12 @@ class OrganisationsQuery(graphene.ObjectType):
 def register_organisation(root, info, input):
     """Someone from a school outside the trust registers it and becomes its first booker."""
     ctx = info.context
-    return service.register_organisation(
+    organisation = service.register_organisation(
         ctx.db, ctx.identity, name=input.get("name"), urn=input.get("urn"), billing_email=input.get("billing_email"),
         address=input.get("address"), needs_purchase_order=bool(input.get("needs_purchase_order")))
+    # The rest of this answer is read as the booker they have just become.
+    ctx.identity = identity_for(ctx.db.get(PersonRow, ctx.identity.person_id))
+    return organisation
 
 
 @mutation(OrganisationPayload, "organisation", email=graphene.String(required=True), name=graphene.String(),
