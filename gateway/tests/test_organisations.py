@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from shared import tokens
-from tests.support.fixtures import gql, oidc_authorize, sign_in
+from tests.support.fixtures import csrf_token, gql, oidc_authorize, sign_in
 
 REGISTER = """mutation($input: OrganisationInput!) { registerOrganisation(input: $input) {
   organisation { id name urn billingEmail address needsPurchaseOrder bookers { name email } }
@@ -259,6 +259,99 @@ def test_registering_and_adding_are_in_the_gateways_audit_trail(client, people):
         ("Bella Bursar", "organisation.booker_added", "Bella Bursar"),
         ("Bella Bursar", "organisation.booker_added", "Olu Office")]
     assert entries[0].changes["urn"] == [None, "123456"]
+
+
+# ---------- the pages ----------
+
+
+def words(response) -> str:
+    """The page as a reader reads it: tags gone, spaces squeezed, entities read."""
+    import html
+    import re
+
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", page).split()))
+
+
+def post(client, url: str, **data):
+    return client.post(url, data={"csrf_token": csrf_token(client), **data})
+
+
+FORM = {"name": "Westfield Primary", "urn": "12345", "billingEmail": "accounts@westfield.test",
+        "address": "1 School Lane\nWF1 1AA", "needsPurchaseOrder": "yes"}
+
+
+def test_the_home_page_sends_a_booker_without_a_school_to_register_it(client, people):
+    sign_in(client, "bursar@westfield.test")
+    home = words(client.get("/"))
+    assert "Before you can buy places, register your school ." in home
+    assert client.get("/organisation").headers["Location"] == "/organisation/register"
+
+
+def test_someone_with_no_role_is_told_they_can_register(client, people):
+    sign_in(client, "newcomer@elsewhere.test")
+    assert "From a school outside the trust? Register your school to buy places." in words(client.get("/"))
+
+
+def test_the_register_form_keeps_what_was_typed_and_says_what_is_wrong(client, people):
+    sign_in(client, "bursar@westfield.test")
+    refused = post(client, "/organisation/register", **FORM)
+    assert refused.status_code == 422
+    page = words(refused)
+    assert "Your school was not registered" in page
+    assert page.count("Enter the URN as six digits, for example 123456.") == 2  # the summary and beside the field
+    html = refused.get_data(as_text=True)
+    assert 'value="Westfield Primary"' in html and 'value="12345"' in html and "1 School Lane" in html
+    assert 'value="yes" checked' in html
+    assert organisations() == []
+
+    missing = post(client, "/organisation/register", **{**FORM, "urn": "123456", "needsPurchaseOrder": ""})
+    assert missing.status_code == 422
+    assert "Say whether your school needs a purchase-order number on invoices." in words(missing)
+    assert organisations() == []
+
+    done = post(client, "/organisation/register", **{**FORM, "urn": "123456"})
+    assert done.status_code == 302
+    page = words(client.get(done.headers["Location"]))
+    assert "Westfield Primary is registered. You book for it now." in page
+    assert "URN 123456" in page and "Purchase-order number Needed on every invoice" in page
+    assert "Bella Bursar · bursar@westfield.test" in page
+    assert "You book for Westfield Primary." in words(client.get("/"))
+    assert client.get("/organisation/register").headers["Location"] == "/organisation"
+
+
+def test_a_trust_urn_is_refused_on_the_form(client, people):
+    sign_in(client, "bursar@westfield.test")
+    refused = post(client, "/organisation/register", **{**FORM, "urn": "910001"})
+    assert refused.status_code == 422
+    assert "URN 910001 belongs to one of the trust's schools." in words(refused)
+
+
+def test_adding_a_colleague_on_the_organisation_page(client, people):
+    sign_in(client, "bursar@westfield.test")
+    post(client, "/organisation/register", **{**FORM, "urn": "123456"})
+    refused = post(client, "/organisation", email="office@westfield.test")
+    assert refused.status_code == 422
+    assert "Your colleague was not added" in words(refused)
+    assert 'value="office@westfield.test"' in refused.get_data(as_text=True)
+    done = post(client, "/organisation", email="office@westfield.test", name="Olu Office")
+    assert done.status_code == 302
+    page = words(client.get(done.headers["Location"]))
+    assert "office@westfield.test can now book for your school." in page
+    assert "Olu Office · office@westfield.test" in page
+
+
+def test_trust_staff_are_refused_on_the_register_page(client, people):
+    sign_in(client, "teacher@a.test")
+    refused = post(client, "/organisation/register", **{**FORM, "urn": "123456"})
+    assert refused.status_code == 422
+    assert "You are signed in as one of the trust's staff" in words(refused)
+    assert organisations() == []
+
+
+def test_a_visitor_is_asked_to_sign_in(anon_client):
+    assert "/sign-in" in anon_client.get("/organisation/register").headers["Location"]
+    assert "/sign-in" in anon_client.get("/organisation").headers["Location"]
 
 
 # ---------- at the same moment ----------
