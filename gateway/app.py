@@ -20,6 +20,7 @@ from gateway.home import book_staff
 from gateway.home import pages as home
 from gateway.networks import meeting_pages
 from gateway.networks import pages as networks
+from gateway.organisations import pages as organisations
 from gateway.people import pages as people
 from gateway.schema import schema
 from gateway.sessions import booking_pages
@@ -73,7 +74,7 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
     csrf.exempt(graphql.bp)  # the view checks CSRF itself, only when a cookie is sent
     # every feature's pages, and the few that belong to none
     for pages in (site, home, book_staff, people, catalogue, sessions, booking_pages, networks, meeting_pages,
-                  calendar_feed):
+                  calendar_feed, organisations):
         app.register_blueprint(pages.bp)
     filters.install(app)
     # GOV.UK Frontend's components, as the maintained Jinja port of its own macros

@@ -13,14 +13,16 @@ from gateway.catalogue.graph import CatalogueMutation, CatalogueQuery
 from gateway.graph.compose import schema as compose
 from gateway.networks.graph import NetworksMutation, NetworksQuery
 from gateway.networks.network import RoleGrantNetwork
+from gateway.organisations.graph import OrganisationsMutation, OrganisationsQuery
 from gateway.people.graph import PeopleMutation, PeopleQuery
 from gateway.sessions.graph import SessionsMutation, SessionsQuery
 from gateway.sessions.types import CourseSessions, PersonCpdRecord
 
 # In the order of the published schema (gateway/schema.graphql), which prints them so.
 schema = compose(
-    query=[NetworksQuery, SessionsQuery, PeopleQuery, CatalogueQuery],
-    mutation=[NetworksMutation, SessionsMutation, CalendarFeedMutation, CatalogueMutation, PeopleMutation],
+    query=[NetworksQuery, SessionsQuery, PeopleQuery, OrganisationsQuery, CatalogueQuery],
+    mutation=[NetworksMutation, SessionsMutation, CalendarFeedMutation, CatalogueMutation, PeopleMutation,
+              OrganisationsMutation],
     extensions=[CourseSessions, PersonCpdRecord, PersonCalendarFeed, RoleGrantNetwork],
 )
 

@@ -6,6 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship
 
+from shared.audit import audit_model
 from shared.clock import utcnow
 from shared.db import declarative_base, text_enum, utc_column
 from shared.tokens import ROLES
@@ -51,6 +52,9 @@ class Organisation(GatewayModel, table=True):
     urn: str | None = Field(default=None, sa_column=sa.Column(sa.String(12), nullable=True, unique=True))
     billing_email: str = Field(sa_column=sa.Column(sa.String(254), nullable=False))
     address: str = Field(sa_column=sa.Column(sa.String(500), nullable=False))
+    # Some schools' finance offices pay no invoice without their own order number on it.
+    needs_purchase_order: bool = Field(default=False, sa_column=sa.Column(
+        sa.Boolean, nullable=False, server_default=sa.false()))
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
 
@@ -126,3 +130,7 @@ class LoginSession(GatewayModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     last_seen_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     ended_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+# Who registered an organisation and who added whom to it (shared/audit.py).
+AuditEntry = audit_model(GatewayModel)

@@ -7,14 +7,13 @@ import graphene
 from graphql import GraphQLError
 from sqlmodel import col, func, or_, select
 
-from gateway.graph.compose import named
+from gateway.graph.compose import named, ref
 from gateway.graph.ids import parse_id
 from gateway.graph.loaders import grouped, loaded, loads
 from gateway.graph.mutations import Refused, an_id, mutation, mutations
 from gateway.graph.shapes import connection, page, page_args, payload
 from gateway.graph.values import enum_column, enum_value
 from gateway.identity import service as identity_service
-from gateway.identity.models import Organisation as OrganisationRow
 from gateway.identity.models import Person as PersonRow
 from gateway.identity.models import School as SchoolRow
 from shared import vocabulary
@@ -44,11 +43,6 @@ def _may_see_people_of(identity, school_id: int | None) -> bool:
 def _people(ctx, ids: list[int]) -> dict:
     found = ctx.db.exec(select(PersonRow).where(col(PersonRow.id).in_(ids))).all()
     return {p.id: p for p in ctx.remember("person", found)}
-
-
-@loads("organisation", batch=None)
-def _organisations(ctx, ids: list[int]) -> dict:
-    return {o.id: o for o in ctx.db.exec(select(OrganisationRow).where(col(OrganisationRow.id).in_(ids))).all()}
 
 
 @loads("school", whole=True)
@@ -98,13 +92,6 @@ class School(graphene.ObjectType):
         return ctx.loader("staff of school").load(school.id, among=(s.id for s in ctx.in_view("school")))
 
 
-class Organisation(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    urn = graphene.String()
-    billing_email = graphene.String(required=True)
-
-
 @named
 class Person(graphene.ObjectType):
     id = graphene.ID(required=True)
@@ -112,7 +99,7 @@ class Person(graphene.ObjectType):
     email = graphene.String(description="Null where the viewer may not see it.")
     job_title = graphene.String()
     school = graphene.Field(School)
-    organisation = graphene.Field(Organisation)
+    organisation = graphene.Field(ref("Organisation"))
     roles = graphene.List(graphene.NonNull(RoleGrant), required=True)
 
     @staticmethod
@@ -120,6 +107,8 @@ class Person(graphene.ObjectType):
         identity = info.context.identity
         if identity.person_id == person.id or _may_see_people_of(identity, person.school_id):
             return person.email
+        if identity.organisation_id is not None and identity.organisation_id == person.organisation_id:
+            return person.email  # the bookers of one school see one another's
         return None
 
     resolve_school = loaded("school", "school_id")

@@ -361,6 +361,13 @@ def _people(app, n: int) -> GraphAsk:
                     lambda data: len(data["people"]["edges"]), {"n": n})
 
 
+def _organisation_bookers(app, n: int) -> GraphAsk:
+    (org,) = organisations(1)
+    people(n, "booker", None, lambda _: [("external_booker", None, None)], organisation_id=org)
+    return GraphAsk(signed_in(app, "booker000@trust.test"), """{ myOrganisation { name bookers { name email
+        organisation { name } roles { role } } } }""", lambda data: len(data["myOrganisation"]["bookers"]))
+
+
 def _roles(app, n: int) -> GraphAsk:
     made = add([Network(name=f"Network {i:03d}", subject="Maths") for i in range(n)])
     person("lead@trust.test", *[("network_lead", None, nw) for nw in made])
@@ -505,6 +512,8 @@ CASES = [
     GraphRead(("Query.people",), "a page of people, for an admin", _people, (
         f"{BOOKINGS} /cpd-records",), 6),  # count, page, grants, schools, organisations
     GraphRead(("Person.roles",), "my role grants", _roles, (f"{NETWORKS} /networks",), 1),
+    GraphRead(("Organisation.bookers",), "my organisation's bookers", _organisation_bookers, (), 4),
+    # the session, the organisation, its bookers, their grants
     GraphRead(("CpdRecord.entries",), "my CPD record", _cpd_entries, (f"{BOOKINGS} /cpd-records",), 1),
     GraphRead(("Session.history",), "each session's history on a page of sessions, for an admin",
               _session_histories, (f"{BOOKINGS} /sessions", f"{BOOKINGS} /history/session"), 1),

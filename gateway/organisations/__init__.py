@@ -1,0 +1,1 @@
+"""Schools outside the trust: registering one, its bookers, and their pages."""
