@@ -17,6 +17,7 @@ def metadata():
     import services.bookings.bookings.models  # noqa: F401  (registers the tables)
     import services.bookings.copies.models  # noqa: F401
     import services.bookings.messages  # noqa: F401  (the outbox table)
+    import services.bookings.payments.models  # noqa: F401  (Stripe's events)
     import services.bookings.sessions.models  # noqa: F401
 
     return BookingsModel.metadata
