@@ -6,6 +6,7 @@ rows.
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
 import threading
 from pathlib import Path
@@ -21,6 +22,12 @@ os.environ.update({"LL_ENV": "test", "LL_VAR_DIR": str(_TMP), "LL_SEED_DEMO_DATA
 for _name in ("DATABASE_URL", "CATALOGUE_DATABASE_URL", "BOOKINGS_DATABASE_URL", "NETWORKS_DATABASE_URL",
               "GATEWAY_DATABASE_URL"):
     os.environ.pop(_name, None)
+# A localstripe of this run's own (tests.support.fixtures.localstripe starts it when a
+# test asks), so a `make run` or another test run on the machine never shares its state.
+_stripe_port = socket.socket()
+_stripe_port.bind(("127.0.0.1", 0))
+os.environ["LL_STRIPE_API_BASE"] = f"http://127.0.0.1:{_stripe_port.getsockname()[1]}"
+_stripe_port.close()
 if PG_URL:
     os.environ["DATABASE_URL"] = f"{PG_URL.rstrip('/')}_{WORKER}"
 

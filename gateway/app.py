@@ -21,6 +21,7 @@ from gateway.home import pages as home
 from gateway.networks import meeting_pages
 from gateway.networks import pages as networks
 from gateway.organisations import pages as organisations
+from gateway.payments import webhook as stripe_webhook
 from gateway.people import pages as people
 from gateway.schema import schema
 from gateway.sessions import booking_pages
@@ -72,6 +73,8 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
     app.register_blueprint(auth.bp)
     app.register_blueprint(graphql.bp)
     csrf.exempt(graphql.bp)  # the view checks CSRF itself, only when a cookie is sent
+    app.register_blueprint(stripe_webhook.bp)
+    csrf.exempt(stripe_webhook.bp)  # Stripe sends no cookie: its signature is the credential
     # every feature's pages, and the few that belong to none
     for pages in (site, home, book_staff, people, catalogue, sessions, booking_pages, networks, meeting_pages,
                   calendar_feed, organisations):
@@ -85,7 +88,7 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
 
     @app.before_request
     def _who():
-        if request.endpoint in ("static", "site.healthz", "site.readyz"):
+        if request.endpoint in ("static", "site.healthz", "site.readyz", "stripe_webhook.stripe_webhook"):
             return
         auth.load_signed_in_person()
 

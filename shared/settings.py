@@ -17,7 +17,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-only-secret-change-me"
 DEV_LINK_SECRET = "dev-only-link-secret-change-me"
-_DEV_VALUES = (DEV_SECRET, DEV_LINK_SECRET)
+# Stripe's own prefixes, so that localstripe (which wants `sk_…`) takes them in development.
+DEV_STRIPE_SECRET_KEY = "sk_test_dev-only-change-me"
+DEV_STRIPE_WEBHOOK_SECRET = "whsec_dev-only-change-me"
+_DEV_VALUES = (DEV_SECRET, DEV_LINK_SECRET, DEV_STRIPE_SECRET_KEY, DEV_STRIPE_WEBHOOK_SECRET)
+# Where the embedded default and the tests run localstripe (gateway/dev_stripe.py).
+DEV_STRIPE_API_BASE = "http://127.0.0.1:8420"
 
 COMPONENTS = ("gateway", "catalogue", "bookings", "networks")
 DEFAULT_PORTS = {"gateway": 8000, "catalogue": 8001, "bookings": 8002, "networks": 8003}
@@ -58,6 +63,13 @@ class Settings(BaseSettings):
     catalogue_token_public_key: str | None = Field(None, alias="LL_CATALOGUE_TOKEN_PUBLIC_KEY")
     networks_token_private_key: str | None = Field(None, alias="LL_NETWORKS_TOKEN_PRIVATE_KEY")
     networks_token_public_key: str | None = Field(None, alias="LL_NETWORKS_TOKEN_PUBLIC_KEY")
+    # Creates PaymentIntents and Refunds: bookings alone talks to Stripe's API.
+    stripe_secret_key: str = Field(DEV_STRIPE_SECRET_KEY, alias="LL_STRIPE_SECRET_KEY")
+    # Checks the signature of Stripe's webhooks, which arrive at the gateway.
+    stripe_webhook_secret: str = Field(DEV_STRIPE_WEBHOOK_SECRET, alias="LL_STRIPE_WEBHOOK_SECRET")
+    # Unset: Stripe itself in production, localstripe everywhere else.
+    stripe_api_base: str | None = Field(None, alias="LL_STRIPE_API_BASE")
+    stripe_timeout_seconds: float = Field(10.0, alias="LL_STRIPE_TIMEOUT", gt=0, le=60)
     service_token_ttl_seconds: int = Field(60, alias="LL_SERVICE_TOKEN_TTL", ge=5, le=900)
 
     catalogue_url: str = Field("http://127.0.0.1:8001", alias="LL_CATALOGUE_URL")
@@ -122,6 +134,8 @@ class Settings(BaseSettings):
                 problems.append("LL_LINK_SECRET must be a random value of 32+ characters")
             if self.link_secret == self.secret_key:
                 problems.append("LL_LINK_SECRET must differ from LL_SECRET_KEY (each secret has one purpose)")
+            if self.stripe_api_base and not self.stripe_api_base.startswith("https://"):
+                problems.append("LL_STRIPE_API_BASE must be Stripe's own https address (or unset) in production")
             if not self.database_url and not any(
                 getattr(self, f"{c}_database_url") for c in COMPONENTS
             ):
@@ -148,6 +162,13 @@ class Settings(BaseSettings):
                 problems.append(f"{_ENV_NAME[name]} is not a secret of the {component}; remove it from its environment")
         if problems:
             raise RuntimeError(f"refusing to start the {component} in production: " + "; ".join(problems))
+
+    @property
+    def stripe_api_url(self) -> str | None:
+        """The Stripe API the official library talks to: None means Stripe's own."""
+        if self.stripe_api_base:
+            return self.stripe_api_base.rstrip("/")
+        return None if self.env == "production" else DEV_STRIPE_API_BASE
 
     @property
     def is_development(self) -> bool:
@@ -196,18 +217,22 @@ _KEY_FIELDS = {
     "networks": ("networks_token_private_key", "networks_token_public_key"),
 }
 # The secrets and private keys: each held by the components that need it, and no other.
-_SECRETS = {"secret_key", "link_secret", *(private for private, _ in _KEY_FIELDS.values())}
+_SECRETS = {"secret_key", "link_secret", "stripe_secret_key", "stripe_webhook_secret",
+            *(private for private, _ in _KEY_FIELDS.values())}
 # What each process needs in production (deploy/ gives each exactly this).  The gateway
 # signs cookies and service tokens and reads email links; networks writes email links
 # (its scheduler too: reminders carry them); each publisher signs the facts it delivers
 # (after a commit in its web process, and from its scheduler), and bookings, which keeps
-# copies of them, checks each with its publisher's public key.
+# copies of them, checks each with its publisher's public key.  Bookings' web process
+# creates PaymentIntents and Refunds with the Stripe key; the gateway's checks the
+# signature of Stripe's webhooks (the route is there) and hands bookings the event.
 NEEDS = {
-    ("gateway", "web"): ("secret_key", "link_secret", "service_token_private_key"),
+    ("gateway", "web"): ("secret_key", "link_secret", "service_token_private_key", "stripe_webhook_secret"),
     ("gateway", "scheduler"): ("service_token_private_key",),
     ("catalogue", "web"): ("service_token_public_key", "catalogue_token_private_key"),
     ("catalogue", "scheduler"): ("catalogue_token_private_key",),
-    ("bookings", "web"): ("service_token_public_key", "catalogue_token_public_key", "networks_token_public_key"),
+    ("bookings", "web"): ("service_token_public_key", "catalogue_token_public_key", "networks_token_public_key",
+                          "stripe_secret_key"),
     ("bookings", "scheduler"): (),
     ("networks", "web"): ("service_token_public_key", "link_secret", "networks_token_private_key"),
     ("networks", "scheduler"): ("link_secret", "networks_token_private_key"),

@@ -18,6 +18,7 @@ def metadata():
     import services.bookings.copies.models  # noqa: F401
     import services.bookings.messages  # noqa: F401  (the outbox table)
     import services.bookings.orders.models  # noqa: F401
+    import services.bookings.payments.models  # noqa: F401  (Stripe's events)
     import services.bookings.sessions.models  # noqa: F401
 
     return BookingsModel.metadata

@@ -13,7 +13,8 @@ def _bare_environment(monkeypatch):
     for name in ("DATABASE_URL", "CATALOGUE_DATABASE_URL", "BOOKINGS_DATABASE_URL", "NETWORKS_DATABASE_URL",
                  "GATEWAY_DATABASE_URL", "LL_SECRET_KEY", "LL_LINK_SECRET", "LL_SERVICE_TOKEN_PUBLIC_KEY",
                  "LL_SERVICE_TOKEN_PRIVATE_KEY", "LL_CATALOGUE_TOKEN_PRIVATE_KEY", "LL_CATALOGUE_TOKEN_PUBLIC_KEY",
-                 "LL_NETWORKS_TOKEN_PRIVATE_KEY", "LL_NETWORKS_TOKEN_PUBLIC_KEY"):
+                 "LL_NETWORKS_TOKEN_PRIVATE_KEY", "LL_NETWORKS_TOKEN_PUBLIC_KEY", "LL_STRIPE_SECRET_KEY",
+                 "LL_STRIPE_WEBHOOK_SECRET", "LL_STRIPE_API_BASE"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -33,10 +34,11 @@ def test_embedded_default_is_sqlite_under_var(tmp_path):
 PROD = {"LL_ENV": "production", "DATABASE_URL": "postgresql://db/lighthouse"}
 # What each component is given in production: its own secrets and keys, no other's.
 GIVEN = {
-    "gateway": {"LL_SECRET_KEY": "c" * 40, "LL_LINK_SECRET": "l" * 40, "LL_SERVICE_TOKEN_PRIVATE_KEY": "pem"},
+    "gateway": {"LL_SECRET_KEY": "c" * 40, "LL_LINK_SECRET": "l" * 40, "LL_SERVICE_TOKEN_PRIVATE_KEY": "pem",
+                "LL_STRIPE_WEBHOOK_SECRET": "whsec_live"},
     "catalogue": {"LL_SERVICE_TOKEN_PUBLIC_KEY": "pem", "LL_CATALOGUE_TOKEN_PRIVATE_KEY": "pem"},
     "bookings": {"LL_SERVICE_TOKEN_PUBLIC_KEY": "pem", "LL_CATALOGUE_TOKEN_PUBLIC_KEY": "pem",
-                 "LL_NETWORKS_TOKEN_PUBLIC_KEY": "pem"},
+                 "LL_NETWORKS_TOKEN_PUBLIC_KEY": "pem", "LL_STRIPE_SECRET_KEY": "sk_live_x"},
     "networks": {"LL_SERVICE_TOKEN_PUBLIC_KEY": "pem", "LL_LINK_SECRET": "l" * 40, "LL_NETWORKS_TOKEN_PRIVATE_KEY": "pem"},
 }
 
@@ -86,6 +88,34 @@ def test_no_service_holds_the_cookie_secret_or_another_components_key():
         Settings(**PROD, **GIVEN["networks"], LL_SERVICE_TOKEN_PRIVATE_KEY="pem").refuse_unsafe_start("networks")
     with pytest.raises(RuntimeError, match="LL_CATALOGUE_TOKEN_PRIVATE_KEY is not a secret of the gateway"):
         Settings(**PROD, **GIVEN["gateway"], LL_CATALOGUE_TOKEN_PRIVATE_KEY="pem").refuse_unsafe_start("gateway")
+
+
+def test_stripe_secrets_go_to_their_one_process_each_and_never_as_development_values():
+    """The Stripe key moves money: bookings' web process alone holds it; the webhook
+    secret vouches for Stripe's events: the gateway's web process alone holds it."""
+    from shared.settings import DEV_STRIPE_SECRET_KEY, DEV_STRIPE_WEBHOOK_SECRET
+
+    with pytest.raises(RuntimeError, match="LL_STRIPE_SECRET_KEY must be set"):
+        Settings(**PROD, **{**GIVEN["bookings"], "LL_STRIPE_SECRET_KEY": DEV_STRIPE_SECRET_KEY}
+                 ).refuse_unsafe_start("bookings")
+    with pytest.raises(RuntimeError, match="LL_STRIPE_WEBHOOK_SECRET must be set"):
+        Settings(**PROD, **{**GIVEN["gateway"], "LL_STRIPE_WEBHOOK_SECRET": DEV_STRIPE_WEBHOOK_SECRET}
+                 ).refuse_unsafe_start("gateway")
+    with pytest.raises(RuntimeError, match="LL_STRIPE_SECRET_KEY is not a secret of the gateway"):
+        Settings(**PROD, **GIVEN["gateway"], LL_STRIPE_SECRET_KEY="sk_live_x").refuse_unsafe_start("gateway")
+    with pytest.raises(RuntimeError, match="LL_STRIPE_WEBHOOK_SECRET is not a secret of the bookings"):
+        Settings(**PROD, **GIVEN["bookings"], LL_STRIPE_WEBHOOK_SECRET="whsec_live").refuse_unsafe_start("bookings")
+    with pytest.raises(RuntimeError, match="LL_STRIPE_SECRET_KEY is not a secret of the catalogue"):
+        Settings(**PROD, **GIVEN["catalogue"], LL_STRIPE_SECRET_KEY="sk_live_x").refuse_unsafe_start("catalogue")
+
+
+def test_stripe_is_localstripe_outside_production_and_stripe_itself_in_it():
+    from shared.settings import DEV_STRIPE_API_BASE
+
+    assert Settings(LL_ENV="development").stripe_api_url == DEV_STRIPE_API_BASE
+    assert Settings(**PROD).stripe_api_url is None  # the library's own default: api.stripe.com
+    with pytest.raises(ValidationError, match="LL_STRIPE_API_BASE must be Stripe's own https address"):
+        Settings(**PROD, LL_STRIPE_API_BASE=DEV_STRIPE_API_BASE)
 
 
 def test_the_link_secret_is_not_the_cookie_secret():

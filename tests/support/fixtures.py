@@ -288,6 +288,48 @@ def school_leaders(deliver_fact):
     return _keep
 
 
+# ---------- Stripe (localstripe) ----------
+
+
+@pytest.fixture(scope="session")
+def localstripe():
+    """localstripe for this test run, at LL_STRIPE_API_BASE (set in conftest.py): its
+    URL.  State in memory only (gateway.dev_stripe), so nothing touches /tmp."""
+    from gateway import dev_stripe
+
+    url = get_settings().stripe_api_url
+    process = dev_stripe.start(int(url.rsplit(":", 1)[1]))
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def stripe_api(localstripe):
+    """localstripe emptied for this test; its URL."""
+    from gateway import dev_stripe
+
+    dev_stripe.empty(localstripe)
+    return localstripe
+
+
+@pytest.fixture
+def stripe_webhook(stripe_api, gateway_server):
+    """localstripe's events signed and sent to the test gateway's /stripe/webhook for
+    this test only (afterwards it sends none, so no later test sees a stray event)."""
+    from gateway import dev_stripe
+
+    secret = gateway_server_settings(gateway_server).stripe_webhook_secret
+    dev_stripe.register_webhook(stripe_api, gateway_server.url + dev_stripe.WEBHOOK_PATH, secret)
+    yield secret
+    dev_stripe.register_webhook(stripe_api, gateway_server.url + dev_stripe.WEBHOOK_PATH, secret,
+                                events=["nothing.at_all"])
+
+
+def gateway_server_settings(server) -> Settings:
+    return server.server.app.extensions["lighthouse_settings"]
+
+
 # ---------- mail ----------
 
 

@@ -1,0 +1,1 @@
+"""Card payments as the gateway sees them: Stripe's webhook (webhook.py)."""

@@ -1,0 +1,31 @@
+"""HTTP for payments: the gateway hands over Stripe's webhook events here, once it has
+checked their signature.  Nobody else may: a person's token, even an admin's, is
+refused, since an event here can mark an order paid."""
+from __future__ import annotations
+
+from flask_openapi3 import APIBlueprint, Tag
+
+from services.bookings.payments.events import record_event
+from services.bookings.payments.schemas import EventRecorded, StripeEventIn
+from shared.db import begin_write, request_session
+from shared.errors import Forbidden
+from shared.tokens import GATEWAY
+from shared.web import SECURITY, current_identity
+
+bp = APIBlueprint("payments", __name__, abp_security=SECURITY, abp_tags=[Tag(
+    name="payments", description="Stripe's events, as the gateway received and checked them.")])
+
+GATEWAY_ITSELF = f"service:{GATEWAY}"
+
+
+@bp.post("/payments/events", responses={200: EventRecorded})
+def post_event(body: StripeEventIn):
+    """A Stripe event, recorded once by its id and applied once; a repeat answers
+    recorded: false and changes nothing."""
+    identity = current_identity()
+    if identity.issuer != GATEWAY or identity.subject != GATEWAY_ITSELF:
+        raise Forbidden("Only the gateway, passing on Stripe's signed events, may send payment events.")
+    db = request_session()
+    begin_write(db)
+    recorded, outcome = record_event(db, body)
+    return {"recorded": recorded, "outcome": outcome}
