@@ -224,8 +224,9 @@ _SECRETS = {"secret_key", "link_secret", "stripe_secret_key", "stripe_webhook_se
 # (its scheduler too: reminders carry them); each publisher signs the facts it delivers
 # (after a commit in its web process, and from its scheduler), and bookings, which keeps
 # copies of them, checks each with its publisher's public key.  Bookings' web process
-# creates PaymentIntents and Refunds with the Stripe key; the gateway's checks the
-# signature of Stripe's webhooks (the route is there) and hands bookings the event.
+# creates PaymentIntents and Refunds with the Stripe key, and its scheduler asks Stripe
+# about payments whose webhook never came (and refunds those whose places had gone);
+# the gateway's checks the signature of Stripe's webhooks and hands bookings the event.
 NEEDS = {
     ("gateway", "web"): ("secret_key", "link_secret", "service_token_private_key", "stripe_webhook_secret"),
     ("gateway", "scheduler"): ("service_token_private_key",),
@@ -233,7 +234,7 @@ NEEDS = {
     ("catalogue", "scheduler"): ("catalogue_token_private_key",),
     ("bookings", "web"): ("service_token_public_key", "catalogue_token_public_key", "networks_token_public_key",
                           "stripe_secret_key"),
-    ("bookings", "scheduler"): (),
+    ("bookings", "scheduler"): ("stripe_secret_key",),
     ("networks", "web"): ("service_token_public_key", "link_secret", "networks_token_private_key"),
     ("networks", "scheduler"): ("link_secret", "networks_token_private_key"),
 }

@@ -43,6 +43,11 @@ PHRASES = {
     "order.cancelled": "{label} cancelled",
     "order.hold_lapsed": "The hold on {label} lapsed",
     "order.attendee_substituted": "An attendee substituted on {label}",
+    "order.payment_unavailable": "Card payments were unavailable: {label} gave its places back",
+    "order.paid": "{label} paid by card",
+    "order.paid_after_lapse": "{label} paid by card after its hold lapsed; its places taken again",
+    "order.payment_failed": "A card payment for {label} failed",
+    "order.refunded": "Money refunded on {label}",
 }
 OBJECT_TYPES = ("session", "booking", "order")
 # What an order's history follows.

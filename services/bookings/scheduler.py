@@ -10,8 +10,9 @@ from services.bookings import reminders
 from services.bookings.db import database
 from services.bookings.messages import OutboxMessage
 from services.bookings.orders import service as orders
+from services.bookings.payments import card
 from services.bookings.waiting_list import service as waiting_list
-from shared.jobs import job
+from shared.jobs import Job, job
 from shared.outbox import delivery
 
 
@@ -34,5 +35,15 @@ def release_holds(db: Session) -> int:
     return orders.release_lapsed_holds(db)
 
 
+def _reconcile_card_payments(db: Session) -> int:
+    """Card orders whose webhook never came, settled by asking Stripe (and so the
+    process needs LL_STRIPE_SECRET_KEY)."""
+    return card.reconcile(db, card.stripe_client())
+
+
+# write=False: it asks Stripe between its reads and writes, so it takes the write lock
+# only for each order it settles, never while it waits on Stripe.
+reconcile_card_payments = Job(_reconcile_card_payments, database, every=timedelta(minutes=5),
+                              done="settled %d card payments with Stripe", write=False)
 deliver_messages = delivery(database, OutboxMessage)
-JOBS = (expire_offers, release_holds, send_reminders, deliver_messages)
+JOBS = (expire_offers, release_holds, reconcile_card_payments, send_reminders, deliver_messages)

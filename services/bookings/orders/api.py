@@ -16,6 +16,7 @@ from services.bookings.orders.schemas import (
     OrdersQuery,
     PaymentIn,
 )
+from services.bookings.payments import card
 from shared.db import begin_write, request_session
 from shared.paging import decode_cursor, page_of
 from shared.web import SECURITY, current_identity
@@ -26,6 +27,7 @@ bp = APIBlueprint("orders", __name__, abp_tags=[Tag(name="orders")], abp_securit
 def orders_out(db, orders: list[Order]) -> list[dict]:
     """Orders with their lines and attendees: three queries however many orders."""
     lines = service.lines_of(db, orders)
+    payments = card.payment_facts(db, orders, service.buying_organisation(current_identity()))
     return [OrderOut(
         **{k: getattr(o, k) for k in ("id", "organisation_id", "status", "payment_method", "purchase_order_number",
                                        "total_pence", "discount_pence", "invoiced_pence", "hold_expires_at",
@@ -37,6 +39,7 @@ def orders_out(db, orders: list[Order]) -> list[dict]:
                 "attendees": [{"id": a.id, "name": a.name, "email": a.email, "cancelled_at": a.cancelled_at}
                               for a in people]}
                for line, people in lines.get(o.id, [])],
+        **payments.get(o.id, {}),
     ).model_dump(mode="json") for o in orders]
 
 
@@ -48,9 +51,9 @@ def start_order(body: OrderIn):
     db = request_session()
     begin_write(db)
     order, created = service.start_order(db, current_identity(), body)
-    answer = orders_out(db, [order])[0]
-    db.commit()  # before the answer is sent: the sessions' counters stay locked until then
-    return answer, 201 if created else 200
+    db.commit()  # before Stripe is asked: the sessions' counters stay locked until then
+    card.open_card_payment(db, current_identity(), order)
+    return orders_out(db, [order])[0], 201 if created else 200
 
 
 @bp.get("/orders", responses={200: OrderPage})

@@ -10,8 +10,10 @@ from shared.clock import utcnow
 from shared.db import text_enum, utc_column
 from shared.vocabulary import OrderStatus, PaymentMethod
 
-# An order in these states holds its places (AWAITING_PAYMENT until its hold lapses).
-HOLDS_PLACES = (OrderStatus.AWAITING_PAYMENT, OrderStatus.INVOICED, OrderStatus.PAID)
+# An order in these states holds its places (AWAITING_PAYMENT until its hold lapses;
+# PARTIALLY_REFUNDED: paid, some money given back, the rest of its places kept).
+HOLDS_PLACES = (OrderStatus.AWAITING_PAYMENT, OrderStatus.INVOICED, OrderStatus.PAID,
+                OrderStatus.PARTIALLY_REFUNDED)
 
 
 class Order(BookingsModel, table=True):

@@ -114,6 +114,14 @@ class OrderLineOut(BaseModel):
     attendees: list[AttendeeOut]
 
 
+class RefundOut(BaseModel):
+    id: int
+    amount_pence: int
+    reason: str
+    created_at: datetime
+    stripe_refund_id: str
+
+
 class OrderOut(BaseModel):
     id: int
     organisation_id: int
@@ -132,6 +140,13 @@ class OrderOut(BaseModel):
     created_by_id: int
     created_at: datetime
     lines: list[OrderLineOut]
+    # A card order's payment (payments/card.py): the secret Stripe.js needs, for the
+    # order's own bookers while it awaits payment; why the last card attempt failed.
+    payment_client_secret: str | None = None
+    payment_error: str | None = None
+    paid_pence: int = 0
+    refunded_pence: int = 0
+    refunds: list[RefundOut] = []
 
 
 OrderPage = page_model("OrderPage", OrderOut)

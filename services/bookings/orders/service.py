@@ -21,6 +21,7 @@ from services.bookings.audit import ORDER_FIELDS, log_order
 from services.bookings.copies.models import CourseListing
 from services.bookings.orders.models import HOLDS_PLACES, InvoiceCounter, Order, OrderAttendee, OrderLine
 from services.bookings.orders.schemas import AttendeeIn, OrderIn
+from services.bookings.payments.refunds import refund_cancelled_places
 from services.bookings.sessions.models import CourseSession
 from services.bookings.sessions.places import give_back_external_places, take_external_places
 from shared.audit import created, diff, snapshot
@@ -239,9 +240,9 @@ def cancel_places(db: Session, identity: Identity, order_id: int, attendee_ids: 
     admin, with a reason.  An order with no places left is CANCELLED.  The order's
     row is locked, so two cancellations at once give each place back once.
 
-    Money is not returned here: refunds and credit notes follow the cancellation
-    (the refunds' work); `total_pence` falls to what the live places are worth, while
-    `invoiced_pence` keeps what the invoice said.
+    A paid card order's places cancelled before the deadline are refunded in full
+    (payments/refunds.py); `total_pence` falls to what the live places are worth, while
+    `invoiced_pence` keeps what the invoice said (credit notes are the invoices' work).
     """
     order = get_order(db, identity, order_id, for_update=True)
     if order.status not in HOLDS_PLACES:
@@ -286,6 +287,7 @@ def cancel_places(db: Session, identity: Identity, order_id: int, attendee_ids: 
     if len(chosen) == len(live):
         order.status = OrderStatus.CANCELLED
         order.hold_expires_at = None
+    refund_cancelled_places(db, identity, order, [live[i][0] for i in chosen], late=bool(late))
     if reason:
         order.cancel_reason = reason
     order.updated_at = now

@@ -1,12 +1,16 @@
 """HTTP for payments: the gateway hands over Stripe's webhook events here, once it has
 checked their signature.  Nobody else may: a person's token, even an admin's, is
-refused, since an event here can mark an order paid."""
+refused, since an event here can mark an order paid.  And admins' card refunds."""
 from __future__ import annotations
 
 from flask_openapi3 import APIBlueprint, Tag
 
+from services.bookings.orders.api import orders_out
+from services.bookings.orders.schemas import OrderIdPath, OrderOut
+from services.bookings.payments import card  # noqa: F401  (registers the payment_intent handlers)
 from services.bookings.payments.events import record_event
-from services.bookings.payments.schemas import EventRecorded, StripeEventIn
+from services.bookings.payments.refunds import refund_order
+from services.bookings.payments.schemas import EventRecorded, RefundIn, StripeEventIn
 from shared.db import begin_write, request_session
 from shared.errors import Forbidden
 from shared.tokens import GATEWAY
@@ -29,3 +33,14 @@ def post_event(body: StripeEventIn):
     begin_write(db)
     recorded, outcome = record_event(db, body)
     return {"recorded": recorded, "outcome": outcome}
+
+
+@bp.post("/orders/<int:order_id>/refunds", responses={200: OrderOut})
+def refund(path: OrderIdPath, body: RefundIn):
+    """Admins: give back part or all of what a card order paid, with a reason — never
+    more than was paid less what was refunded (409 with what is left)."""
+    db = request_session()
+    begin_write(db)
+    order = refund_order(db, current_identity(), path.order_id, body.amount_pence, body.reason,
+                         body.idempotency_key)
+    return orders_out(db, [order])[0]

@@ -1,7 +1,11 @@
 """What the gateway hands over: a Stripe event whose signature it has checked."""
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
+
+from shared.fields import Text
 
 
 class EventData(BaseModel):
@@ -24,3 +28,11 @@ class StripeEventIn(BaseModel):
 class EventRecorded(BaseModel):
     recorded: bool = Field(description="False when this event id had arrived before: nothing was done again.")
     outcome: str = Field(description="applied (a handler acted on it) or ignored (a type nothing acts on).")
+
+
+class RefundIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    amount_pence: Annotated[int, Field(ge=1, le=10_000_000, description="What to give back, in pence.")]
+    reason: Text(3, 500)
+    idempotency_key: Text(1, 100) | None = Field(
+        None, description="The same key again answers the refund already made, rather than refunding twice.")

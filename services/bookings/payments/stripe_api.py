@@ -45,8 +45,10 @@ class Intent:
     id: str
     status: str
     amount_pence: int
-    client_secret: str  # handed to Stripe.js on the card page, never stored
+    client_secret: str  # handed to Stripe.js on the card page (card.py keeps it with the order)
     order_id: int | None
+    # Stripe's sentence for the last attempt that failed (a declined card), if any.
+    last_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,9 +118,11 @@ class StripePayments:
 
 def _intent(intent) -> Intent:
     order_id = intent.metadata["order_id"] if "order_id" in intent.metadata else None
+    error = intent["last_payment_error"] if "last_payment_error" in intent else None
     return Intent(id=intent.id, status=intent.status, amount_pence=intent.amount,
                   client_secret=intent.client_secret,
-                  order_id=int(order_id) if order_id and order_id.isdigit() else None)
+                  order_id=int(order_id) if order_id and order_id.isdigit() else None,
+                  last_error=(error["message"] if error and "message" in error else None))
 
 
 _CLIENTS: dict[tuple, StripePayments] = {}

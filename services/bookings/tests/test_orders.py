@@ -32,6 +32,10 @@ def people(n: int, start: int = 0) -> list[dict]:
     return [{"name": f"Attendee {i}", "email": f"a{i}@school.test"} for i in range(start, start + n)]
 
 
+@pytest.fixture(autouse=True)
+def _stripe(stripe_api):
+    """Card orders get their PaymentIntent from localstripe."""
+
 @pytest.fixture
 def on_sale(schedule):
     """A session of a PUBLIC course on sale to other schools."""

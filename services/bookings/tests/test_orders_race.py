@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import httpx
+import pytest
 import sqlalchemy as sa
 import time_machine
 
@@ -20,6 +21,10 @@ from tests.support.fixtures import ADMIN
 
 SOON = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=7)
 
+
+@pytest.fixture(autouse=True)
+def _stripe(stripe_api):
+    """Card orders get their PaymentIntent from localstripe."""
 
 def _session(schedule, capacity: int, external: int) -> int:
     response = schedule("POST", "/sessions", json={
