@@ -35,7 +35,7 @@ def release_holds(db: Session) -> int:
     return orders.release_lapsed_holds(db)
 
 
-def _reconcile_card_payments(db: Session) -> int:
+def reconcile_card_payments(db: Session) -> int:
     """Card orders whose webhook never came, settled by asking Stripe (and so the
     process needs LL_STRIPE_SECRET_KEY)."""
     return card.reconcile(db, card.stripe_client())
@@ -43,7 +43,7 @@ def _reconcile_card_payments(db: Session) -> int:
 
 # write=False: it asks Stripe between its reads and writes, so it takes the write lock
 # only for each order it settles, never while it waits on Stripe.
-reconcile_card_payments = Job(_reconcile_card_payments, database, every=timedelta(minutes=5),
-                              done="settled %d card payments with Stripe", write=False)
+reconcile_job = Job(reconcile_card_payments, database, every=timedelta(minutes=5),
+                    done="settled %d card payments with Stripe", write=False)
 deliver_messages = delivery(database, OutboxMessage)
-JOBS = (expire_offers, release_holds, reconcile_card_payments, send_reminders, deliver_messages)
+JOBS = (expire_offers, release_holds, reconcile_job, send_reminders, deliver_messages)

@@ -26,7 +26,7 @@ _STILL_HOLDS_PLACES = (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
 _PAYMENTS = CardPayment.__table__
 _TAKE_BACK = (
     sa.update(_PAYMENTS)
-    .where(_PAYMENTS.c.order_id == sa.bindparam("order_id"), _PAYMENTS.c.paid_at.is_not(None),
+    .where(_PAYMENTS.c.order_id == sa.bindparam("the_order"), _PAYMENTS.c.paid_at.is_not(None),
            _PAYMENTS.c.refunded_pence + sa.bindparam("amount") <= _PAYMENTS.c.paid_pence)
     .values(refunded_pence=_PAYMENTS.c.refunded_pence + sa.bindparam("amount"))
     .returning(_PAYMENTS.c.paid_pence, _PAYMENTS.c.refunded_pence, _PAYMENTS.c.payment_intent_id)
@@ -51,7 +51,7 @@ def refund_card(db: Session, identity: Identity | None, order: Order, amount_pen
         if earlier is not None:
             return earlier
     db.flush()
-    agreed = db.execute(_TAKE_BACK, {"order_id": order.id, "amount": amount_pence}).first()
+    agreed = db.execute(_TAKE_BACK, {"the_order": order.id, "amount": amount_pence}).first()
     if agreed is None:
         raise Conflict(_too_much(db, order, amount_pence), code="refund_too_large")
     paid, refunded, intent_id = agreed
