@@ -248,6 +248,25 @@ def _orders(n: int) -> Ask:
     return Ask("/orders", BURSAR, items, params={"first": 100})
 
 
+def _card_orders(n: int) -> Ask:
+    """n paid card orders, each with its intent and two refunds."""
+    import sqlalchemy as sa
+
+    from services.bookings.orders.models import Order
+    from services.bookings.payments.models import CardPayment, OrderRefund
+
+    orders(n)
+    with database().session() as db:
+        ids = db.exec(sa.select(Order.id)).scalars().all()
+        db.execute(sa.update(Order).values(payment_method="CARD", status="PARTIALLY_REFUNDED"))
+        db.add_all([CardPayment(order_id=i, payment_intent_id=f"pi_{i}", client_secret=f"pi_{i}_secret",
+                                paid_pence=100, refunded_pence=20) for i in ids])
+        db.flush()
+        db.add_all([OrderRefund(order_id=i, amount_pence=10, reason="Goodwill", idempotency_key=f"k{k}",
+                                stripe_refund_id=f"re_{i}_{k}") for i in ids for k in range(2)])
+    return Ask("/orders", BURSAR, items, params={"first": 100})
+
+
 def _all_orders(n: int) -> Ask:
     orders(n)
     return Ask("/orders", ADMIN, items, params={"first": 100, "organisation_id": 7})
@@ -281,6 +300,8 @@ CASES = [
     # count, orders, their lines, the lines' attendees
     ListRead("GET /orders", "an organisation's orders, for its booker", _orders, 4),
     ListRead("GET /orders", "an organisation's orders, for admins", _all_orders, 4),
+    # … and for card orders, their payments and refunds
+    ListRead("GET /orders", "an organisation's card orders with their refunds", _card_orders, 6),
     # this week, registers to take, under-filled, feedback, governor CPD
     ListRead("GET /dashboards/admin", "the admin home's figures", _admin_dashboard, 5),
 ]

@@ -23,17 +23,8 @@ from services.bookings.db import database
 from services.bookings.messages import OutboxMessage
 from services.bookings.payments import card
 from services.bookings.payments.stripe_api import CardDeclined, StripePayments
-from services.bookings.tests.test_orders import (  # noqa: F401  (fixtures)
-    BURSAR,
-    ORG,
-    PRICE,
-    STRANGER,
-    booker,
-    fields,
-    left,
-    on_sale,
-    order,
-)
+from services.bookings.tests import test_orders
+from services.bookings.tests.test_orders import BURSAR, ORG, PRICE, STRANGER, booker, fields, left
 from services.bookings.tests.test_payments import _nowhere
 from shared import tokens
 from shared.settings import get_settings
@@ -41,6 +32,8 @@ from tests.support.fixtures import ADMIN
 
 GATEWAY_ITSELF = tokens.service_identity("gateway")
 COLLEAGUE = booker(503, ORG)
+# the orders' fixtures: a session on sale, and an order started over HTTP
+on_sale, order = test_orders.on_sale, test_orders.order
 
 
 @pytest.fixture
