@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 
 from services.bookings.audit import ORDER_FIELDS, log_order
 from services.bookings.orders.models import Order, OrderLine
-from services.bookings.payments.card import pounds, stripe_client
+from services.bookings.payments import card
+from services.bookings.payments.card import pounds
 from services.bookings.payments.models import CardPayment, OrderRefund
 from shared.audit import diff, snapshot
 from shared.clock import utcnow
@@ -57,7 +58,7 @@ def refund_card(db: Session, identity: Identity | None, order: Order, amount_pen
     paid, refunded, intent_id = agreed
     done = db.exec(select(sa.func.count()).select_from(OrderRefund).where(OrderRefund.order_id == order.id)).one()
     key = idempotency_key or f"order-{order.id}-refund-{done + 1}"
-    made = stripe_client().refund(intent_id, amount_pence, key)
+    made = card.stripe_client().refund(intent_id, amount_pence, key)
     row = OrderRefund(order_id=order.id, amount_pence=amount_pence, reason=reason, idempotency_key=key,
                       stripe_refund_id=made.id, created_by_id=identity.person_id if identity else None)
     db.add(row)

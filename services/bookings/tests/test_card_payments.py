@@ -343,3 +343,19 @@ def test_two_refunds_at_once_never_give_back_more_than_was_paid(stack, stripe, p
 
         assert db.get(CardPayment, o["id"]).refunded_pence == 12_000
         assert db.execute(sa.select(sa.func.count()).select_from(OrderRefund)).scalar_one() == 1
+
+
+def test_a_cancellation_stripe_cannot_refund_changes_nothing(stripe, paid, on_sale, service_call, monkeypatch):
+    s = on_sale()
+    o = paid(s["id"], 2)
+    away = StripePayments(get_settings().model_copy(update={"stripe_api_base": _nowhere(),
+                                                            "stripe_timeout_seconds": 2}))
+    monkeypatch.setattr(card, "stripe_client", lambda: away)
+    refused = service_call("bookings", "POST", f"/orders/{o['id']}/cancel", BURSAR, json={})
+    assert refused.status_code == 503
+    assert refused.json()["message"] == "Card payments are not available just now; try again in a few minutes."
+    now = get(service_call, o["id"])
+    assert (now["status"], now["refunded_pence"], now["refunds"]) == ("PAID", 0, [])
+    assert all(a["cancelled_at"] is None for a in now["lines"][0]["attendees"])
+    assert left(service_call, s["id"])[1] == 2
+    assert actions(o["id"]) == ["order.started", "order.paid"]
