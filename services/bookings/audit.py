@@ -43,6 +43,7 @@ PHRASES = {
     "order.cancelled": "{label} cancelled",
     "order.hold_lapsed": "The hold on {label} lapsed",
     "order.attendee_substituted": "An attendee substituted on {label}",
+    "order.credit_note_issued": "Credit note issued on {label}",
 }
 OBJECT_TYPES = ("session", "booking", "order")
 # What an order's history follows.

@@ -17,7 +17,7 @@ from shared.emails import Templates
 from shared.outbox import enqueue, outbox_model
 from shared.vocabulary import BookingStatus
 
-OutboxMessage = outbox_model(BookingsModel)
+OutboxMessage = outbox_model(BookingsModel, attachments=True)  # invoices and credit notes as PDFs
 TEMPLATES = Templates(Path(__file__).parent / "templates")
 
 # A booking that does not (yet) give its person a place: their diary shows the session
