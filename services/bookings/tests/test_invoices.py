@@ -14,20 +14,14 @@ from pypdf import PdfReader
 from services.bookings import scheduler
 from services.bookings.db import database
 from services.bookings.invoices.models import CreditNote
-from services.bookings.tests.test_orders import (  # noqa: F401 - on_sale and order are fixtures
-    BURSAR,
-    ORG,
-    PRICE,
-    STRANGER,
-    TEACHER,
-    fields,
-    on_sale,
-    order,
-)
+from services.bookings.tests import test_orders
+from services.bookings.tests.test_orders import BURSAR, ORG, PRICE, STRANGER, TEACHER, fields
 from services.bookings.tests.test_orders_race import _buyer, _header, _order, _rush, _session
 from tests.support.fixtures import ADMIN
 
 BILLING = "finance@harbour-primary.test"
+# The orders tests' fixtures: a session on sale, and an order for it.
+on_sale, order = test_orders.on_sale, test_orders.order
 
 
 @pytest.fixture
