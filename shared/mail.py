@@ -112,9 +112,9 @@ POLICY = _Policy()
 
 
 def build(to: str, subject: str, text: str, ics: str | None = None, ics_method: str = "REQUEST",
-          html: str | None = None) -> EmailMessage:
+          html: str | None = None, attachment: tuple[str, bytes] | None = None) -> EmailMessage:
     """A message with a plain-text part, and an HTML alternative to it when given, and
-    the invitation attached when given."""
+    the invitation and a PDF (its file name, its bytes) attached when given."""
     from email.utils import formatdate, make_msgid
 
     message = EmailMessage(policy=POLICY)
@@ -126,4 +126,6 @@ def build(to: str, subject: str, text: str, ics: str | None = None, ics_method: 
     if ics:
         message.add_attachment(ics.encode(), maintype="text", subtype="calendar",
                                params={"method": ics_method}, filename="invite.ics")
+    if attachment:
+        message.add_attachment(attachment[1], maintype="application", subtype="pdf", filename=attachment[0])
     return message

@@ -18,8 +18,10 @@ from shared.mail import MailTransport, build
 MAX_ATTEMPTS = 8
 
 
-def outbox_model(base: type[SQLModel]):
-    """An `outbox_message` table on a component's own base (its own database)."""
+def outbox_model(base: type[SQLModel], attachments: bool = False):
+    """An `outbox_message` table on a component's own base (its own database); with
+    `attachments`, a message may carry one file (a PDF invoice), stored with it so
+    what is sent is the document as it was issued."""
 
     class OutboxMessage(base, table=True):  # type: ignore[misc, valid-type]
         __tablename__ = "outbox_message"
@@ -34,18 +36,25 @@ def outbox_model(base: type[SQLModel]):
         sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True, index=True))
         attempts: int = 0
         last_error: str | None = Field(default=None, sa_column=sa.Column(sa.String(500)))
+        if attachments:
+            attachment_name: str | None = Field(default=None, sa_column=sa.Column(sa.String(100)))
+            attachment: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary))
 
     return OutboxMessage
 
 
-def enqueue(db: Session, model, to: str, message: Email, ics: str | None = None, ics_method: str = "REQUEST") -> None:
-    """`message` to `to`, rendered as it is now: what was said at the change is what is sent."""
+def enqueue(db: Session, model, to: str, message: Email, ics: str | None = None, ics_method: str = "REQUEST",
+            attachment: tuple[str, bytes] | None = None) -> None:
+    """`message` to `to`, rendered as it is now: what was said at the change is what is
+    sent; `attachment` (a file name and its bytes: PDFs only) needs a model made with
+    attachments."""
     # A plain INSERT on the table, in the caller's transaction: nothing reads the row
     # back, so the ORM's bookkeeping (paid on every booking) would buy nothing, and the
     # statement is built once per table.
     db.execute(_insert_into(model.__table__), {
         "recipient": to, "subject": message.subject[:200], "body": message.text, "html": message.html, "ics": ics,
-        "ics_method": ics_method if ics else None, "created_at": utcnow(), "attempts": 0})
+        "ics_method": ics_method if ics else None, "created_at": utcnow(), "attempts": 0,
+        **({"attachment_name": attachment[0], "attachment": attachment[1]} if attachment else {})})
 
 
 @lru_cache(maxsize=None)
@@ -61,7 +70,8 @@ def deliver(db: Session, model, transport: MailTransport, limit: int = 100) -> i
     sent = 0
     for row in rows:
         try:
-            transport.send(build(row.recipient, row.subject, row.body, row.ics, row.ics_method or "REQUEST", row.html))
+            transport.send(build(row.recipient, row.subject, row.body, row.ics, row.ics_method or "REQUEST", row.html,
+                                 _attachment_of(row)))
         except Exception as exc:  # noqa: BLE001 - a bad address or a down server: try again later
             row.attempts += 1
             row.last_error = str(exc)[:500]
@@ -70,6 +80,11 @@ def deliver(db: Session, model, transport: MailTransport, limit: int = 100) -> i
         sent += 1
     db.flush()
     return sent
+
+
+def _attachment_of(row) -> tuple[str, bytes] | None:
+    name = getattr(row, "attachment_name", None)
+    return (name, row.attachment) if name else None
 
 
 def delivery(database, model) -> Job:

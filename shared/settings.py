@@ -102,6 +102,15 @@ class Settings(BaseSettings):
     # How long a card order holds its places while the buyer pays (then the bookings
     # scheduler gives them back).
     order_hold_minutes: int = Field(15, alias="LL_ORDER_HOLD_MINUTES", ge=1, le=24 * 60)
+    # What the trust's invoices and credit notes say about who issues them.  Education
+    # supplied by an eligible body (a school, an academy trust) is exempt from VAT.
+    trust_name: str = Field("Lighthouse Learning Trust", alias="LL_TRUST_NAME", min_length=1, max_length=160)
+    # Lines separated by commas or newlines, as it is printed.
+    trust_address: str = Field("Lighthouse Learning Trust, 1 Harbour Road, Portsmouth, PO1 1AA",
+                               alias="LL_TRUST_ADDRESS", min_length=1, max_length=500)
+    vat_status: str = Field("Exempt: education supplied by an eligible body", alias="LL_VAT_STATUS", min_length=1,
+                            max_length=200)
+    payment_terms_days: int = Field(30, alias="LL_PAYMENT_TERMS_DAYS", ge=0, le=120)
 
     @field_validator("oidc_trusted_domains")
     @classmethod

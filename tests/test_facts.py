@@ -297,9 +297,11 @@ def test_school_leaders_follow_their_grants_into_bookings(stack, client, make_pe
     ("/copies/course-listings/1", {"title": "Forged", "visibility": "PUBLIC", "published": True}),
     ("/copies/school-days/2026-27", {"school_days": []}),
     ("/copies/school-leaders/1", {"leaders": [{"person_id": 1, "name": "Mallory", "email": "m@evil.test"}]}),
+    ("/copies/organisations/1", {"name": "Forged", "address": "Nowhere", "billing_email": "m@evil.test"}),
 ])
 def test_only_the_owner_of_a_fact_changes_its_copy(stack, deliver_fact, path, fact):
-    owner = {"course-listings": "catalogue", "school-days": "networks", "school-leaders": "gateway"}[path.split("/")[2]]
+    owner = {"course-listings": "catalogue", "school-days": "networks", "school-leaders": "gateway",
+             "organisations": "gateway"}[path.split("/")[2]]
     impostors = [tokens.service_identity(p) for p in ("gateway", "catalogue", "networks") if p != owner]
     impostors += [ADMIN, tokens.Identity(subject="5", name="Staff", school_id=1, grants=(tokens.Grant("staff", 1),))]
     for who in impostors:

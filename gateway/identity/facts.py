@@ -1,13 +1,14 @@
 """What the gateway tells the services that keep copies of its facts (shared.facts):
 each school's leaders, to bookings, which asks them to approve their staff's bookings
-and reminds them of those left waiting.  Published whenever a leader is granted or
-loses the role."""
+and reminds them of those left waiting (published whenever a leader is granted or
+loses the role); and each organisation outside the trust, to bookings, which addresses
+its invoices and credit notes to it (published when it is registered)."""
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
 from gateway.db import database
-from gateway.identity.models import GatewayModel, Person, Role, RoleGrant, School
+from gateway.identity.models import GatewayModel, Organisation, Person, Role, RoleGrant, School
 from shared.facts import Publisher
 
 FACTS = Publisher("gateway", GatewayModel, database)
@@ -22,10 +23,19 @@ def publish_school_leaders(db: Session, school_id: int) -> None:
         {"person_id": p.id, "name": p.name or p.email, "email": p.email} for p in leaders]})
 
 
+def publish_organisation(db: Session, organisation: Organisation) -> None:
+    """An organisation's invoicing details as they now stand, to bookings."""
+    FACTS.publish(db, "bookings", f"/copies/organisations/{organisation.id}", {
+        "name": organisation.name, "address": organisation.address, "billing_email": organisation.billing_email})
+
+
 def republish_school_leaders(db: Session) -> int:
-    """Every school's leaders again (the reconciliation)."""
+    """Every school's leaders and every organisation again (the reconciliation)."""
     schools = db.exec(select(School.id).order_by(School.id)).all()
     for school_id in schools:
         publish_school_leaders(db, school_id)
-    return len(schools)
+    organisations = db.exec(select(Organisation).order_by(Organisation.id)).all()
+    for organisation in organisations:
+        publish_organisation(db, organisation)
+    return len(schools) + len(organisations)
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from gateway.identity.facts import publish_organisation
 from gateway.identity.models import AuditEntry, Organisation, Person, Role, RoleGrant, School
 from shared import audit, tokens
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
@@ -110,6 +111,7 @@ def register_organisation(db: Session, actor: tokens.Identity, *, name: str, urn
     audit.log_action(db, AuditEntry, actor, "organisation.registered", ("organisation", organisation.id),
                      audit.created({**values, "needs_purchase_order": organisation.needs_purchase_order}),
                      label=organisation.name)
+    publish_organisation(db, organisation)
     _make_booker(db, actor, person, organisation)
     return organisation
 

@@ -70,6 +70,23 @@ def test_a_bursar_registers_their_school_and_becomes_its_booker(client, people):
     assert mine["me"]["organisation"] == {"name": "Westfield Primary"}
 
 
+def test_a_registered_school_is_copied_to_bookings_for_its_invoices(client, people):
+    """Bookings addresses invoices itself, from its copy (shared.facts), never from a request."""
+    from services.bookings.copies.models import BuyingOrganisation
+    from services.bookings.db import database
+
+    sign_in(client, "bursar@westfield.test")
+    organisation_id = int(register(client)["organisation"]["id"])
+    with database().session() as db:
+        copy = db.get(BuyingOrganisation, organisation_id)
+        assert (copy.name, copy.address, copy.billing_email) == (
+            "Westfield Primary", "Westfield Primary\n1 School Lane\nWF1 1AA", "accounts@westfield.test")
+    refused = register(client, urn="654321")  # a second school for the same person: refused, nothing copied
+    assert refused["userErrors"]
+    with database().session() as db:
+        assert len(db.exec(select(BuyingOrganisation)).all()) == 1
+
+
 def test_someone_with_no_role_yet_registers_and_is_made_a_booker(client, people):
     sign_in(client, "newcomer@elsewhere.test")
     assert register(client, needsPurchaseOrder=None)["organisation"]["needsPurchaseOrder"] is False

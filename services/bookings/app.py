@@ -8,6 +8,7 @@ from services.bookings.audit import OBJECT_TYPES, PHRASES, AuditEntry
 from services.bookings.bookings.api import bp as bookings_bp
 from services.bookings.copies.api import bp as copies_bp
 from services.bookings.db import database
+from services.bookings.invoices.api import bp as invoices_bp
 from services.bookings.messages import TEMPLATES
 from services.bookings.orders.api import bp as orders_bp
 from services.bookings.payments.api import bp as payments_bp
@@ -25,6 +26,6 @@ def create_app(settings: Settings | None = None):
     TEMPLATES.load_all()
     return create_service_app("bookings", settings, database(settings),
                               [sessions_bp, bookings_bp, waiting_list_bp, approvals_bp, attendance_bp, copies_bp,
-                               admin_dashboard_bp, orders_bp, payments_bp,
+                               admin_dashboard_bp, orders_bp, payments_bp, invoices_bp,
                                history_api(AuditEntry, OBJECT_TYPES, PHRASES)],
                               title="Lighthouse Learning bookings")

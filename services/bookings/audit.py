@@ -48,6 +48,7 @@ PHRASES = {
     "order.paid_after_lapse": "{label} paid by card after its hold lapsed; its places taken again",
     "order.payment_failed": "A card payment for {label} failed",
     "order.refunded": "Money refunded on {label}",
+    "order.credit_note_issued": "Credit note issued on {label}",
 }
 OBJECT_TYPES = ("session", "booking", "order")
 # What an order's history follows.

@@ -16,6 +16,7 @@ def metadata():
     import services.bookings.audit  # noqa: F401  (the audit trail)
     import services.bookings.bookings.models  # noqa: F401  (registers the tables)
     import services.bookings.copies.models  # noqa: F401
+    import services.bookings.invoices.models  # noqa: F401  (credit notes)
     import services.bookings.messages  # noqa: F401  (the outbox table)
     import services.bookings.orders.models  # noqa: F401
     import services.bookings.payments.models  # noqa: F401  (Stripe's events)

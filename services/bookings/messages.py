@@ -8,16 +8,16 @@ from pathlib import Path
 from icalendar import Event
 from sqlmodel import Session
 
-from services.bookings.db import BookingsModel
 from services.bookings.bookings.models import Booking
 from services.bookings.copies.service import leader_emails
+from services.bookings.db import BookingsModel
 from services.bookings.sessions.models import CourseSession
 from shared import calendars
 from shared.emails import Templates
 from shared.outbox import enqueue, outbox_model
 from shared.vocabulary import BookingStatus
 
-OutboxMessage = outbox_model(BookingsModel)
+OutboxMessage = outbox_model(BookingsModel, attachments=True)  # invoices and credit notes as PDFs
 TEMPLATES = Templates(Path(__file__).parent / "templates")
 
 # A booking that does not (yet) give its person a place: their diary shows the session

@@ -13,6 +13,8 @@ from services.bookings.copies.models import FACTS
 from services.bookings.copies.schemas import (
     Applied,
     CourseListingFact,
+    OrganisationFact,
+    OrganisationPath,
     SchoolDaysFact,
     SchoolLeadersFact,
     SchoolPath,
@@ -56,3 +58,9 @@ def put_school_days(path: YearPath, body: SchoolDaysFact):
 def put_school_leaders(path: SchoolPath, body: SchoolLeadersFact):
     """The gateway: a school's leaders (who approve its staff's bookings)."""
     return _keep("gateway", body.version, lambda db: service.keep_school_leaders(db, path.school_id, body.leaders))
+
+
+@bp.put("/copies/organisations/<int:organisation_id>", responses={200: Applied})
+def put_organisation(path: OrganisationPath, body: OrganisationFact):
+    """The gateway: a school outside the trust (its name, address and billing email, for invoices)."""
+    return _keep("gateway", body.version, lambda db: service.keep_organisation(db, path.organisation_id, body))

@@ -51,3 +51,15 @@ class SchoolLeader(BookingsModel, table=True):
     person_id: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True, autoincrement=False))
     name: str = Field(sa_column=sa.Column(sa.String(160), nullable=False))
     email: str = Field(sa_column=sa.Column(sa.String(254), nullable=False))
+
+
+class BuyingOrganisation(BookingsModel, table=True):
+    """A school outside the trust as the gateway has it: who its invoices and credit
+    notes are addressed to, and where they are emailed."""
+
+    __tablename__ = "buying_organisation"
+
+    organisation_id: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True, autoincrement=False))
+    name: str = Field(sa_column=sa.Column(sa.String(160), nullable=False))
+    address: str = Field(sa_column=sa.Column(sa.String(500), nullable=False))
+    billing_email: str = Field(sa_column=sa.Column(sa.String(254), nullable=False))

@@ -41,6 +41,16 @@ class SchoolLeadersFact(Fact):
     leaders: list[LeaderIn] = Field(max_length=50)
 
 
+class OrganisationFact(Fact):
+    name: Text(1, 160)
+    address: Text(1, 500)
+    billing_email: Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")]
+
+
+class OrganisationPath(BaseModel):
+    organisation_id: int = Field(ge=1, le=2**31 - 1)
+
+
 class Applied(BaseModel):
     applied: bool = Field(description="False when this copy already held the fact, or a newer one.")
 

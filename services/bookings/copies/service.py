@@ -7,8 +7,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from services.bookings.copies.models import CourseListing, SchoolDay, SchoolLeader
-from services.bookings.copies.schemas import CourseListingFact, LeaderIn
+from services.bookings.copies.models import BuyingOrganisation, CourseListing, SchoolDay, SchoolLeader
+from services.bookings.copies.schemas import CourseListingFact, LeaderIn, OrganisationFact
 from shared.clock import academic_year_of, utcnow
 
 
@@ -79,3 +79,11 @@ def leader_emails(db: Session, school_id: int | None) -> list[str]:
         return []
     return list(db.exec(select(SchoolLeader.email).where(SchoolLeader.school_id == school_id)
                         .order_by(SchoolLeader.person_id)).all())
+
+
+def keep_organisation(db: Session, organisation_id: int, fact: OrganisationFact) -> None:
+    """A school outside the trust as the gateway now has it (whom invoices address)."""
+    row = db.get(BuyingOrganisation, organisation_id) or BuyingOrganisation(organisation_id=organisation_id)
+    row.name, row.address, row.billing_email = fact.name, fact.address, fact.billing_email
+    db.add(row)
+    db.flush()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_openapi3 import APIBlueprint, Tag
 
+from services.bookings.invoices.api import credit_notes_out
 from services.bookings.orders import service
 from services.bookings.orders.models import Order
 from services.bookings.orders.schemas import (
@@ -28,12 +29,14 @@ def orders_out(db, orders: list[Order]) -> list[dict]:
     """Orders with their lines and attendees: three queries however many orders."""
     lines = service.lines_of(db, orders)
     payments = card.payment_facts(db, orders, service.buying_organisation(current_identity()))
+    notes = credit_notes_out(db, orders)
     return [OrderOut(
         **{k: getattr(o, k) for k in ("id", "organisation_id", "status", "payment_method", "purchase_order_number",
                                        "total_pence", "discount_pence", "invoiced_pence", "hold_expires_at",
                                        "paid_on", "payment_reference", "cancel_reason", "created_by_id",
                                        "created_at")},
         invoice_number=service.invoice_label(o.invoice_number),
+        credit_notes=notes.get(o.id, []),
         lines=[{"id": line.id, "session_id": line.session_id, "unit_price_pence": line.unit_price_pence,
                 "quantity": line.quantity,
                 "attendees": [{"id": a.id, "name": a.name, "email": a.email, "cancelled_at": a.cancelled_at}

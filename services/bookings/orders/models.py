@@ -49,6 +49,8 @@ class Order(BookingsModel, table=True):
     cancel_reason: str | None = Field(default=None, sa_column=sa.Column(sa.String(500)))
     created_by_id: int
     created_by_name: str = Field(sa_column=sa.Column(sa.String(160), nullable=False))
+    # Where the booker's invoice, receipt and credit notes go (as their token said).
+    created_by_email: str | None = Field(default=None, sa_column=sa.Column(sa.String(254)))
     idempotency_key: str | None = Field(default=None, sa_column=sa.Column(sa.String(100)))
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from services.bookings.invoices.schemas import CreditNoteOut
 from shared.errors import FieldProblems
 from shared.fields import Text
 from shared.paging import PageQuery, page_model
@@ -147,6 +148,8 @@ class OrderOut(BaseModel):
     paid_pence: int = 0
     refunded_pence: int = 0
     refunds: list[RefundOut] = []
+    # Credit notes against the invoice (services/bookings/invoices), oldest first.
+    credit_notes: list[CreditNoteOut] = Field(default_factory=list)
 
 
 OrderPage = page_model("OrderPage", OrderOut)

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from services.bookings.audit import ORDER_FIELDS, log_order
 from services.bookings.copies.models import CourseListing
+from services.bookings.invoices import service as invoices
 from services.bookings.orders.models import HOLDS_PLACES, InvoiceCounter, Order, OrderAttendee, OrderLine
 from services.bookings.orders.schemas import AttendeeIn, OrderIn
 from services.bookings.payments.refunds import refund_cancelled_places
@@ -171,6 +172,7 @@ def start_order(db: Session, identity: Identity, data: OrderIn) -> tuple[Order, 
                   purchase_order_number=data.purchase_order_number,
                   hold_expires_at=now + timedelta(minutes=_hold_minutes()) if card else None,
                   created_by_id=identity.person_id or 0, created_by_name=identity.name or "",
+                  created_by_email=identity.email,
                   idempotency_key=data.idempotency_key, created_at=now, updated_at=now)
     db.add(order)
     db.flush()
@@ -200,6 +202,7 @@ def start_order(db: Session, identity: Identity, data: OrderIn) -> tuple[Order, 
     log_order(db, identity, "order.started", order.id, created({
         **snapshot(order, ORDER_FIELDS),
         "places": {str(ln.session_id): len(ln.attendees) for ln in data.lines}}))
+    invoices.order_invoiced(db, order)
     return order, True
 
 
@@ -297,6 +300,8 @@ def cancel_places(db: Session, identity: Identity, order_id: int, attendee_ids: 
     changes["cancelled_attendees"] = [None, names]
     log_order(db, identity, "order.cancelled" if order.status == OrderStatus.CANCELLED else "order.places_cancelled",
               order.id, changes)
+    invoices.credit_for_cancelled_places(db, identity, order, before["total_pence"],
+                                         reason or f"Places cancelled: {', '.join(names)}")
     return order
 
 
@@ -345,6 +350,7 @@ def record_payment(db: Session, identity: Identity, order_id: int, paid_on: date
     db.add(order)
     db.flush()
     log_order(db, identity, "order.payment_recorded", order.id, diff(before, snapshot(order, ORDER_FIELDS)))
+    invoices.payment_recorded(db, order)
     return order
 
 

@@ -224,7 +224,8 @@ def _histories(n: int) -> Ask:
 
 
 def orders(n: int, organisation_id: int = 7) -> None:
-    """n orders of one organisation, each of a line with two attendees."""
+    """n orders of one organisation, each of a line with two attendees and a credit note."""
+    from services.bookings.invoices.models import CreditNote
     from services.bookings.orders.models import Order, OrderAttendee, OrderLine
 
     [session] = sessions(1)
@@ -237,6 +238,8 @@ def orders(n: int, organisation_id: int = 7) -> None:
         db.add_all(lines)
         db.flush()
         db.add_all([OrderAttendee(line_id=ln.id, name=f"A{i}", email=f"a{i}@s.test") for ln in lines for i in range(2)])
+        db.add_all([CreditNote(number=i + 1, order_id=o.id, amount_pence=10, reason="Goodwill")
+                    for i, o in enumerate(made)])
 
 
 BURSAR = tokens.Identity(subject="501", name="Bella Bursar", organisation_id=7,
@@ -297,11 +300,11 @@ CASES = [
     ListRead("POST /bookings/commitments", "members' trust CPD (a read sent as POST)", _commitments, 1),
     ListRead("GET /history/<object_type>/<object_id>", "a session's history with its bookings'", _history, 1),
     ListRead("GET /history/<object_type>", "several sessions' histories", _histories, 1),
-    # count, orders, their lines, the lines' attendees
-    ListRead("GET /orders", "an organisation's orders, for its booker", _orders, 4),
-    ListRead("GET /orders", "an organisation's orders, for admins", _all_orders, 4),
+    # count, orders, their lines, the lines' attendees, their credit notes
+    ListRead("GET /orders", "an organisation's orders, for its booker", _orders, 5),
+    ListRead("GET /orders", "an organisation's orders, for admins", _all_orders, 5),
     # … and for card orders, their payments and refunds
-    ListRead("GET /orders", "an organisation's card orders with their refunds", _card_orders, 6),
+    ListRead("GET /orders", "an organisation's card orders with their refunds", _card_orders, 7),
     # this week, registers to take, under-filled, feedback, governor CPD
     ListRead("GET /dashboards/admin", "the admin home's figures", _admin_dashboard, 5),
 ]
@@ -313,6 +316,8 @@ NOT_LISTS = {
     "GET /bookings/<int:booking_id>/calendar": "one booking's calendar entry",
     "GET /bookings/<int:booking_id>/certificate": "one certificate",
     "GET /orders/<int:order_id>": "one order",
+    "GET /orders/<int:order_id>/invoice.pdf": "one document",
+    "GET /orders/<int:order_id>/credit-notes/<number>.pdf": "one document",
 }
 
 

@@ -1,0 +1,1 @@
+"""Invoices, credit notes and the order emails: the documents of the invoice route."""
