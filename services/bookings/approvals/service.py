@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from services.bookings import messages
-from services.bookings.access import get_booking, get_session, overseen, oversees
+from services.bookings.access import get_booking, get_session, oversees, overseen
 from services.bookings.audit import booking_state, log_booking_change
 from services.bookings.bookings.models import Booking
 from services.bookings.sessions.models import CourseSession

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from services.bookings import messages
-from services.bookings.access import VISIBLE, audience, get_booking, overseen, oversees
+from services.bookings.access import VISIBLE, audience, get_booking, oversees, overseen
 from services.bookings.audit import AuditEntry, log_booking
 from services.bookings.bookings.models import HOLDS_PLACE, LIVE, Booking
 from services.bookings.reminders import approval_remind_at

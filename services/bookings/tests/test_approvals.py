@@ -58,8 +58,8 @@ def _outbox(to: str) -> list[str]:
 
 
 def _decision(booking_id: int) -> tuple:
-    from services.bookings.bookings.models import Booking
     from services.bookings.db import database
+    from services.bookings.bookings.models import Booking
 
     with database().session() as db:
         row = db.get(Booking, booking_id)

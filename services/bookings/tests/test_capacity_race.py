@@ -12,8 +12,8 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from services.bookings.bookings.models import Booking
 from services.bookings.db import database
+from services.bookings.bookings.models import Booking
 from services.bookings.sessions.models import CourseSession
 from shared import tokens
 from shared.vocabulary import BookingStatus

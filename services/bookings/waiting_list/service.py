@@ -3,6 +3,7 @@ order is booking id order), a place that comes free is offered to the first of t
 a while, and an offer not taken up in time passes to the next."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 import sqlalchemy as sa

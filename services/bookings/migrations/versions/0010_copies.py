@@ -4,8 +4,10 @@ Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-05
 """
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
+
 
 revision = '0010'
 down_revision = '0009'

@@ -4,8 +4,9 @@ Revision ID: 0013
 Revises: 0011 (rebase onto 0012, the orders, at merge)
 Create Date: 2026-12-06
 """
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
 
 revision = '0013'
 down_revision = '0012'
