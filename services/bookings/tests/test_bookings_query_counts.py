@@ -253,6 +253,23 @@ def _all_orders(n: int) -> Ask:
     return Ask("/orders", ADMIN, items, params={"first": 100, "organisation_id": 7})
 
 
+def _vouchers(n: int) -> Ask:
+    """n vouchers, each used by an order."""
+    from services.bookings.orders.models import Order
+    from services.bookings.vouchers.models import Voucher, VoucherUse
+
+    with database().session() as db:
+        made = [Voucher(code=f"CODE-{i:03d}", percent_off=10, max_uses=5, uses=1, valid_from=SOON.date(),
+                        valid_until=SOON.date(), created_by_id=1, created_by_name="Admin") for i in range(n)]
+        bought = [Order(organisation_id=7, status="INVOICED", payment_method="INVOICE", total_pence=90,
+                        discount_pence=10, created_by_id=501, created_by_name="Bursar") for _ in range(n)]
+        db.add_all(made + bought)
+        db.flush()
+        db.add_all([VoucherUse(voucher_id=v.id, order_id=o.id, organisation_id=7, discount_pence=10)
+                    for v, o in zip(made, bought)])
+    return Ask("/vouchers", ADMIN, items, params={"first": 100})
+
+
 # route, what is asked, statements
 CASES = [
     # count, page, the queues' lengths, the caller's confirmed places
@@ -281,6 +298,8 @@ CASES = [
     # count, orders, their lines, the lines' attendees
     ListRead("GET /orders", "an organisation's orders, for its booker", _orders, 4),
     ListRead("GET /orders", "an organisation's orders, for admins", _all_orders, 4),
+    # count, vouchers, what their uses took off
+    ListRead("GET /vouchers", "every voucher, for admins", _vouchers, 3),
     # this week, registers to take, under-filled, feedback, governor CPD
     ListRead("GET /dashboards/admin", "the admin home's figures", _admin_dashboard, 5),
 ]
@@ -292,6 +311,7 @@ NOT_LISTS = {
     "GET /bookings/<int:booking_id>/calendar": "one booking's calendar entry",
     "GET /bookings/<int:booking_id>/certificate": "one certificate",
     "GET /orders/<int:order_id>": "one order",
+    "GET /vouchers/<int:voucher_id>": "one voucher (its uses are bounded by its max_uses, in one query)",
 }
 
 
