@@ -5,7 +5,16 @@ import re
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from shared.errors import FieldProblems
 from shared.paging import page_model
@@ -40,21 +49,43 @@ class VoucherIn(BaseModel):
     valid_from: date
     valid_until: date
 
+    # Field validators, not one check of the whole: pydantic runs a model validator only
+    # when every field is valid, and the admin should see every problem at once.
+    @field_validator("percent_off")
+    @classmethod
+    def _percent_in_range(cls, value: int | None) -> int | None:
+        if value is not None and not 1 <= value <= 100:
+            raise ValueError("Enter a percentage from 1 to 100.")
+        return value
+
+    @field_validator("amount_off_pence")
+    @classmethod
+    def _amount_in_range(cls, value: int | None) -> int | None:
+        if value is not None and not 1 <= value <= 10_000_000:
+            raise ValueError("Enter an amount off of at least 1p and at most £100,000.")
+        return value
+
+    @field_validator("course_ids")
+    @classmethod
+    def _some_courses(cls, value: list[int] | None) -> list[int] | None:
+        if value is not None and not value:
+            raise ValueError("Choose at least one course, or leave this out for every course.")
+        return value
+
+    @field_validator("valid_until")
+    @classmethod
+    def _window_in_order(cls, value: date, info: ValidationInfo) -> date:
+        first = info.data.get("valid_from")
+        if first is not None and value < first:
+            raise ValueError("The last day must be on or after the first day.")
+        return value
+
     @model_validator(mode="after")
-    def _one_discount_in_range_and_a_window(self) -> "VoucherIn":
-        problems = []
-        if (self.percent_off is None) == (self.amount_off_pence is None):
-            problems.append(("percent_off", "Give either a percentage off or an amount off, not both."))
-        elif self.percent_off is not None and not 1 <= self.percent_off <= 100:
-            problems.append(("percent_off", "Enter a percentage from 1 to 100."))
-        elif self.amount_off_pence is not None and not 1 <= self.amount_off_pence <= 10_000_000:
-            problems.append(("amount_off_pence", "Enter an amount off of at least 1p and at most £100,000."))
-        if self.course_ids is not None and not self.course_ids:
-            problems.append(("course_ids", "Choose at least one course, or leave this out for every course."))
-        if self.valid_until < self.valid_from:
-            problems.append(("valid_until", "The last day must be on or after the first day."))
-        if problems:
-            raise FieldProblems(problems)
+    def _one_kind_of_discount(self) -> "VoucherIn":
+        if self.percent_off is not None and self.amount_off_pence is not None:
+            raise FieldProblems([("percent_off", "Give either a percentage off or an amount off, not both.")])
+        if self.percent_off is None and self.amount_off_pence is None:
+            raise FieldProblems([("percent_off", "Give either a percentage off or an amount off.")])
         return self
 
 
