@@ -17,12 +17,13 @@ from gateway.organisations.graph import OrganisationsMutation, OrganisationsQuer
 from gateway.people.graph import PeopleMutation, PeopleQuery
 from gateway.sessions.graph import SessionsMutation, SessionsQuery
 from gateway.sessions.types import CourseSessions, PersonCpdRecord
+from gateway.vouchers.graph import VouchersMutation, VouchersQuery
 
 # In the order of the published schema (gateway/schema.graphql), which prints them so.
 schema = compose(
-    query=[NetworksQuery, SessionsQuery, PeopleQuery, OrganisationsQuery, CatalogueQuery],
+    query=[NetworksQuery, SessionsQuery, PeopleQuery, OrganisationsQuery, CatalogueQuery, VouchersQuery],
     mutation=[NetworksMutation, SessionsMutation, CalendarFeedMutation, CatalogueMutation, PeopleMutation,
-              OrganisationsMutation],
+              OrganisationsMutation, VouchersMutation],
     extensions=[CourseSessions, PersonCpdRecord, PersonCalendarFeed, RoleGrantNetwork],
 )
 

@@ -404,6 +404,43 @@ def _clashes(app, n: int) -> GraphAsk:
                     {"id": str(network)})
 
 
+# ---------- vouchers (admins only) ----------
+
+
+def vouchers(course_ids: list[int | None], uses_by: list[int] = ()) -> list[int]:
+    """A voucher for each course id (None: every course); the first used once by an
+    order of each organisation in `uses_by`."""
+    from services.bookings.db import database as bookings_database
+    from services.bookings.orders.models import Order
+    from services.bookings.vouchers.models import Voucher, VoucherUse
+
+    with bookings_database().session() as db:
+        made = [Voucher(code=f"CODE-{i:03d}", percent_off=10, max_uses=1000, uses=len(uses_by) if i == 0 else 0,
+                        course_ids=None if c is None else [c], valid_from=WHEN.date(), valid_until=WHEN.date(),
+                        created_by_id=1, created_by_name="Admin") for i, c in enumerate(course_ids)]
+        orders = [Order(organisation_id=o, status="INVOICED", payment_method="INVOICE", total_pence=90,
+                        discount_pence=10, created_by_id=1, created_by_name="Bursar") for o in uses_by]
+        db.add_all(made + orders)
+        db.flush()
+        db.add_all([VoucherUse(voucher_id=made[0].id, order_id=o.id, organisation_id=o.organisation_id,
+                               discount_pence=10) for o in orders])
+        return [v.id for v in made]
+
+
+def _vouchers(app, n: int) -> GraphAsk:
+    client = admin(app)
+    vouchers(courses(n, visibility="PUBLIC", external_price_pence=5000))
+    return GraphAsk(client, "{ vouchers(first: 100) { edges { node { code courses { title } } } } }",
+                    lambda data: sum(len(e["node"]["courses"]) for e in data["vouchers"]["edges"]))
+
+
+def _voucher_uses(app, n: int) -> GraphAsk:
+    client = admin(app)
+    (voucher,) = vouchers([None], uses_by=organisations(n))
+    return GraphAsk(client, """query($id: ID!) { voucher(id: $id) { used { orderId discountPence
+        organisation { name } } } }""", lambda data: len(data["voucher"]["used"]), {"id": str(voucher)})
+
+
 NETWORKS, BOOKINGS, CATALOGUE = "networks GET", "bookings GET", "catalogue GET"
 ONE_NETWORK = f"{NETWORKS} /networks/<id>"
 
@@ -528,6 +565,10 @@ CASES = [
     GraphRead(("MeetingProposal.clashes",), "who clashes with the proposed dates", _clashes, (
         f"{NETWORKS} /networks/<id>/candidates", "bookings POST /bookings/commitments",
         "networks POST /networks/<id>/proposals"), 4),  # members, grants, schools
+    GraphRead(("Query.vouchers", "Voucher.courses"), "every voucher with its courses, for an admin", _vouchers, (
+        f"{BOOKINGS} /vouchers", f"{CATALOGUE} /courses"), 1),
+    GraphRead(("Voucher.used",), "a voucher's uses and their schools, for an admin", _voucher_uses, (
+        f"{BOOKINGS} /vouchers/<id>",), 2),  # the organisations
 ]
 
 

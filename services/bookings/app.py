@@ -13,6 +13,7 @@ from services.bookings.messages import TEMPLATES
 from services.bookings.orders.api import bp as orders_bp
 from services.bookings.payments.api import bp as payments_bp
 from services.bookings.sessions.api import bp as sessions_bp
+from services.bookings.vouchers.api import bp as vouchers_bp
 from services.bookings.waiting_list.api import bp as waiting_list_bp
 from shared.audit import history_api
 from shared.settings import Settings, get_settings
@@ -26,6 +27,6 @@ def create_app(settings: Settings | None = None):
     TEMPLATES.load_all()
     return create_service_app("bookings", settings, database(settings),
                               [sessions_bp, bookings_bp, waiting_list_bp, approvals_bp, attendance_bp, copies_bp,
-                               admin_dashboard_bp, orders_bp, payments_bp, invoices_bp,
+                               admin_dashboard_bp, orders_bp, payments_bp, invoices_bp, vouchers_bp,
                                history_api(AuditEntry, OBJECT_TYPES, PHRASES)],
                               title="Lighthouse Learning bookings")

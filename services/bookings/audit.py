@@ -49,8 +49,10 @@ PHRASES = {
     "order.payment_failed": "A card payment for {label} failed",
     "order.refunded": "Money refunded on {label}",
     "order.credit_note_issued": "Credit note issued on {label}",
+    "voucher.created": "Voucher {label} made",
+    "voucher.use_given_back": "A use of voucher {label} given back",
 }
-OBJECT_TYPES = ("session", "booking", "order")
+OBJECT_TYPES = ("session", "booking", "order", "voucher")
 # What an order's history follows.
 ORDER_FIELDS = ("status", "payment_method", "purchase_order_number", "total_pence", "discount_pence",
                 "invoiced_pence", "invoice_number", "hold_expires_at", "paid_on", "payment_reference",
@@ -80,3 +82,8 @@ def log_booking_change(db: Session, identity: Identity | None, action: str, book
 def log_order(db: Session, identity: Identity | None, action: str, order_id: int, changes: Changes) -> bool:
     """An entry for an order (identity None: the system, e.g. a hold lapsing)."""
     return audit.log_action(db, AuditEntry, identity, action, ("order", order_id), changes, label=f"Order {order_id}")
+
+
+def log_voucher(db: Session, identity: Identity | None, action: str, voucher, changes: Changes) -> bool:
+    """An entry for a voucher (vouchers/), named by its code."""
+    return audit.log_action(db, AuditEntry, identity, action, ("voucher", voucher.id), changes, label=voucher.code)

@@ -21,5 +21,6 @@ def metadata():
     import services.bookings.orders.models  # noqa: F401
     import services.bookings.payments.models  # noqa: F401  (Stripe's events)
     import services.bookings.sessions.models  # noqa: F401
+    import services.bookings.vouchers.models  # noqa: F401
 
     return BookingsModel.metadata

@@ -66,6 +66,7 @@ class OrderIn(BaseModel):
     # The gateway vouches for whether the buyer's organisation needs a purchase-order
     # number (organisations are the gateway's).
     purchase_order_required: bool = False
+    voucher_code: Text(1, 40) | None = None
     idempotency_key: Text(1, 100) | None = None
 
     @model_validator(mode="after")

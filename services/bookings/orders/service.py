@@ -25,6 +25,7 @@ from services.bookings.orders.schemas import AttendeeIn, OrderIn
 from services.bookings.payments.refunds import refund_cancelled_places
 from services.bookings.sessions.models import CourseSession
 from services.bookings.sessions.places import give_back_external_places, take_external_places
+from services.bookings.vouchers import service as vouchers
 from shared.audit import created, diff, snapshot
 from shared.clock import LONDON, as_utc, utcnow
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
@@ -193,11 +194,11 @@ def start_order(db: Session, identity: Identity, data: OrderIn) -> tuple[Order, 
         db.flush()
         db.add_all([OrderAttendee(line_id=row.id, name=a.name, email=a.email) for a in line.attendees])
         total += price * n
-    order.total_pence = total
+    order.total_pence = total - vouchers.redeem(db, order, data.voucher_code)
     if not card:
         # Last, so the counter's row lock is held for as short a time as possible.
         order.invoice_number = next_number(db, INVOICE)
-        order.invoiced_pence = total
+        order.invoiced_pence = order.total_pence
     db.flush()
     log_order(db, identity, "order.started", order.id, created({
         **snapshot(order, ORDER_FIELDS),
@@ -285,6 +286,7 @@ def cancel_places(db: Session, identity: Identity, order_id: int, attendee_ids: 
         # Trust staff's waiting lists queue for trust places only (waiting_list/,
         # take_trust_place): a place given back from an order stays in the external
         # share, for the next school that buys it, so nobody waiting is offered it.
+    vouchers.reprice_after_cancelling(db, identity, order)
     order.total_pence = sum(line.unit_price_pence * line.quantity for line, _ in lines) - order.discount_pence
     order.total_pence = max(order.total_pence, 0)
     if len(chosen) == len(live):
@@ -381,6 +383,7 @@ def release_lapsed_holds(db: Session) -> int:
         # No waiting list to offer them to: trust waiting lists queue for trust places
         # (see cancel_places); the places are on sale again at once.
         give_back_external_places(db, session_id, n)
+    vouchers.give_back(db, ids)
     for order_id, _ in sorted(claimed):
         log_order(db, None, "order.hold_lapsed", order_id,
                   {"status": [OrderStatus.AWAITING_PAYMENT.value, OrderStatus.EXPIRED.value]})

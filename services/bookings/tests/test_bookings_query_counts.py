@@ -275,6 +275,23 @@ def _all_orders(n: int) -> Ask:
     return Ask("/orders", ADMIN, items, params={"first": 100, "organisation_id": 7})
 
 
+def _vouchers(n: int) -> Ask:
+    """n vouchers, each used by an order."""
+    from services.bookings.orders.models import Order
+    from services.bookings.vouchers.models import Voucher, VoucherUse
+
+    with database().session() as db:
+        made = [Voucher(code=f"CODE-{i:03d}", percent_off=10, max_uses=5, uses=1, valid_from=SOON.date(),
+                        valid_until=SOON.date(), created_by_id=1, created_by_name="Admin") for i in range(n)]
+        bought = [Order(organisation_id=7, status="INVOICED", payment_method="INVOICE", total_pence=90,
+                        discount_pence=10, created_by_id=501, created_by_name="Bursar") for _ in range(n)]
+        db.add_all(made + bought)
+        db.flush()
+        db.add_all([VoucherUse(voucher_id=v.id, order_id=o.id, organisation_id=7, discount_pence=10)
+                    for v, o in zip(made, bought)])
+    return Ask("/vouchers", ADMIN, items, params={"first": 100})
+
+
 # route, what is asked, statements
 CASES = [
     # count, page, the queues' lengths, the caller's confirmed places
@@ -305,6 +322,8 @@ CASES = [
     ListRead("GET /orders", "an organisation's orders, for admins", _all_orders, 5),
     # … and for card orders, their payments and refunds
     ListRead("GET /orders", "an organisation's card orders with their refunds", _card_orders, 7),
+    # count, vouchers, what their uses took off
+    ListRead("GET /vouchers", "every voucher, for admins", _vouchers, 3),
     # this week, registers to take, under-filled, feedback, governor CPD
     ListRead("GET /dashboards/admin", "the admin home's figures", _admin_dashboard, 5),
 ]
@@ -318,6 +337,7 @@ NOT_LISTS = {
     "GET /orders/<int:order_id>": "one order",
     "GET /orders/<int:order_id>/invoice.pdf": "one document",
     "GET /orders/<int:order_id>/credit-notes/<number>.pdf": "one document",
+    "GET /vouchers/<int:voucher_id>": "one voucher (its uses are bounded by its max_uses, in one query)",
 }
 
 
