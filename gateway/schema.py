@@ -13,6 +13,7 @@ from gateway.catalogue.graph import CatalogueMutation, CatalogueQuery
 from gateway.graph.compose import schema as compose
 from gateway.networks.graph import NetworksMutation, NetworksQuery
 from gateway.networks.network import RoleGrantNetwork
+from gateway.orders.graph import BookingOrder, OrdersMutation, OrdersQuery, OrganisationOrders
 from gateway.organisations.graph import OrganisationsMutation, OrganisationsQuery
 from gateway.people.graph import PeopleMutation, PeopleQuery
 from gateway.sessions.graph import SessionsMutation, SessionsQuery
@@ -20,10 +21,10 @@ from gateway.sessions.types import CourseSessions, PersonCpdRecord
 
 # In the order of the published schema (gateway/schema.graphql), which prints them so.
 schema = compose(
-    query=[NetworksQuery, SessionsQuery, PeopleQuery, OrganisationsQuery, CatalogueQuery],
+    query=[NetworksQuery, SessionsQuery, PeopleQuery, OrganisationsQuery, OrdersQuery, CatalogueQuery],
     mutation=[NetworksMutation, SessionsMutation, CalendarFeedMutation, CatalogueMutation, PeopleMutation,
-              OrganisationsMutation],
-    extensions=[CourseSessions, PersonCpdRecord, PersonCalendarFeed, RoleGrantNetwork],
+              OrganisationsMutation, OrdersMutation],
+    extensions=[CourseSessions, PersonCpdRecord, PersonCalendarFeed, RoleGrantNetwork, OrganisationOrders, BookingOrder],
 )
 
 
