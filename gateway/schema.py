@@ -13,6 +13,7 @@ from gateway.catalogue.graph import CatalogueMutation, CatalogueQuery
 from gateway.graph.compose import schema as compose
 from gateway.networks.graph import NetworksMutation, NetworksQuery
 from gateway.networks.network import RoleGrantNetwork
+from gateway.orders.graph import BookingOrder, OrdersMutation, OrdersQuery, OrganisationOrders
 from gateway.organisations.graph import OrganisationsMutation, OrganisationsQuery
 from gateway.people.graph import PeopleMutation, PeopleQuery
 from gateway.sessions.graph import SessionsMutation, SessionsQuery
@@ -21,10 +22,10 @@ from gateway.vouchers.graph import VouchersMutation, VouchersQuery
 
 # In the order of the published schema (gateway/schema.graphql), which prints them so.
 schema = compose(
-    query=[NetworksQuery, SessionsQuery, PeopleQuery, OrganisationsQuery, CatalogueQuery, VouchersQuery],
+    query=[NetworksQuery, SessionsQuery, PeopleQuery, OrganisationsQuery, OrdersQuery, CatalogueQuery, VouchersQuery],
     mutation=[NetworksMutation, SessionsMutation, CalendarFeedMutation, CatalogueMutation, PeopleMutation,
-              OrganisationsMutation, VouchersMutation],
-    extensions=[CourseSessions, PersonCpdRecord, PersonCalendarFeed, RoleGrantNetwork],
+              OrganisationsMutation, OrdersMutation, VouchersMutation],
+    extensions=[CourseSessions, PersonCpdRecord, PersonCalendarFeed, RoleGrantNetwork, OrganisationOrders, BookingOrder],
 )
 
 

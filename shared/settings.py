@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     stripe_webhook_secret: str = Field(DEV_STRIPE_WEBHOOK_SECRET, alias="LL_STRIPE_WEBHOOK_SECRET")
     # Unset: Stripe itself in production, localstripe everywhere else.
     stripe_api_base: str | None = Field(None, alias="LL_STRIPE_API_BASE")
+    # Not a secret: Stripe.js on the card page identifies the account with it.
+    stripe_publishable_key: str = Field("pk_test_dev-only", alias="LL_STRIPE_PUBLISHABLE_KEY")
     stripe_timeout_seconds: float = Field(10.0, alias="LL_STRIPE_TIMEOUT", gt=0, le=60)
     service_token_ttl_seconds: int = Field(60, alias="LL_SERVICE_TOKEN_TTL", ge=5, le=900)
 

@@ -41,8 +41,11 @@ from shared.paging import MAX_PAGE
 # members and meetings, a meeting's attendees run to a few dozen at most.
 LIST_SIZE = 20
 # Lists short by nature, whatever the data: a person holds a role grant or two, and an
-# audit entry names the few fields one change touched (a new session's dozen at most).
-LIST_SIZES = {("Person", "roles"): 5, ("AuditEntry", "changes"): 5}
+# audit entry names the few fields one change touched (a new session's dozen at most);
+# a school's order is for a session or two and refunded once or twice, and an order
+# line's bookings are always empty (gateway/orders/graph.py).
+LIST_SIZES = {("Person", "roles"): 5, ("AuditEntry", "changes"): 5, ("Order", "lines"): 5, ("Order", "refunds"): 5,
+              ("OrderLine", "bookings"): 1}
 _META = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef, "__typename": TypeNameMetaFieldDef}
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import graphene
 
-from gateway.graph.compose import Extension, ref
+from gateway.graph.compose import Extension, named, ref
 from gateway.graph.history import history_field
 from gateway.graph.loaders import grouped, ids_param, loaded, loads
 from gateway.graph.values import moment, parsed, public_url
@@ -83,6 +83,7 @@ def course_as_recorded(session: dict) -> dict:
             "updated_at": None}
 
 
+@named
 @parsed(moment, "starts_at", "ends_at", "booking_closes_at", "cancellation_deadline")
 class Session(graphene.ObjectType):
     id = graphene.ID(required=True)
@@ -97,8 +98,7 @@ class Session(graphene.ObjectType):
     capacity = graphene.Int(required=True)
     places_left = graphene.Int(required=True)
     external_places = graphene.Int(required=True)
-    # places sold to other schools arrive with orders
-    external_places_left = graphene.Int(required=True, source="external_places")
+    external_places_left = graphene.Int(required=True, description="Places still on sale to schools outside the trust.")
     requires_approval = graphene.Boolean(required=True)
     booking_closes_at = graphene.DateTime(required=True)
     cancellation_deadline = graphene.DateTime(required=True)
@@ -126,6 +126,7 @@ class Session(graphene.ObjectType):
 
 
 
+@named
 @parsed(moment, "offer_expires_at", "created_at")
 class Booking(graphene.ObjectType):
     id = graphene.ID(required=True)

@@ -12,6 +12,7 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from sqlmodel import col, select
 
 from gateway.db import database as gateway_database
 from gateway.identity.models import Organisation, Person, Role, RoleGrant, School
@@ -441,6 +442,55 @@ def _voucher_uses(app, n: int) -> GraphAsk:
         organisation { name } } } }""", lambda data: len(data["voucher"]["used"]), {"id": str(voucher)})
 
 
+# ---------- orders of schools outside the trust ----------
+
+
+def bought(org: int, lines_per_order: list[int]) -> list[int]:
+    """Orders of `org` (in bookings' tables): one per item, with that many lines, each
+    on a session (and course) of its own and naming two attendees."""
+    from services.bookings.db import database as bookings_database
+    from services.bookings.orders.models import Order, OrderAttendee, OrderLine
+    from services.bookings.sessions.models import CourseSession
+
+    made_sessions = sessions(sum(lines_per_order), course_id=courses(sum(lines_per_order)))
+    with bookings_database().session() as db:
+        # on sale to schools outside the trust, as any session a school bought is
+        for row in db.exec(select(CourseSession).where(col(CourseSession.id).in_(made_sessions))).all():
+            row.course_visibility, row.course_published = "PUBLIC", True
+            db.add(row)
+    made_sessions = iter(made_sessions)
+    with bookings_database().session() as db:
+        made = [Order(organisation_id=org, status="INVOICED", payment_method="INVOICE", total_pence=100,
+                      created_by_id=501, created_by_name="Bursar") for _ in lines_per_order]
+        db.add_all(made)
+        db.flush()
+        lines = [OrderLine(order_id=o.id, session_id=next(made_sessions), unit_price_pence=50, quantity=2)
+                 for o, n in zip(made, lines_per_order) for _ in range(n)]
+        db.add_all(lines)
+        db.flush()
+        db.add_all([OrderAttendee(line_id=ln.id, name=f"A{i}", email=f"a{i}@s.test") for ln in lines for i in range(2)])
+        return [o.id for o in made]
+
+
+ORDER_READ = """id status totalPence organisation { name } refunds { amountPence reason }
+    lines { quantity bookings { id } session { startsAt course { title } } attendees { name email } }"""
+
+
+def _organisation_orders(app, n: int) -> GraphAsk:
+    (org,) = organisations(1)
+    people(1, "booker", None, lambda _: [("external_booker", None, None)], organisation_id=org)
+    bought(org, [1] * n)
+    return GraphAsk(signed_in(app, "booker000@trust.test"), "{ myOrganisation { name orders { " + ORDER_READ
+                    + " } } }", lambda data: len(data["myOrganisation"]["orders"]))
+
+
+def _order_lines(app, n: int) -> GraphAsk:
+    (org,) = organisations(1)
+    (order,) = bought(org, [n])
+    return GraphAsk(admin(app), "query($id: ID!) { order(id: $id) { " + ORDER_READ + " } }",
+                    lambda data: len(data["order"]["lines"]), {"id": str(order)})
+
+
 NETWORKS, BOOKINGS, CATALOGUE = "networks GET", "bookings GET", "catalogue GET"
 ONE_NETWORK = f"{NETWORKS} /networks/<id>"
 
@@ -551,6 +601,11 @@ CASES = [
     GraphRead(("Person.roles",), "my role grants", _roles, (f"{NETWORKS} /networks",), 1),
     GraphRead(("Organisation.bookers",), "my organisation's bookers", _organisation_bookers, (), 4),
     # the session, the organisation, its bookers, their grants
+    GraphRead(("Organisation.orders",), "my organisation's orders, each on its own session", _organisation_orders, (
+        f"{BOOKINGS} /orders", f"{BOOKINGS} /sessions", f"{CATALOGUE} /courses"), 2),
+    # the sign-in's session with me and my grants; the organisation (its orders' one read with it)
+    GraphRead(("Order.lines",), "an order's lines, each on its own session, for an admin", _order_lines, (
+        f"{BOOKINGS} /orders/<id>", f"{BOOKINGS} /sessions", f"{CATALOGUE} /courses"), 2),
     GraphRead(("CpdRecord.entries",), "my CPD record", _cpd_entries, (f"{BOOKINGS} /cpd-records",), 1),
     GraphRead(("Session.history",), "each session's history on a page of sessions, for an admin",
               _session_histories, (f"{BOOKINGS} /sessions", f"{BOOKINGS} /history/session"), 1),
@@ -578,6 +633,9 @@ NOT_COUNTED = {
                              "Query.courses): counted there",
     "AcademicYear.terms": "a year's three terms, always three, in the same answer as the year; "
                           "Term.closureDetails's case reads them",
+    "OrderLine.attendees": "a line's attendees, in the same answer as its order: nothing is read per item",
+    "OrderLine.bookings": "always empty: an order's places are attendees, not bookings (gateway/orders/graph.py)",
+    "Order.refunds": "an order's refunds, in the same answer as the order: nothing is read per item",
     "AuditEntry.changes": "an entry's changed fields, in the same answer as the entry: nothing is read per item",
     "MeetingProposalPayload.proposals": "perTerm (1 to 6) dates a term: as many as were asked for, whatever the "
                                         "data; MeetingProposal.clashes's case reads them",

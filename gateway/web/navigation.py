@@ -22,6 +22,8 @@ def main_navigation() -> list[dict]:
     ]
     if signed_in:
         links.append(("My CPD", url_for("bookings.my_cpd"), ("bookings.my_cpd",)))
+    if identity and identity.organisation_id is not None and identity.has_role("external_booker"):
+        links.append(("Your orders", url_for("orders.your_orders"), ("orders.your_orders", "orders.order_page")))
     if leader or admin:
         links.append(("Approvals", url_for("bookings.approvals"), ("bookings.approvals",)))
     if leader and not admin:

@@ -98,6 +98,8 @@ class PaymentIn(BaseModel):
 
 class OrdersQuery(PageQuery):
     organisation_id: Id | None = Field(None, description="Only this organisation's orders (admins).")
+    organisation_ids: str | None = Field(None, max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$",
+                                         description="Only these organisations' orders (a batch read).")
     status: OrderStatus | None = None
 
 

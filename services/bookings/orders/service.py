@@ -69,19 +69,20 @@ def get_order(db: Session, identity: Identity, order_id: int, *, for_update: boo
     return order
 
 
-def list_orders(db: Session, identity: Identity, organisation_id: int | None, status: OrderStatus | None,
+def list_orders(db: Session, identity: Identity, organisation_ids: list[int] | None, status: OrderStatus | None,
                 offset: int, first: int) -> tuple[list[Order], int]:
-    """Orders, newest first: every organisation's for admins (or one's), only their own
-    organisation's for a booker (asking for another's finds nothing, not even a count)."""
+    """Orders, newest first: every organisation's for admins (or those named), only their
+    own organisation's for a booker (asking for another's finds nothing, not even a
+    count; naming theirs among others answers theirs only)."""
     _refuse_trust_staff(identity)
     where = []
     if not identity.is_admin:
         own = buying_organisation(identity)
-        if own is None or (organisation_id is not None and organisation_id != own):
+        if own is None or (organisation_ids is not None and own not in organisation_ids):
             return [], 0
         where.append(Order.organisation_id == own)
-    elif organisation_id is not None:
-        where.append(Order.organisation_id == organisation_id)
+    elif organisation_ids is not None:
+        where.append(Order.organisation_id.in_(organisation_ids))
     if status is not None:
         where.append(Order.status == status)
     total = db.exec(select(sa.func.count()).select_from(Order).where(*where)).one()

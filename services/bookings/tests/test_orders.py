@@ -204,6 +204,23 @@ def test_who_may_buy_and_see_which_order(on_sale, order, service_call):
     assert service_call("bookings", "GET", "/orders", ADMIN, params={"organisation_id": ORG}).json()["total"] == 1
 
 
+def test_several_organisations_orders_in_one_read(on_sale, order, service_call):
+    """The gateway's batch read (Organisation.orders for every organisation in view):
+    admins get each named organisation's; a booker naming theirs among others gets
+    only theirs, and naming only others gets nothing, not even a count."""
+    s = on_sale()
+    order([(s["id"], 1)])
+    order([(s["id"], 1)], who=STRANGER)
+    both = {"organisation_ids": f"{ORG},{OTHER_ORG}"}
+    assert sorted(o["organisation_id"] for o in service_call("bookings", "GET", "/orders", ADMIN,
+                                                             params=both).json()["items"]) == [ORG, OTHER_ORG]
+    assert [o["organisation_id"] for o in service_call("bookings", "GET", "/orders", BURSAR,
+                                                       params=both).json()["items"]] == [ORG]
+    theirs = service_call("bookings", "GET", "/orders", BURSAR, params={"organisation_ids": str(OTHER_ORG)}).json()
+    assert (theirs["items"], theirs["total"]) == ([], 0)
+    assert service_call("bookings", "GET", "/orders", ADMIN, params={"organisation_ids": "1,x"}).status_code == 422
+
+
 def test_a_lapsed_hold_gives_its_places_back_once(on_sale, order, service_call):
     from tests.test_facts import job
 

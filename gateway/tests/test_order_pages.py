@@ -1,0 +1,93 @@
+"""The buying and order pages without a browser: a bursar names attendees (every
+problem beside its field), chooses invoice (the purchase-order number required where
+the school says so), checks and confirms, sees the invoice number, substitutes and
+cancels; an admin records the payment; a card order goes to the card page, whose
+hold's time shows, and the "being confirmed" page, which never says paid by itself."""
+from __future__ import annotations
+
+import re
+
+from gateway.tests import test_graphql_orders
+from tests.support.fixtures import csrf_token, sign_in
+
+world = test_graphql_orders.world  # the same people, organisations and dates as the API's tests
+
+
+def test_a_bursar_buys_by_invoice_then_changes_the_order_and_an_admin_records_payment(client, world):
+    sign_in(client, "bursar@westfield.test")
+    s = world["session"]
+    page = client.get("/courses/phonics-for-schools")
+    assert b"Buy places" in page.data, page.data[-3000:]
+    r = client.get(f"/buy/{s}?places=2")
+    assert r.status_code == 200, r.data
+    tok = csrf_token(client)
+    r = client.post(f"/buy/{s}", data={"csrf_token": tok, "places": "2", "name-0": "Ann", "email-0": "bad",
+                                       "name-1": "", "email-1": "b@w.test"})
+    assert r.status_code == 422
+    assert b"Enter attendee 1" in r.data and b"Enter the name of attendee 2" in r.data
+    r = client.post(f"/buy/{s}", data={"csrf_token": tok, "places": "2", "name-0": "Ann", "email-0": "a@w.test",
+                                       "name-1": "Bob", "email-1": "b@w.test"})
+    assert r.status_code == 302 and r.location.endswith("/buy/payment"), r.data
+    r = client.post("/buy/payment", data={"csrf_token": tok, "payment": "INVOICE", "po": ""})
+    assert r.status_code == 422 and b"purchase-order number to pay by invoice" in r.data
+    r = client.post("/buy/payment", data={"csrf_token": tok, "payment": "INVOICE", "po": "PO-1"})
+    assert r.status_code == 302
+    r = client.get("/buy/check")
+    assert r.status_code == 200 and b"Ann" in r.data and b"250.00" in r.data, r.data
+    r = client.post("/buy/check", data={"csrf_token": tok})
+    assert r.status_code == 302, r.data
+    r = client.get(r.location)
+    assert b"LL-INV-000001" in r.data
+    oid = re.search(rb"/orders/(\d+)\"", r.data).group(1).decode()
+    r = client.get("/orders")
+    assert b"Order " + oid.encode() in r.data and b"Invoiced" in r.data, r.data
+    r = client.get(f"/orders/{oid}")
+    assert r.status_code == 200 and b"Cancel Ann" in r.data, r.data
+    aid = re.search(rb"/attendees/(\d+)", r.data).group(1).decode()
+    r = client.post(f"/orders/{oid}/attendees/{aid}", data={"csrf_token": tok, "name": "Cat", "email": "x"})
+    assert r.status_code == 422
+    r = client.post(f"/orders/{oid}/attendees/{aid}", data={"csrf_token": tok, "name": "Cat", "email": "c@w.test"})
+    assert r.status_code == 302
+    r = client.post(f"/orders/{oid}", data={"csrf_token": tok, "action": "cancel", "attendee": aid})
+    assert r.status_code == 302, r.data
+    r = client.get(r.location)
+    assert b"Place cancelled" in r.data
+    # admin
+    admin = world["admin"]
+    r = admin.get(f"/orders/{oid}")
+    assert b"Record the invoice" in r.data and b"Refund" in r.data
+    atok = csrf_token(admin)
+    r = admin.post(f"/orders/{oid}", data={"csrf_token": atok, "action": "payment", "paidOn": "x", "reference": ""})
+    assert r.status_code == 422 and b"Enter the day the payment arrived" in r.data, r.data
+    r = admin.post(f"/orders/{oid}", data={"csrf_token": atok, "action": "payment", "paidOn": "2026-01-05",
+                                           "reference": "BACS"})
+    assert r.status_code == 302
+    assert b"Paid" in admin.get(f"/orders/{oid}").data
+
+
+def test_a_card_order_goes_to_the_card_page_and_is_not_paid_by_coming_back(client, world):
+    s = world["session"]
+    sign_in(client, "bursar@eastfield.test")
+    tok = csrf_token(client)
+    client.post(f"/buy/{s}", data={"csrf_token": tok, "places": "1", "name-0": "Dee", "email-0": "d@e.test"})
+    client.post("/buy/payment", data={"csrf_token": tok, "payment": "CARD"})
+    r = client.post("/buy/check", data={"csrf_token": tok})
+    assert r.status_code == 302 and r.location.endswith("/pay"), r.data
+    r = client.get(r.location)
+    assert re.search(rb"held for 1[45] more minutes", r.data), r.data
+    # no client secret until bookings makes PaymentIntents (the card payments' work)
+    assert b"cannot be taken just now" in r.data
+    policy = r.headers["Content-Security-Policy"]
+    assert "script-src 'self' http://127.0.0.1:" in policy and "js.stripe.com" not in policy
+    r = client.get(r.request.path.replace("/pay", "/paying"))
+    assert b"being confirmed" in r.data and b"Payment received" not in r.data
+    # the rest of the site keeps its policy
+    assert client.get("/orders").headers["Content-Security-Policy"].startswith(
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; ")
+
+
+def test_visitors_sign_in_and_trust_staff_are_refused(anon_client, client, world):
+    assert "/sign-in" in anon_client.get(f"/buy/{world['session']}").location
+    sign_in(client, "teacher@a.test")
+    assert client.get(f"/buy/{world['session']}").status_code == 403
+    assert client.get("/orders").status_code == 403
