@@ -141,8 +141,8 @@ class Order(graphene.ObjectType):
 
     @staticmethod
     def resolve_refunds(order, info):
-        # in the order's own answer once refunds are recorded (the refunds' work)
-        return order.get("refunds") or []
+        # money given back: a card order's Stripe refunds, an invoiced order's credit notes
+        return (order.get("refunds") or []) + (order.get("credit_notes") or [])
 
     @staticmethod
     def resolve_paid_on(order, info):
@@ -267,7 +267,6 @@ def cancel_order(root, info, order_id, attendee_ids=None, reason=None):
 def refund_order(root, info, order_id, reason, amount_pence=None):
     """Admins refund an order, saying why."""
     ctx = info.context
-    path = _order(order_id, "/cancel")
     if not ctx.identity.is_admin:
         raise Refused("Only Lighthouse Learning admins refund orders.")
     problems = []
@@ -277,11 +276,24 @@ def refund_order(root, info, order_id, reason, amount_pence=None):
         problems.append({"field": ["reason"], "message": "Say why this order is refunded."})
     if problems:
         raise Refused(problems=problems)
-    # For now a refund cancels the order's remaining places with the admin's reason;
-    # the money side (a Stripe refund for a card order, a credit note for an invoiced
-    # one, and a part refund of `amount_pence`) is bookings' refunds route, wired here
-    # when it lands.
-    return ctx.call("bookings", "POST", path, json={"reason": _text(reason)})
+    # The money goes back the way it came: a card order through Stripe (bookings'
+    # refunds route, never more than was paid less what was refunded), an invoiced one
+    # as a credit note against its invoice (never an edited invoice).  Left out, the
+    # amount is everything still to give back.
+    order = ctx.call("bookings", "GET", _order(order_id))
+    if order["payment_method"] == "CARD":
+        left = order.get("paid_pence", 0) - order.get("refunded_pence", 0)
+        route, what = "/refunds", "paid"
+    else:
+        credited = sum(note["amount_pence"] for note in order.get("credit_notes") or [])
+        left = (order.get("invoiced_pence") or 0) - credited
+        route, what = "/credit-notes", "invoiced"
+    amount = left if amount_pence is None else amount_pence
+    if amount <= 0:
+        raise Refused(problems=[{"field": ["amountPence"],
+                                 "message": f"Nothing is left to give back: everything {what} has been refunded."}])
+    ctx.call("bookings", "POST", _order(order_id, route), json={"amount_pence": amount, "reason": _text(reason)})
+    return ctx.call("bookings", "GET", _order(order_id))
 
 
 @mutation(OrderPayload, "order", remember="order", order_id=graphene.ID(required=True),

@@ -242,7 +242,14 @@ def test_an_admin_records_the_payment_and_refunds(client, world):
                     "userErrors": []}
     no_reason = gql(admin, REFUND, {"id": o["id"], "amount": 0, "reason": " "})["data"]["refundOrder"]
     assert [e["field"] for e in no_reason["userErrors"]] == [["amountPence"], ["reason"]]
+    # an invoiced order's money goes back as a credit note (never an edited invoice);
+    # the places stay — a refund is money, cancelling places is cancelOrder
     refunded = gql(admin, REFUND, {"id": o["id"], "reason": "The school closed for snow"})["data"]["refundOrder"]
-    assert refunded == {"order": {"status": "CANCELLED", "cancelReason": "The school closed for snow"},
-                        "userErrors": []}
-    assert places_left(client, world["session"]) == 4
+    assert refunded["userErrors"] == []
+    order = gql(admin, "query($id: ID!) { order(id: $id) { totalPence refunds { amountPence reason } } }",
+                {"id": o["id"]})["data"]["order"]
+    assert order["refunds"] == [{"amountPence": order["totalPence"], "reason": "The school closed for snow"}]
+    again = gql(admin, REFUND, {"id": o["id"], "reason": "Twice"})["data"]["refundOrder"]
+    assert again["userErrors"] == [{"field": ["amountPence"],
+                                    "message": "Nothing is left to give back: everything invoiced has been refunded."}]
+    assert places_left(client, world["session"]) == 3
