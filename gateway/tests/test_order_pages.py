@@ -65,7 +65,7 @@ def test_a_bursar_buys_by_invoice_then_changes_the_order_and_an_admin_records_pa
     assert b"Paid" in admin.get(f"/orders/{oid}").data
 
 
-def test_a_card_order_goes_to_the_card_page_and_is_not_paid_by_coming_back(client, world):
+def test_a_card_order_goes_to_the_card_page_and_is_not_paid_by_coming_back(client, world, stripe_api):
     s = world["session"]
     sign_in(client, "bursar@eastfield.test")
     tok = csrf_token(client)
@@ -75,8 +75,8 @@ def test_a_card_order_goes_to_the_card_page_and_is_not_paid_by_coming_back(clien
     assert r.status_code == 302 and r.location.endswith("/pay"), r.data
     r = client.get(r.location)
     assert re.search(rb"held for 1[45] more minutes", r.data), r.data
-    # no client secret until bookings makes PaymentIntents (the card payments' work)
-    assert b"cannot be taken just now" in r.data
+    # the PaymentIntent's client secret, for Stripe.js on this page only
+    assert re.search(rb'data-secret="pi_\w+_secret_\w+"', r.data), r.data
     policy = r.headers["Content-Security-Policy"]
     assert "script-src 'self' http://127.0.0.1:" in policy and "js.stripe.com" not in policy
     r = client.get(r.request.path.replace("/pay", "/paying"))
@@ -91,3 +91,23 @@ def test_visitors_sign_in_and_trust_staff_are_refused(anon_client, client, world
     sign_in(client, "teacher@a.test")
     assert client.get(f"/buy/{world['session']}").status_code == 403
     assert client.get("/orders").status_code == 403
+
+
+def test_admins_find_every_schools_orders_by_status_and_no_one_else_does(client, world, gateway_app):
+    from tests.support.counting import count_backend_calls
+
+    for bursar in ("bursar@westfield.test", "bursar@eastfield.test"):
+        sign_in(client, bursar)
+        made = test_graphql_orders.start(client, test_graphql_orders.order_input(world["session"], 1))
+        assert made["userErrors"] == [], made
+    # a bursar sees their own school's orders at /orders, never this list
+    assert client.get("/admin/orders").status_code == 403
+    admin = world["admin"]
+    with count_backend_calls(gateway_app) as calls:
+        page = admin.get("/admin/orders").get_data(as_text=True)
+    assert "2 orders" in page and "Westfield Primary" in page and "Eastfield Primary" in page
+    assert len(calls) == 1  # bookings' list; the schools' names are the gateway's own
+    assert "0 orders paid" in admin.get("/admin/orders?status=PAID").get_data(as_text=True)
+    invoiced = admin.get("/admin/orders?status=INVOICED").get_data(as_text=True)
+    assert "2 orders invoiced" in invoiced and re.search(r"/orders/\d+\">Order \d+</a>", invoiced)
+    assert "Orders from other schools" in admin.get("/").get_data(as_text=True)  # linked from the admin's home

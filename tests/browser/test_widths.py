@@ -63,7 +63,7 @@ def test_the_frame_and_shared_pages_reflow_and_pass_axe(page: Page, make_person,
     problems += problems_at_widths(page, "/no-such-page")
     page.goto("/")
     sign_in_with_provider(page, "ll.admin@lighthouse.test")
-    for path in ("/", "/admin/people", "/admin/people?q=staff", "/dev/mailbox"):
+    for path in ("/", "/admin/people", "/admin/people?q=staff", "/dev/mailbox", "/admin/orders"):
         problems += problems_at_widths(page, path)
     assert problems == []
 
