@@ -34,7 +34,7 @@ def quick_links() -> list[dict]:
             {"text": "Term dates and INSET days",
              "href": url_for("networks.academic_year_page", label=current_academic_year())},
             {"text": "Bookings waiting for approval", "href": url_for("bookings.approvals")},
-            {"text": "Orders from other schools", "href": url_for("orders.admin_orders")},
+            {"text": "Orders from other schools", "href": url_for("admin_orders.admin_orders")},
             {"text": "Vouchers", "href": url_for("vouchers.vouchers")}]
 
 

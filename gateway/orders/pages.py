@@ -29,15 +29,11 @@ from flask import (
     session,
     url_for,
 )
-from sqlmodel import col, select
 
-from gateway.backends import BackendError, BackendUnavailable
 from gateway.graph.ids import parse_id
-from gateway.graph.view import execute_here, make_context
-from gateway.identity.models import Organisation
+from gateway.graph.view import execute_here
 from gateway.web.forms import FormErrors, done, said, submit
-from gateway.web.pages import admins_only, found, passed_through, sign_in_first
-from shared.db import request_session
+from gateway.web.pages import found, passed_through, sign_in_first
 
 bp = Blueprint("orders", __name__, template_folder="templates")
 
@@ -389,33 +385,3 @@ def _fake_stripe(settings) -> str | None:
     """localstripe's address outside production; None for Stripe itself."""
     return settings.stripe_api_url if settings.env != "production" else None
 
-
-# The states an admin looks for orders in: money expected first.
-ADMIN_STATUSES = ["INVOICED", "AWAITING_PAYMENT", "PAID", "PARTIALLY_REFUNDED", "REFUNDED", "CANCELLED", "EXPIRED"]
-ADMIN_PAGE = 25
-
-
-@bp.get("/admin/orders")
-def admin_orders():
-    """Every school's orders for the CPD team, newest first, narrowed by status: where
-    an admin finds the invoice whose payment arrived, or the order to refund.  Two
-    calls whatever the page holds: bookings' list, then the schools' names here."""
-    if (refused := admins_only()) is not None:
-        return refused
-    status = request.args.get("status") if request.args.get("status") in ADMIN_STATUSES else ""
-    after = request.args.get("after", "")[:40] or None
-    ctx = make_context()
-    try:
-        listed = ctx.call("bookings", "GET", "/orders", params={"status": status or None, "first": ADMIN_PAGE,
-                                                                "after": after})
-    except (BackendError, BackendUnavailable):
-        return render_template("error.html", title="Orders cannot be shown just now",
-                               message="The booking service is not answering. Try again in a few minutes."), 503
-    finally:
-        g.backend_calls = g.get("backend_calls", []) + ctx.backend_calls
-    ids = {o["organisation_id"] for o in listed["items"]}
-    names = {o.id: o.name for o in request_session().exec(
-        select(Organisation).where(col(Organisation.id).in_(ids))).all()} if ids else {}
-    return render_template("orders/admin_orders.html", orders=listed["items"], total=listed["total"], names=names,
-                           statuses=ADMIN_STATUSES, status=status, after=after,
-                           next_after=listed["end_cursor"] if listed["has_next"] else None)
