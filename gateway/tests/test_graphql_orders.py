@@ -119,7 +119,7 @@ def test_a_retry_with_the_same_key_is_the_same_order(client, world):
     assert places_left(client, world["session"]) == 2
 
 
-def test_a_card_order_holds_its_places_while_the_bursar_pays(client, world):
+def test_a_card_order_holds_its_places_while_the_bursar_pays(client, world, stripe_api):
     sign_in(client, "bursar@eastfield.test")
     o = start(client, order_input(world["session"], 1, paymentMethod="CARD", purchaseOrderNumber=None))["order"]
     assert (o["status"], o["invoiceNumber"], o["invoiceUrl"], o["receiptUrl"]) == (

@@ -45,6 +45,7 @@ PHRASES = {
     "order.attendee_substituted": "An attendee substituted on {label}",
     "order.payment_unavailable": "Card payments were unavailable: {label} gave its places back",
     "order.paid": "{label} paid by card",
+    "order.nothing_to_pay": "{label} had nothing to pay (a voucher took the whole price): its places confirmed",
     "order.paid_after_lapse": "{label} paid by card after its hold lapsed; its places taken again",
     "order.payment_failed": "A card payment for {label} failed",
     "order.refunded": "Money refunded on {label}",

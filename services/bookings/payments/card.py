@@ -67,7 +67,21 @@ def open_card_payment(db: Session, identity: Identity, order: Order) -> None:
         return
     known = db.get(CardPayment, order.id)
     db.commit()  # no transaction (on SQLite, no lock) held while Stripe is asked
-    if known is not None or order.total_pence <= 0:
+    if known is not None:
+        return
+    if order.total_pence <= 0:
+        # A voucher took the whole price: nothing for Stripe to take, so the places are
+        # confirmed now rather than held until the hold lapses and lost.
+        begin_write(db)
+        db.refresh(order)
+        if order.status == OrderStatus.AWAITING_PAYMENT:
+            before = snapshot(order, ORDER_FIELDS)
+            order.status, order.hold_expires_at = OrderStatus.PAID, None
+            order.paid_on, order.updated_at = utcnow().astimezone(LONDON).date(), utcnow()
+            db.add(order)
+            db.flush()
+            log_order(db, identity, "order.nothing_to_pay", order.id, diff(before, snapshot(order, ORDER_FIELDS)))
+        db.commit()
         return
     try:
         intent = stripe_client().create_payment_intent(order.id, order.total_pence, intent_key(order.id))

@@ -22,6 +22,7 @@ from tests.support.fixtures import ADMIN
 BILLING = "finance@harbour-primary.test"
 # The orders tests' fixtures: a session on sale, and an order for it.
 on_sale, order = test_orders.on_sale, test_orders.order
+_stripe = test_orders._stripe  # card orders get their PaymentIntent from localstripe (autouse)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from tests.support.fixtures import ADMIN
 
 TODAY = datetime.now(timezone.utc).date()
 on_sale, order = test_orders.on_sale, test_orders.order  # the orders tests' fixtures
+_stripe = test_orders._stripe  # card orders get their PaymentIntent from localstripe (autouse)
 
 
 @pytest.fixture
@@ -162,3 +163,17 @@ def test_discounts_round_for_the_buyer_and_never_exceed_the_eligible_lines(perce
     v = Voucher(code="X", percent_off=percent, amount_off_pence=amount, max_uses=1, valid_from=date.today(),
                 valid_until=date.today(), created_by_id=1, created_by_name="A")
     assert discount_on(v, eligible) == off
+
+
+def test_a_voucher_that_takes_the_whole_price_confirms_a_card_order_at_once(voucher, on_sale, order, service_call):
+    """Nothing to pay: no PaymentIntent to wait for, so the places are confirmed rather
+    than held until the hold lapses and lost."""
+    s = on_sale(price=4000)
+    made(voucher(code="FREE", percent_off=100))
+    o = order([(s["id"], 2)], voucher_code="free")
+    assert o.status_code == 201, o.text
+    body = service_call("bookings", "GET", f"/orders/{o.json()['id']}", BURSAR).json()
+    assert (body["total_pence"], body["status"], body["hold_expires_at"]) == (0, "PAID", None)
+    assert body["payment_client_secret"] is None
+    history = service_call("bookings", "GET", f"/history/order/{o.json()['id']}", ADMIN).json()
+    assert any("nothing to pay" in entry["summary"] for entry in history["items"]), history

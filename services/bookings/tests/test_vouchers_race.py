@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from services.bookings.db import database
-from services.bookings.tests.test_orders_race import _buyer, _header, _order, _rush, _session
+from services.bookings.tests.test_orders_race import _buyer, _header, _order, _rush, _session, _stripe  # noqa: F401
 from services.bookings.vouchers.models import Voucher, VoucherUse
 from tests.support.fixtures import ADMIN
 
