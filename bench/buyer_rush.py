@@ -79,7 +79,8 @@ def _external_session(bookings_url: str, token: str, course_id: int, capacity: i
             "ends_at": (start_at + timedelta(hours=2)).isoformat(), "venue": "Hall", "capacity": capacity,
             "external_places": external, "requires_approval": False}
     response = httpx.post(f"{bookings_url}/sessions", json=body, headers={"Authorization": f"Bearer {token}"})
-    response.raise_for_status()
+    if response.status_code != 201:
+        raise RuntimeError(f"bookings would not schedule the session: {response.status_code} {response.text}")
     return response.json()["id"]
 
 
@@ -181,14 +182,14 @@ def run(buyers: int = 100, staff: int = 200, capacity: int = 40, external: int =
     env = base_env(var_dir, database_url)
     ports = {name: free_port() for name in ("catalogue", "bookings", "gateway", "oidc", "stripe")}
     env["LL_STRIPE_API_BASE"] = f"http://127.0.0.1:{ports['stripe']}"
+    # set before anything reads the settings: the facts published here go to these services
+    env.update({f"LL_{n.upper()}_URL": f"http://127.0.0.1:{ports[n]}" for n in ("catalogue", "bookings")})
+    env.update({"LL_NETWORKS_URL": "http://127.0.0.1:9", "LL_OIDC_ISSUER": f"http://127.0.0.1:{ports['oidc']}"})
     os.environ.update(env)
     fresh_databases(database_url, {"gateway": "gateway.db", "catalogue": "services.catalogue.db",
                                    "bookings": "services.bookings.db"})
     buyer_emails, staff_emails = _people(buyers, staff)
     course_id = _course()
-    env.update({f"LL_{n.upper()}_URL": f"http://127.0.0.1:{ports[n]}" for n in ("catalogue", "bookings")})
-    env.update({"LL_NETWORKS_URL": "http://127.0.0.1:9", "LL_OIDC_ISSUER": f"http://127.0.0.1:{ports['oidc']}"})
-    os.environ.update(env)
     procs = [subprocess.Popen([sys.executable, "-m", "gateway.dev_oidc", "--port", str(ports["oidc"])], cwd=ROOT,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
              start("services.catalogue", ports["catalogue"], env), start("services.bookings", ports["bookings"], env),
