@@ -4,13 +4,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import booking_rush, catalogue_search, graphql_limits, homes, proposals, startup
+from bench import booking_rush, buyer_rush, catalogue_search, graphql_limits, homes, proposals, startup
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("which", nargs="*", default=["search", "rush", "startup", "proposals", "limits", "homes"],
-                        choices=["search", "rush", "startup", "proposals", "limits", "homes"])
+                        choices=["search", "rush", "startup", "proposals", "limits", "homes", "buyers"])
     parser.add_argument("--courses", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=300,
                         help="searches (search), or home page requests per role and size (homes: at most 30 unless set)")
@@ -30,6 +30,8 @@ def main() -> int:
         graphql_limits.run()
     if "homes" in args.which:
         homes.run(args.database_url, requests=min(args.requests, 30) if args.requests == 300 else args.requests)
+    if "buyers" in args.which:
+        buyer_rush.run(database_url=args.database_url)
     return 0
 
 
