@@ -20,8 +20,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bench.harness import (ROOT, base_env, cpu_seconds, free_port, fresh_databases, percentile, start, table,
-                           wait_ready)
+from bench.harness import ROOT, base_env, cpu_seconds, free_port, fresh_databases, percentile, start, table, wait_ready
 
 BOOK = """mutation($s: ID!) { bookSession(sessionId: $s) { booking { status } userErrors { message } } }"""
 LOOK = """query($s: ID!) { session(id: $s) { placesLeft } }"""
@@ -30,7 +29,7 @@ WARM_UP = 3  # rounds of looking at the session, by every client, before each ru
 
 
 
-def _people(n: int) -> list[str]:
+def _people(n: int, prefix: str = "rush") -> list[str]:
     from gateway.db import database
     from gateway.identity.models import Person, Role, RoleGrant, School
 
@@ -38,7 +37,7 @@ def _people(n: int) -> list[str]:
         school = School(name="Bench Primary", urn="999999", phase="PRIMARY", pupil_count=400, risk_band="LOW")
         db.add(school)
         db.flush()
-        emails = [f"rush{i}@bench.test" for i in range(n)]
+        emails = [f"{prefix}{i}@bench.test" for i in range(n)]
         for email in emails:
             person = Person(email=email, name=email, school_id=school.id)
             person.grants = [RoleGrant(role=Role.STAFF, school_id=school.id)]
@@ -46,7 +45,7 @@ def _people(n: int) -> list[str]:
     return emails
 
 
-def _course() -> int:
+def _course(title: str = "Rush course", visibility: str = "TRUST", external_price_pence: int | None = None) -> int:
     from services.catalogue.courses.schemas import CourseIn
     from services.catalogue.courses.service import save_course
     from services.catalogue.db import database
@@ -55,9 +54,9 @@ def _course() -> int:
     admin = Identity(subject="service:bench", grants=(Grant("ll_admin"),))
     with database().session() as db:
         return save_course(db, admin, CourseIn(
-            title="Rush course", summary="s", description="d", subject="Maths", phases=["KS2"],
+            title=title, summary="s", description="d", subject="Maths", phases=["KS2"],
             audiences=["TEACHER"], provider="Bench", delivery_mode="IN_PERSON", duration_minutes=90,
-            visibility="TRUST", status="PUBLISHED")).id
+            visibility=visibility, status="PUBLISHED", external_price_pence=external_price_pence)).id
 
 
 def _session(bookings_url: str, token: str, course_id: int, places: int) -> int:

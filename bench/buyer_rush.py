@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
-from bench.booking_rush import BOOK, _Raw, _rush, _signed_in_client, _warm
+from bench.booking_rush import BOOK, _course, _people, _Raw, _rush, _signed_in_client, _warm
 from bench.harness import ROOT, base_env, free_port, fresh_databases, percentile, start, table, wait_ready
 
 PRICE = 12500
@@ -29,24 +29,15 @@ START = """mutation($input: OrderInput!) { startOrder(input: $input) {
 LOOK = """query($s: ID!) { session(id: $s) { externalPlacesLeft } }"""
 
 
-def _people(buyers: int, staff: int) -> tuple[list[str], list[str]]:
-    """`buyers` bursars, each of an organisation of their own (published to bookings),
-    and `staff` trust staff of one school."""
+def _buyers(n: int) -> list[str]:
+    """`n` bursars, each of an organisation of their own (published to bookings)."""
     from gateway.db import database
     from gateway.identity.facts import publish_organisation
-    from gateway.identity.models import Organisation, Person, Role, RoleGrant, School
+    from gateway.identity.models import Organisation, Person, Role, RoleGrant
 
     with database().session() as db:
-        school = School(name="Bench Primary", urn="999999", phase="PRIMARY", pupil_count=400, risk_band="LOW")
-        db.add(school)
-        db.flush()
-        staff_emails = [f"staff{i}@bench.test" for i in range(staff)]
-        for email in staff_emails:
-            person = Person(email=email, name=email, school_id=school.id)
-            person.grants = [RoleGrant(role=Role.STAFF, school_id=school.id)]
-            db.add(person)
-        buyer_emails = [f"bursar@buyer{i}.test" for i in range(buyers)]
-        for i, email in enumerate(buyer_emails):
+        emails = [f"bursar@buyer{i}.test" for i in range(n)]
+        for i, email in enumerate(emails):
             organisation = Organisation(name=f"Buyer {i} Primary", billing_email=f"accounts@buyer{i}.test",
                                         address="1 School Lane", needs_purchase_order=True)
             db.add(organisation)
@@ -55,21 +46,7 @@ def _people(buyers: int, staff: int) -> tuple[list[str], list[str]]:
             person = Person(email=email, name=f"Bursar {i}", organisation_id=organisation.id)
             person.grants = [RoleGrant(role=Role.EXTERNAL_BOOKER)]
             db.add(person)
-    return buyer_emails, staff_emails
-
-
-def _course() -> int:
-    from services.catalogue.courses.schemas import CourseIn
-    from services.catalogue.courses.service import save_course
-    from services.catalogue.db import database
-    from shared.tokens import Grant, Identity
-
-    admin = Identity(subject="service:bench", grants=(Grant("ll_admin"),))
-    with database().session() as db:
-        return save_course(db, admin, CourseIn(
-            title="Buyers' rush course", summary="s", description="d", subject="Maths", phases=["KS2"],
-            audiences=["TEACHER"], provider="Bench", delivery_mode="IN_PERSON", duration_minutes=90,
-            visibility="PUBLIC", status="PUBLISHED", external_price_pence=PRICE)).id
+    return emails
 
 
 def _external_session(bookings_url: str, token: str, course_id: int, capacity: int, external: int) -> int:
@@ -200,8 +177,9 @@ def run(buyers: int = 100, staff: int = 200, capacity: int = 40, external: int =
     os.environ.update(env)
     fresh_databases(database_url, {"gateway": "gateway.db", "catalogue": "services.catalogue.db",
                                    "bookings": "services.bookings.db"})
-    buyer_emails, staff_emails = _people(buyers, staff)
-    course_id = _course()
+    # trust staff of one school, as the trust-only rush makes them
+    buyer_emails, staff_emails = _buyers(buyers), _people(staff, prefix="staff")
+    course_id = _course("Buyers' rush course", visibility="PUBLIC", external_price_pence=PRICE)
     procs = [subprocess.Popen([sys.executable, "-m", "gateway.dev_oidc", "--port", str(ports["oidc"])], cwd=ROOT,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
              start("services.catalogue", ports["catalogue"], env), start("services.bookings", ports["bookings"], env),
