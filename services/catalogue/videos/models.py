@@ -94,8 +94,13 @@ class VideoUpload(CatalogueModel, table=True):
     offset: int = Field(default=0, sa_column=sa.Column(sa.BigInteger, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
-    # Set when the whole file was checked and stored (videos/media.py finish_upload).
+    # Set when the whole file was checked (ffprobe) and stored under `storage_key`,
+    # with what the check found; saving it as a video (media.finish_upload) uses it up.
     completed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    storage_key: str | None = Field(default=None, sa_column=sa.Column(sa.String(200), nullable=True))
+    poster_key: str | None = Field(default=None, sa_column=sa.Column(sa.String(200), nullable=True))
+    content_type: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
+    duration_seconds: int = 0
     # Why the finished file was refused, in a sentence a person can act on.
     error: str | None = Field(default=None, sa_column=sa.Column(sa.String(500), nullable=True))
 

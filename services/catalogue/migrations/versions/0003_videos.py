@@ -42,6 +42,10 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('storage_key', sa.String(length=200), nullable=True),
+    sa.Column('poster_key', sa.String(length=200), nullable=True),
+    sa.Column('content_type', sa.String(length=100), nullable=True),
+    sa.Column('duration_seconds', sa.Integer(), nullable=False),
     sa.Column('error', sa.String(length=500), nullable=True),
     sa.CheckConstraint('size_bytes > 0 AND "offset" >= 0 AND "offset" <= size_bytes', name=op.f('ck_video_upload_offset_within_size')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_video_upload'))
