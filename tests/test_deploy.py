@@ -163,6 +163,30 @@ def test_dockerfile_runs_as_non_root_from_the_entrypoint():
     assert "pip install --no-cache-dir -r requirements.lock" in text
 
 
+def test_the_image_and_make_have_ffmpeg_for_the_video_library():
+    """The catalogue probes every uploaded video with ffprobe and takes its poster frame
+    with ffmpeg (Debian's package): the image that runs has it, and `make test` and
+    `make run` install it on a fresh machine as they do chromium."""
+    runtime = DOCKERFILE.read_text().rsplit("\nFROM ", 1)[1]
+    assert re.search(r"apt-get install -y --no-install-recommends ffmpeg=\S+", runtime)
+    makefile = (ROOT / "Makefile").read_text()
+    assert "test -x /usr/bin/ffprobe || (apt-get update" in makefile and "install -y -qq ffmpeg" in makefile
+    for target in ("run", "test", "test-fast", "bench"):
+        assert re.search(rf"^{target}:.*\bmedia-deps\b", makefile, flags=re.MULTILINE), target
+
+
+def test_the_catalogue_has_disk_to_check_videos_on_and_the_bucket_is_named():
+    web, _ = web_and_scheduler_deployments()
+    spec = web["catalogue"]["spec"]["template"]["spec"]
+    (container,) = spec["containers"]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
+    scratch = {v["name"]: v for v in spec["volumes"]}[mounts[env["LL_VIDEO_SCRATCH_DIR"]]]
+    assert "medium" not in scratch["emptyDir"] and scratch["emptyDir"]["sizeLimit"].endswith("Gi")
+    config = next(doc for _, doc in all_resources() if doc["kind"] == "ConfigMap")
+    assert config["data"]["LL_VIDEO_S3_BUCKET"]
+
+
 # --- (c) web Deployments: readiness on /readyz, liveness on /healthz ------------------
 
 def test_web_deployments_probe_readyz_and_healthz():
@@ -239,7 +263,8 @@ def test_sensitive_env_vars_come_from_the_secret():
                 assert ref and ref["name"] == SECRET_NAME, f"{where} is not a secretKeyRef to {SECRET_NAME}"
     assert {"DATABASE_URL", "LL_SECRET_KEY", "LL_SERVICE_TOKEN_PUBLIC_KEY",
             "LL_SERVICE_TOKEN_PRIVATE_KEY", "LL_OIDC_CLIENT_SECRET", "LL_STRIPE_SECRET_KEY",
-            "LL_STRIPE_WEBHOOK_SECRET"} <= seen
+            "LL_STRIPE_WEBHOOK_SECRET", "LL_VIDEO_URL_KEY", "LL_VIDEO_S3_ACCESS_KEY_ID",
+            "LL_VIDEO_S3_SECRET_ACCESS_KEY"} <= seen
 
 
 def test_the_secret_is_referenced_but_never_defined():
@@ -321,7 +346,8 @@ def test_env_example_lists_every_secret_with_a_placeholder():
     for name in ("POSTGRES_PASSWORD", "DATABASE_URL", "LL_SECRET_KEY", "LL_LINK_SECRET",
                  "LL_SERVICE_TOKEN_PRIVATE_KEY", "LL_SERVICE_TOKEN_PUBLIC_KEY", "LL_CATALOGUE_TOKEN_PRIVATE_KEY",
                  "LL_CATALOGUE_TOKEN_PUBLIC_KEY", "LL_NETWORKS_TOKEN_PRIVATE_KEY", "LL_NETWORKS_TOKEN_PUBLIC_KEY",
-                 "LL_OIDC_CLIENT_SECRET", "LL_STRIPE_SECRET_KEY", "LL_STRIPE_WEBHOOK_SECRET"):
+                 "LL_OIDC_CLIENT_SECRET", "LL_STRIPE_SECRET_KEY", "LL_STRIPE_WEBHOOK_SECRET", "LL_VIDEO_URL_KEY",
+                 "LL_VIDEO_S3_ACCESS_KEY_ID", "LL_VIDEO_S3_SECRET_ACCESS_KEY"):
         match = re.search(rf"^{name}=(.*)$", text, flags=re.MULTILINE)
         assert match, f"env.example lacks {name}"
         assert re.search(r"change-me|REPLACE-ME", match.group(1)), f"{name} is not a placeholder"
