@@ -8,7 +8,9 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from services.bookings.attendance import service
 from services.bookings.attendance.schemas import (
+    AttendanceBySchool,
     AttendanceIn,
+    BySchoolQuery,
     CourseFeedback,
     CoursesFeedback,
     CoursesFeedbackQuery,
@@ -100,3 +102,12 @@ def cpd_hours(query: HoursQuery):
     found = service.cpd_hours(request_session(), current_identity(), bounds, person_id=query.person_id,
                               school_id=query.school_id)
     return HoursOut(items=found).model_dump(mode="json")
+
+
+@bp.get("/attendance/by-school", responses={200: AttendanceBySchool})
+def attendance_by_school(query: BySchoolQuery):
+    """Who from each school attended these sessions: for following a cascaded
+    programme school by school (the central team every school, leaders their own)."""
+    ids = [int(i) for i in query.session_ids.split(",")]
+    found = service.attendance_by_school(request_session(), current_identity(), ids)
+    return AttendanceBySchool(items=found).model_dump(mode="json")

@@ -104,3 +104,21 @@ class PersonHours(BaseModel):
 
 class HoursOut(BaseModel):
     items: list[PersonHours] = Field(description="Only people with an attended session in one of the periods.")
+
+
+class BySchoolQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    session_ids: str = Field(max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$",
+                             description="Up to 100 comma-separated session ids.")
+
+
+class SchoolAttendance(BaseModel):
+    session_id: int
+    school_id: int
+    person_ids: list[int] = Field(description="Who from the school attended the session.")
+
+
+class AttendanceBySchool(BaseModel):
+    items: list[SchoolAttendance] = Field(description="Only schools somebody came from, and only those the caller "
+                                                      "may follow: admins and SIPs every school, school leaders "
+                                                      "their own.")

@@ -19,7 +19,7 @@ from shared.audit import diff, snapshot
 from shared.clock import LONDON, academic_year_of, as_utc, utcnow
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from shared.tokens import Identity
-from shared.vocabulary import BookingStatus, SessionStatus
+from shared.vocabulary import BookingStatus, Role, SessionStatus
 
 # The places a register decides between: who had a place, and what the register said.
 ON_REGISTER = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
@@ -232,3 +232,24 @@ def certificate(db: Session, identity: Identity, booking_id: int) -> tuple[str, 
                           starts_at=starts, ends_at=ends, venue=session.venue,
                           minutes=int((ends - starts).total_seconds() // 60), certificate_id=f"LL-{booking.id:06d}")
     return f"certificate-{booking.id}.pdf", pdf
+
+
+def attendance_by_school(db: Session, identity: Identity, session_ids: list[int]) -> list[dict]:
+    """Who from each school attended each of these sessions (the register's ATTENDED),
+    for following a cascade from its trust-wide sessions: the central team (admins,
+    SIPs) sees every school's, a school leader their own schools'; anyone else nothing.
+    People by id only, so that those who came to two of the sessions count once.  One
+    query, however many sessions and schools."""
+    if identity.is_admin or identity.has_role(Role.SIP):
+        whose = Booking.school_id.is_not(None)
+    elif schools := identity.schools_for(Role.SCHOOL_LEADER):
+        whose = Booking.school_id.in_(schools)
+    else:
+        return []
+    rows = db.exec(select(Booking.session_id, Booking.school_id, Booking.person_id)
+                   .where(Booking.session_id.in_(session_ids), Booking.status == BookingStatus.ATTENDED, whose)
+                   .order_by(Booking.session_id, Booking.school_id, Booking.person_id)).all()
+    found: dict[tuple[int, int], list[int]] = {}
+    for session_id, school_id, person_id in rows:
+        found.setdefault((session_id, school_id), []).append(person_id)
+    return [{"session_id": s, "school_id": school, "person_ids": people} for (s, school), people in found.items()]

@@ -13,7 +13,9 @@ from services.networks.meetings.schemas import (
     ActionIdPath,
     ActionList,
     ActionOut,
+    AttendanceBySchool,
     MeetingIdPath,
+    MeetingIdsQuery,
     MeetingIn,
     MeetingList,
     MeetingOut,
@@ -131,6 +133,15 @@ def open_actions(query: NetworkIdsQuery):
     db = request_session()
     ids = visible_network_ids(db, current_identity(), [int(i) for i in query.network_ids.split(",")])
     return {"items": [action_out(a) for a in service.open_actions(db, sorted(ids))]}
+
+
+@bp.get("/attendance/by-school", responses={200: AttendanceBySchool})
+def attendance_by_school(query: MeetingIdsQuery):
+    """How many from each school came to these meetings: for following a cascaded
+    programme school by school (the central team every school, leaders their own)."""
+    found = service.attendance_by_school(request_session(), current_identity(),
+                                         [int(i) for i in query.meeting_ids.split(",")])
+    return {"items": [{"meeting_id": m, "school_id": s, "attended": n} for m, s, n in found]}
 
 
 def _calendar_response(events, name: str, method: str | None = None, calname: str | None = None):

@@ -113,3 +113,20 @@ class MeetingsQuery(BaseModel):
 class NetworkIdsQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
     network_ids: Ids
+
+
+class MeetingIdsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    meeting_ids: Ids
+
+
+class SchoolAttendance(BaseModel):
+    meeting_id: int
+    school_id: int
+    attended: int = Field(description="How many from the school came.")
+
+
+class AttendanceBySchool(BaseModel):
+    items: list[SchoolAttendance] = Field(description="Only schools somebody came from, and only those the caller "
+                                                      "may follow: admins and SIPs every school, school leaders "
+                                                      "their own.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from services.networks.audit import log_action
 from services.networks.meetings import messages
@@ -16,7 +16,7 @@ from shared.audit import created, diff, snapshot
 from shared.clock import LONDON, academic_year_of, as_utc, utcnow
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from shared.tokens import Identity
-from shared.vocabulary import MeetingStatus, RsvpResponse
+from shared.vocabulary import MeetingStatus, Role, RsvpResponse
 
 
 @dataclass
@@ -287,3 +287,20 @@ def actions_of(db: Session, meeting_ids: list[int]) -> list[Action]:
 def attendance_of(db: Session, meeting_ids: list[int]) -> list[Attendance]:
     return list(db.exec(select(Attendance).where(Attendance.meeting_id.in_(meeting_ids))).all())
 
+
+
+def attendance_by_school(db: Session, identity: Identity, meeting_ids: list[int]) -> list[tuple[int, int, int]]:
+    """How many from each school came to each of these meetings, as the minutes
+    recorded them: for following a cascaded programme into the network's follow-up
+    meetings.  The central team (admins, SIPs) sees every school's, a school leader
+    their own schools'; anyone else nothing.  (meeting, school, how many); one query."""
+    if identity.is_admin or identity.has_role(Role.SIP):
+        whose = Attendance.school_id.is_not(None)
+    elif schools := identity.schools_for(Role.SCHOOL_LEADER):
+        whose = Attendance.school_id.in_(schools)
+    else:
+        return []
+    return list(db.exec(select(Attendance.meeting_id, Attendance.school_id, func.count())
+                        .where(Attendance.meeting_id.in_(meeting_ids), whose)
+                        .group_by(Attendance.meeting_id, Attendance.school_id)
+                        .order_by(Attendance.meeting_id, Attendance.school_id)).all())

@@ -1,14 +1,18 @@
 """The academic calendar over HTTP: read by anyone signed in, changed by admins."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_openapi3 import APIBlueprint, Tag
 
 from services.networks.terms import service
 from services.networks.terms.schemas import (
     CalendarDay,
+    CalendarDays,
     ClosureIO,
     DayPath,
     Days,
+    DaysListQuery,
     DaysQuery,
     LabelPath,
     TermIO,
@@ -16,6 +20,7 @@ from services.networks.terms.schemas import (
     YearOut,
 )
 from shared.db import request_session
+from shared.errors import Invalid, field_error
 from shared.web import SECURITY, current_identity
 
 bp = APIBlueprint("terms", __name__, abp_tags=[Tag(name="academic calendar")], abp_security=SECURITY)
@@ -56,3 +61,16 @@ def calendar_day(path: DayPath):
     """What the academic calendar says of one day (for scheduling a session on it)."""
     term, open_ = service.term_on(request_session(), path.day)
     return {"day": path.day.isoformat(), "term": term, "school_day": open_}
+
+
+@bp.get("/calendar-days", responses={200: CalendarDays})
+def calendar_days(query: DaysListQuery):
+    """What the academic calendar says of several days at once (a batch read of the
+    above: the gateway checks a sprint's dates with it)."""
+    try:
+        days = sorted({date.fromisoformat(d) for d in query.days.split(",")})
+    except ValueError:
+        raise Invalid("Give the days as real dates, for example 2026-10-05.",
+                      [field_error("days", "One of the days is not a day of the calendar.")]) from None
+    found = service.calendar_days(request_session(), days)
+    return {"items": [{"day": d.isoformat(), "term": term, "school_day": open_} for d, term, open_ in found]}

@@ -67,3 +67,13 @@ class CalendarDay(BaseModel):
     term: TermName | None = Field(description="The term the day falls in; null outside term.")
     school_day: bool = Field(description="Schools are open: a weekday in term, not half term, not closed. "
                                          "A weekday of a year with no calendar yet counts as open.")
+
+
+class DaysListQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    days: Annotated[str, StringConstraints(max_length=1100, pattern=r"^\d{4}-\d{2}-\d{2}(,\d{4}-\d{2}-\d{2}){0,99}$")] \
+        = Field(description="Up to 100 comma-separated days (2026-10-05).")
+
+
+class CalendarDays(BaseModel):
+    items: list[CalendarDay]

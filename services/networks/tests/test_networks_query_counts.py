@@ -205,6 +205,24 @@ def _school_days(n: int) -> Ask:
     return Ask("/school-days", MEMBER, closed, params={"from": "2027-09-01", "to": "2028-07-21"})
 
 
+def _calendar_days(n: int) -> Ask:
+    """n days asked about at once, closures among them."""
+    shut = year(closures=n // 2)
+    days = shut + [date(2027, 10, 1) + timedelta(days=i) for i in range(n - len(shut))]
+    return Ask("/calendar-days", MEMBER, items, params={"days": ids(d.isoformat() for d in days)})
+
+
+SIP = tokens.Identity(subject="60", name="Sam Sip", grants=(tokens.Grant("sip", school_id=1),))
+
+
+def _attendance_by_school(n: int) -> Ask:
+    """n follow-up meetings, each with one from a school of its own and one from school 1."""
+    (network,) = networks(1)
+    made = meetings(network, n)
+    add([Attendance(meeting_id=m, person_id=300 + i, school_id=10 + i) for i, m in enumerate(made)])
+    return Ask("/attendance/by-school", SIP, lambda r: items(r) // 2, params={"meeting_ids": ids(made)})
+
+
 ADMIN = tokens.Identity(subject="42", name="Ada Admin", grants=(tokens.Grant("ll_admin"),))
 
 
@@ -250,6 +268,9 @@ CASES = [
     # terms, closures
     ListRead("GET /academic-years/<label>", "a year's closures", _academic_year, 2),
     ListRead("GET /school-days", "the school days around closures", _school_days, 2),
+    ListRead("GET /calendar-days", "what the calendar says of several days", _calendar_days, 2),
+    ListRead("GET /attendance/by-school", "how many from each school came to a cascade's meetings, for a SIP",
+             _attendance_by_school, 1),
     ListRead("GET /history/<object_type>/<object_id>", "a network's history with its members'", _history, 1),
     ListRead("GET /history/<object_type>", "several networks' histories", _histories, 1),
 ]
