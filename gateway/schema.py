@@ -9,6 +9,7 @@ from __future__ import annotations
 from graphql import print_schema
 
 from gateway.calendar_feed.graph import CalendarFeedMutation, PersonCalendarFeed
+from gateway.cascade.graph import CascadeExtensions, CascadeMutation, CascadeQuery
 from gateway.catalogue.graph import CatalogueMutation, CatalogueQuery
 from gateway.graph.compose import schema as compose
 from gateway.networks.graph import NetworksMutation, NetworksQuery
@@ -22,10 +23,12 @@ from gateway.vouchers.graph import VouchersMutation, VouchersQuery
 
 # In the order of the published schema (gateway/schema.graphql), which prints them so.
 schema = compose(
-    query=[NetworksQuery, SessionsQuery, PeopleQuery, OrganisationsQuery, OrdersQuery, CatalogueQuery, VouchersQuery],
+    query=[NetworksQuery, SessionsQuery, PeopleQuery, OrganisationsQuery, OrdersQuery, CatalogueQuery, VouchersQuery,
+           CascadeQuery],
     mutation=[NetworksMutation, SessionsMutation, CalendarFeedMutation, CatalogueMutation, PeopleMutation,
-              OrganisationsMutation, OrdersMutation, VouchersMutation],
-    extensions=[CourseSessions, PersonCpdRecord, PersonCalendarFeed, RoleGrantNetwork, OrganisationOrders, BookingOrder],
+              OrganisationsMutation, OrdersMutation, VouchersMutation, CascadeMutation],
+    extensions=[CourseSessions, PersonCpdRecord, PersonCalendarFeed, RoleGrantNetwork, OrganisationOrders, BookingOrder,
+                *CascadeExtensions],
 )
 
 

@@ -1,7 +1,7 @@
 """The gateway's own tables: people, schools, external organisations, role grants,
 sign-in links with identity providers, and sign-in sessions."""
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship
@@ -39,7 +39,13 @@ class School(GatewayModel, table=True):
     urn: str = Field(sa_column=sa.Column(sa.String(12), nullable=False, unique=True))
     phase: SchoolPhase = Field(sa_column=sa.Column(text_enum(SchoolPhase, "phase"), nullable=False))
     pupil_count: int | None = None
+    # How much central support the school gets in cascaded CPD (gateway/identity/risk.py):
+    # the central team's judgement, with why and when to look at it again; who set it and
+    # when is its audit trail.  Never shown to the school's staff, its governors or anyone
+    # outside the trust.
     risk_band: RiskBand = Field(sa_column=sa.Column(text_enum(RiskBand, "risk_band"), nullable=False))
+    risk_reason: str | None = Field(default=None, sa_column=sa.Column(sa.String(500), nullable=True))
+    risk_review_on: date | None = Field(default=None, sa_column=sa.Column(sa.Date, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
 
@@ -132,5 +138,6 @@ class LoginSession(GatewayModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
-# Who registered an organisation and who added whom to it (shared/audit.py).
+# Who registered an organisation and who added whom to it, and every change of a
+# school's risk band (shared/audit.py).
 AuditEntry = audit_model(GatewayModel)

@@ -13,6 +13,7 @@ from gateway.graph.loaders import grouped, loaded, loads
 from gateway.graph.mutations import Refused, an_id, mutation, mutations
 from gateway.graph.shapes import connection, page, page_args, payload
 from gateway.graph.values import enum_column, enum_value
+from gateway.identity import risk
 from gateway.identity import service as identity_service
 from gateway.identity.models import Person as PersonRow
 from gateway.identity.models import School as SchoolRow
@@ -26,8 +27,8 @@ class Role(graphene.Enum):
         enum = vocabulary.Role  # the one list of roles
 
 
-SchoolPhase = graphene.Enum("SchoolPhase", [(n, n) for n in ("PRIMARY", "SECONDARY", "ALL_THROUGH")])
-RiskBand = graphene.Enum("RiskBand", [(n, n) for n in ("LOW", "MEDIUM", "HIGH")])
+SchoolPhase = named(graphene.Enum("SchoolPhase", [(n, n) for n in ("PRIMARY", "SECONDARY", "ALL_THROUGH")]))
+RiskBand = named(graphene.Enum("RiskBand", [(n, n) for n in ("LOW", "MEDIUM", "HIGH")]))
 
 
 def _may_see_people_of(identity, school_id: int | None) -> bool:
@@ -76,12 +77,22 @@ class School(graphene.ObjectType):
     urn = graphene.String(required=True)
     phase = graphene.Field(SchoolPhase, required=True)
     pupil_count = graphene.Int()
-    risk_band = graphene.Field(RiskBand, required=True)
+    risk_band = graphene.Field(RiskBand, required=True, description=(
+        "The central team (admins, SIPs) and the school's own leaders only: an error for anyone else."))
     staff = graphene.List(graphene.NonNull(lambda: Person), required=True,
                           description="Visible to admins and to the school's leaders and SIPs; empty otherwise.")
 
     resolve_phase = enum_column("phase")
-    resolve_risk_band = enum_column("risk_band")
+
+    @staticmethod
+    def resolve_risk_band(school, info):
+        # The contract makes the band non-null, so for anyone who may not see it the
+        # answer is an error on the field rather than a band it is not (supportBand,
+        # the cascade's, is null for them instead).
+        if not risk.may_see_band(info.context.identity, school.id):
+            raise GraphQLError("Only the central team and the school's own leaders can see its risk band.",
+                               extensions={"code": "FORBIDDEN"})
+        return school.risk_band.value
 
     @staticmethod
     def resolve_staff(school, info):

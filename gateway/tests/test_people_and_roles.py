@@ -81,11 +81,14 @@ def test_staff_lists_cost_one_query_however_many_schools(client, trust, make_sch
 
 
 def test_school_lookup(anon_client, trust):
-    q = "query($id: ID!) { school(id: $id) { name phase riskBand } }"
+    q = "query($id: ID!) { school(id: $id) { name phase } }"
     assert gql(anon_client, q, {"id": str(trust["a"])})["data"]["school"] == {
-        "name": "Ashby Primary", "phase": "PRIMARY", "riskBand": "LOW"}
+        "name": "Ashby Primary", "phase": "PRIMARY"}
     assert gql(anon_client, q, {"id": "999"})["data"]["school"] is None
     assert gql(anon_client, q, {"id": "not-a-number"})["data"]["school"] is None
+    # a school's risk band is the central team's and its leaders' (gateway/tests/test_risk_bands.py)
+    banded = gql(anon_client, "query($id: ID!) { school(id: $id) { name riskBand } }", {"id": str(trust["a"])})
+    assert banded["data"]["school"] is None and banded["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
 def test_admin_grants_a_scoped_role_once(client, trust):
