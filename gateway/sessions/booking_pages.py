@@ -2,14 +2,13 @@
 a school's bookings and the approvals its leaders give, and the files of a booking."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, timedelta
 
-from flask import Blueprint, Response, abort, g, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 from slugify import slugify
 
 from gateway.graph.view import execute_here
+from gateway.web.exports import download
 from gateway.web.filters import label, ordinal
 from gateway.web.forms import FormErrors, submit
 from gateway.web.pages import passed_through, sign_in_first
@@ -203,46 +202,7 @@ def _export(kind: str):
     names = {entry["school"]["name"] for entry in page["listed"]}
     stem = (slugify(names.pop()) if len(names) == 1 else "my-school") + "-bookings-" + \
         utcnow().astimezone(LONDON).date().isoformat()
-    if kind == "csv":
-        body, mimetype = _csv(rows), "text/csv; charset=utf-8"
-    else:
-        body, mimetype = _xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
-    response.headers["Cache-Control"] = "private, no-store"  # people's names and bookings
-    return response
-
-
-def _csv(rows: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_HEADER)
-    for row in rows:
-        # a spreadsheet must not take a typed name for a formula (CSV injection)
-        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else
-                         v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM tells Excel it is UTF-8
-
-
-def _xlsx(rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Bookings"
-    sheet.append(EXPORT_HEADER)
-    for row in rows:
-        sheet.append([v.replace(tzinfo=None) if isinstance(v, datetime) else v for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula, whatever was typed
-            elif isinstance(cell.value, datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-    for column, width in zip("ABCDEF", (28, 18, 40, 16, 28, 24)):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return download(kind, stem, EXPORT_HEADER, rows, title="Bookings", widths=(28, 18, 40, 16, 28, 24))
 
 
 @bp.get("/school-bookings.csv")
