@@ -152,3 +152,45 @@ class TermName(str, enum.Enum):
 class ClosureKind(str, enum.Enum):
     INSET = "INSET"
     BANK_HOLIDAY = "BANK_HOLIDAY"
+
+
+# ---------- cascaded CPD: programmes, school sprints and QA notes (catalogue) ----------
+
+
+class RiskBand(str, enum.Enum):
+    """How much central support a school gets (the gateway keeps each school's band;
+    the catalogue keeps the band a sprint was planned under, to sort and flag by)."""
+
+    LOW = "LOW"
+    MEDIUM = "MEDIUM"
+    HIGH = "HIGH"
+
+
+class SchoolScope(str, enum.Enum):
+    """Which schools a programme is for: all the trust's, those of one phase, or a list
+    (the gateway resolves each to the list of school ids the programme keeps)."""
+
+    ALL = "ALL"
+    PHASE = "PHASE"
+    LIST = "LIST"
+
+
+class SprintStatus(str, enum.Enum):
+    """PLANNED until a session is held; IN_PROGRESS from then; COMPLETE once its leader
+    says so (every session held or cancelled, at least one held)."""
+
+    PLANNED = "PLANNED"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETE = "COMPLETE"
+
+
+class SprintSessionStatus(str, enum.Enum):
+    PLANNED = "PLANNED"
+    HELD = "HELD"
+    CANCELLED = "CANCELLED"
+
+
+class QaJudgement(str, enum.Enum):
+    SECURE = "SECURE"
+    DEVELOPING = "DEVELOPING"
+    NOT_YET_SECURE = "NOT_YET_SECURE"

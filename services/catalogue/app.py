@@ -1,15 +1,20 @@
 """The catalogue service's application factory."""
 from __future__ import annotations
 
+from services.catalogue.audit import AuditEntry
+from services.catalogue.cascade import history as cascade_history
+from services.catalogue.cascade.api import bp as cascade_bp
 from services.catalogue.courses.api import bp as courses_bp
 from services.catalogue.db import database
 from services.catalogue.videos.media_api import bp as video_media_bp
+from shared.audit import history_api
 from shared.settings import Settings, get_settings
 from shared.web import create_service_app
 
 
 def create_app(settings: Settings | None = None):
     settings = settings or get_settings()
-    return create_service_app(
-        "catalogue", settings, database(settings), [courses_bp, video_media_bp], title="Lighthouse Learning catalogue"
-    )
+    history = history_api(AuditEntry, cascade_history.OBJECT_TYPES, cascade_history.PHRASES)
+    blueprints = [courses_bp, video_media_bp, cascade_bp, history]
+    return create_service_app("catalogue", settings, database(settings), blueprints,
+                              title="Lighthouse Learning catalogue")

@@ -114,3 +114,11 @@ def make_video(stack, store, tmp_path):
             db.flush()
             return video
     return _make
+
+
+@pytest.fixture
+def cascade(service_call):
+    """The cascade's API as the gateway calls it (cascade_helpers.Cascade)."""
+    from services.catalogue.tests.cascade_helpers import Cascade
+
+    return Cascade(service_call)
