@@ -85,8 +85,8 @@ def _latest(info, school) -> dict | None:
 class SchoolSupportBand(Extension):
     extends = "School"
     support_band = graphene.Field(SupportBand, description=(
-        "The school's risk band, its reason and review date: for the central team (admins, SIPs) and the "
-        "school's own leaders; null for everyone else."))
+        "The school's risk band, its reason and review date: for admins and the school's own SIPs and leaders; "
+        "null for everyone else."))
 
     @staticmethod
     def resolve_support_band(school, info):

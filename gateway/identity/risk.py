@@ -3,9 +3,10 @@
 every change is one entry in the gateway's audit trail (who, when, before → after),
 which is also where "set by whom, when" is read from.
 
-Who sees a band is decided here and nowhere else: the central team — admins and every
-SIP, since the team decides together where support goes first — and the school's own
-leaders.  Its staff, its governors and anyone outside the trust never do.
+Who sees a band is decided here and nowhere else: admins, the school's own SIPs and its
+own leaders — the people who see the rest of its cascade (the catalogue's rule).  Its
+staff, its governors, other schools' leaders and SIPs, and anyone outside the trust
+never do.
 """
 from __future__ import annotations
 
@@ -27,10 +28,10 @@ LONGEST_REVIEW = timedelta(days=731)
 
 
 def may_see_band(identity: tokens.Identity, school_id: int | None) -> bool:
-    """The central team, and the school's own leaders."""
-    if identity.is_admin or identity.has_role("sip"):
+    """Admins, and the school's own SIPs and leaders."""
+    if identity.is_admin:
         return True
-    return school_id is not None and school_id in identity.schools_for("school_leader")
+    return school_id is not None and school_id in identity.schools_for("sip") | identity.schools_for("school_leader")
 
 
 def may_set_band(identity: tokens.Identity, school_id: int) -> bool:

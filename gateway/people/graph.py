@@ -78,7 +78,7 @@ class School(graphene.ObjectType):
     phase = graphene.Field(SchoolPhase, required=True)
     pupil_count = graphene.Int()
     risk_band = graphene.Field(RiskBand, required=True, description=(
-        "The central team (admins, SIPs) and the school's own leaders only: an error for anyone else."))
+        "Admins and the school's own SIPs and leaders only: an error for anyone else."))
     staff = graphene.List(graphene.NonNull(lambda: Person), required=True,
                           description="Visible to admins and to the school's leaders and SIPs; empty otherwise.")
 
@@ -90,7 +90,7 @@ class School(graphene.ObjectType):
         # answer is an error on the field rather than a band it is not (supportBand,
         # the cascade's, is null for them instead).
         if not risk.may_see_band(info.context.identity, school.id):
-            raise GraphQLError("Only the central team and the school's own leaders can see its risk band.",
+            raise GraphQLError("Only admins and the school's own SIPs and leaders can see its risk band.",
                                extensions={"code": "FORBIDDEN"})
         return school.risk_band.value
 

@@ -1,5 +1,5 @@
 """Schools' risk bands: the central team sets them with a reason and a review date, every
-change is kept with who and when, and nobody but the central team and the school's own
+change is kept with who and when, and nobody but admins and the school's own SIPs and
 leaders ever sees one — through GraphQL, whichever field they ask for."""
 from __future__ import annotations
 
@@ -92,8 +92,8 @@ def test_bad_input_is_refused_whole_beside_each_field(client, trust):
         "band": "LOW", "reason": None, "reviewOn": None, "canChange": True}
 
 
-# who may see a band: the central team every school's, a school's leaders their own
-SEES = {"admin@trust.test": {"a", "b"}, "sip.a@trust.test": {"a", "b"}, "head.a@a.test": {"a"},
+# who may see a band: admins every school's, a school's SIPs and leaders their own
+SEES = {"admin@trust.test": {"a", "b"}, "sip.a@trust.test": {"a"}, "head.a@a.test": {"a"},
         "teacher.a@a.test": set(), "governor.a@a.test": set(), "booker@outside.test": set(),
         "lead@trust.test": set(), None: set()}
 
@@ -110,5 +110,5 @@ def test_who_sees_a_band(client, trust, email):
             assert contract["data"]["school"]["riskBand"] == ("LOW" if key == "a" else "HIGH")
         else:  # the contract's field is non-null: an error, never a band that is not the school's
             assert contract["data"]["school"] is None
-            assert contract["errors"][0]["message"] == ("Only the central team and the school's own leaders can see "
+            assert contract["errors"][0]["message"] == ("Only admins and the school's own SIPs and leaders can see "
                                                         "its risk band.")

@@ -107,7 +107,7 @@ def cpd_hours(query: HoursQuery):
 @bp.get("/attendance/by-school", responses={200: AttendanceBySchool})
 def attendance_by_school(query: BySchoolQuery):
     """Who from each school attended these sessions: for following a cascaded
-    programme school by school (the central team every school, leaders their own)."""
+    programme school by school (admins every school, SIPs and leaders their own)."""
     ids = [int(i) for i in query.session_ids.split(",")]
     found = service.attendance_by_school(request_session(), current_identity(), ids)
     return AttendanceBySchool(items=found).model_dump(mode="json")

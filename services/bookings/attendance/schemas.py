@@ -120,5 +120,5 @@ class SchoolAttendance(BaseModel):
 
 class AttendanceBySchool(BaseModel):
     items: list[SchoolAttendance] = Field(description="Only schools somebody came from, and only those the caller "
-                                                      "may follow: admins and SIPs every school, school leaders "
-                                                      "their own.")
+                                                      "may follow: admins every school, SIPs and school "
+                                                      "leaders their own.")

@@ -236,14 +236,14 @@ def certificate(db: Session, identity: Identity, booking_id: int) -> tuple[str, 
 
 def attendance_by_school(db: Session, identity: Identity, session_ids: list[int]) -> list[dict]:
     """Who from each school attended each of these sessions (the register's ATTENDED),
-    for following a cascade from its trust-wide sessions: the central team (admins,
-    SIPs) sees every school's, a school leader their own schools'; anyone else nothing.
-    People by id only, so that those who came to two of the sessions count once.  One
-    query, however many sessions and schools."""
-    if identity.is_admin or identity.has_role(Role.SIP):
+    for following a cascade from its trust-wide sessions: admins see every school's, a
+    SIP or a school leader their own schools' (as the catalogue shows the rest of the
+    cascade); anyone else nothing.  People by id only, so that those who came to two of
+    the sessions count once.  One query, however many sessions and schools."""
+    if identity.is_admin:
         whose = Booking.school_id.is_not(None)
-    elif schools := identity.schools_for(Role.SCHOOL_LEADER):
-        whose = Booking.school_id.in_(schools)
+    elif schools := identity.schools_for(Role.SIP) | identity.schools_for(Role.SCHOOL_LEADER):
+        whose = Booking.school_id.in_(sorted(schools))
     else:
         return []
     rows = db.exec(select(Booking.session_id, Booking.school_id, Booking.person_id)

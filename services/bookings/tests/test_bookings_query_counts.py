@@ -200,15 +200,12 @@ def _admin_dashboard(n: int) -> Ask:
                params={"governor_course_ids": "1"})
 
 
-SIP = tokens.Identity(subject="60", name="Sam Sip", grants=(tokens.Grant("sip", school_id=SCHOOL),))
-
-
 def _attendance_by_school(n: int) -> Ask:
     """n source sessions of a cascade, each attended by two of a school of its own."""
     made = sessions(n, LAST_YEAR)
     for i, s in enumerate(made):
         bookings([(s, 100 + i, BookingStatus.ATTENDED), (s, 200 + i, BookingStatus.ATTENDED)], school_id=10 + i)
-    return Ask("/attendance/by-school", SIP, items, params={"session_ids": ids(made)})
+    return Ask("/attendance/by-school", ADMIN, items, params={"session_ids": ids(made)})
 
 
 def logged(rows: list[tuple[str, int, tuple | None]]) -> None:
@@ -325,7 +322,7 @@ CASES = [
     ListRead("GET /cpd-records", "several people's records, for their school's leader", _cpd_records, 1),
     ListRead("GET /cpd-hours", "a school's staff's hours by term, for its leader", _school_hours, 1),
     ListRead("GET /cpd-hours", "a person's own hours, from many sessions", _my_hours, 1),
-    ListRead("GET /attendance/by-school", "who from each school came to a cascade's sessions, for a SIP",
+    ListRead("GET /attendance/by-school", "who from each school came to a cascade's sessions, for admins",
              _attendance_by_school, 1),
     ListRead("POST /bookings/commitments", "members' trust CPD (a read sent as POST)", _commitments, 1),
     ListRead("GET /history/<object_type>/<object_id>", "a session's history with its bookings'", _history, 1),

@@ -1,6 +1,6 @@
 """Who from each school attended a cascaded programme's trust-wide sessions, as bookings
 answers the gateway's coverage map: the register's attendees only, people by id (so
-one who came to two sessions counts once), the central team every school's, a school's
+one who came to two sessions counts once), admins every school's, a school's SIPs and
 leaders their own, nobody else anything."""
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def who(*grants: tuple) -> tokens.Identity:
 
 ROLES = {
     "admin": (who(("ll_admin",)), {A, B}),
-    "SIP of school A": (who(("sip", A)), {A, B}),
+    "SIP of school A": (who(("sip", A)), {A}),
     "leader of school A": (who(("school_leader", A), ("staff", A)), {A}),
     "staff of school A": (who(("staff", A)), set()),
     "governor of school A": (who(("governor", A)), set()),

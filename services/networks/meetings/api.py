@@ -138,7 +138,7 @@ def open_actions(query: NetworkIdsQuery):
 @bp.get("/attendance/by-school", responses={200: AttendanceBySchool})
 def attendance_by_school(query: MeetingIdsQuery):
     """How many from each school came to these meetings: for following a cascaded
-    programme school by school (the central team every school, leaders their own)."""
+    programme school by school (admins every school, SIPs and leaders their own)."""
     found = service.attendance_by_school(request_session(), current_identity(),
                                          [int(i) for i in query.meeting_ids.split(",")])
     return {"items": [{"meeting_id": m, "school_id": s, "attended": n} for m, s, n in found]}

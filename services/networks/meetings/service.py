@@ -292,12 +292,13 @@ def attendance_of(db: Session, meeting_ids: list[int]) -> list[Attendance]:
 def attendance_by_school(db: Session, identity: Identity, meeting_ids: list[int]) -> list[tuple[int, int, int]]:
     """How many from each school came to each of these meetings, as the minutes
     recorded them: for following a cascaded programme into the network's follow-up
-    meetings.  The central team (admins, SIPs) sees every school's, a school leader
-    their own schools'; anyone else nothing.  (meeting, school, how many); one query."""
-    if identity.is_admin or identity.has_role(Role.SIP):
+    meetings.  Admins see every school's, a SIP or a school leader their own schools'
+    (as the catalogue shows the rest of the cascade); anyone else nothing.  (meeting,
+    school, how many); one query."""
+    if identity.is_admin:
         whose = Attendance.school_id.is_not(None)
-    elif schools := identity.schools_for(Role.SCHOOL_LEADER):
-        whose = Attendance.school_id.in_(schools)
+    elif schools := identity.schools_for(Role.SIP) | identity.schools_for(Role.SCHOOL_LEADER):
+        whose = Attendance.school_id.in_(sorted(schools))
     else:
         return []
     return list(db.exec(select(Attendance.meeting_id, Attendance.school_id, func.count())

@@ -1,5 +1,5 @@
 """What networks answers for following a cascaded programme: how many from each school
-came to its follow-up meetings (the central team every school, a school's leaders
+came to its follow-up meetings (admins every school, a school's SIPs and leaders
 their own, nobody else anything), and what the calendar says of several days at once
 (the gateway checks a sprint's dates with it)."""
 from __future__ import annotations
@@ -20,7 +20,7 @@ def who(*grants: tuple, subject: str = "500") -> tokens.Identity:
 
 ROLES = {
     "admin": (who(("ll_admin",)), {A, B}),
-    "SIP of school A": (who(("sip", A)), {A, B}),  # the central team follows every school
+    "SIP of school A": (who(("sip", A)), {A}),
     "leader of school A": (who(("school_leader", A), ("staff", A)), {A}),
     "staff of school A": (who(("staff", A)), set()),
     "governor of school A": (who(("governor", A)), set()),
