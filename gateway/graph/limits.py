@@ -45,7 +45,11 @@ LIST_SIZE = 20
 # a school's order is for a session or two and refunded once or twice, and an order
 # line's bookings are always empty (gateway/orders/graph.py).
 LIST_SIZES = {("Person", "roles"): 5, ("AuditEntry", "changes"): 5, ("Order", "lines"): 5, ("Order", "refunds"): 5,
-              ("OrderLine", "bookings"): 1}
+              ("OrderLine", "bookings"): 1,
+              # a cascade's six links; a sprint's partners and a session's clips, at most
+              # ten each (the catalogue's limits); a QA note is edited a few times at most
+              ("SchoolCascadeStatus", "steps"): 6, ("Sprint", "partnerSchools"): 10, ("SprintSession", "videos"): 10,
+              ("QaNote", "revisions"): 5}
 _META = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef, "__typename": TypeNameMetaFieldDef}
 
 

@@ -67,4 +67,17 @@ def page(answer: dict) -> dict:
     }
 
 
+def every_page(ctx, service: str, path: str, params: dict | None = None) -> list:
+    """Every item of a service's paged list, a page of the most at a time: for the few
+    lists the gateway needs whole (a trust's networks, its programmes, a programme's
+    sprints) — one call per hundred items."""
+    items, after = [], None
+    while True:
+        answer = ctx.read(service, "GET", path, params={**(params or {}), "first": MAX_PAGE, "after": after})
+        items += answer["items"]
+        if not answer.get("has_next"):
+            return items
+        after = answer["end_cursor"]
+
+
 EMPTY_PAGE = {"edges": [], "page_info": {"has_next_page": False, "end_cursor": None}, "total_count": 0}

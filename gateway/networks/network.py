@@ -13,7 +13,7 @@ from gateway.graph.history import history_field
 from gateway.graph.ids import parse_id
 from gateway.graph.loaders import grouped, ids_param, loaded, loads
 from gateway.graph.mutations import Refused, an_id, mutation
-from gateway.graph.shapes import payload
+from gateway.graph.shapes import every_page, payload
 from gateway.graph.values import enum_value, moment
 from gateway.identity.models import Person as PersonRow
 from gateway.identity.models import Role, RoleGrant
@@ -30,14 +30,7 @@ def _networks(ctx, ids: list[int]) -> dict:
 def _all_networks(ctx) -> dict:
     """Every network, in the service's order: a trust has a few dozen, so one or two
     calls of 100 name them all (for Query.networks and a role grant's network)."""
-    items, after = [], None
-    while True:
-        answer = ctx.read("networks", "GET", "/networks", params={"first": 100, **({"after": after} if after else {})})
-        items += answer["items"]
-        if not answer["has_next"]:
-            break
-        after = answer["end_cursor"]
-    return {n["id"]: n for n in items}
+    return {n["id"]: n for n in every_page(ctx, "networks", "/networks")}
 
 
 @loads("members of network", missing=list)

@@ -16,6 +16,7 @@ from sqlmodel import col, select
 
 from gateway.db import database as gateway_database
 from gateway.identity.models import Organisation, Person, Role, RoleGrant, School
+from gateway.tests.cascade_counts import CASCADE_CASES, CASCADE_NOT_COUNTED
 from services.bookings.tests.test_bookings_query_counts import LAST_YEAR, bookings, sessions
 from services.bookings.tests.test_bookings_query_counts import logged as logged_bookings
 from services.catalogue.tests.test_catalogue_query_counts import courses
@@ -627,6 +628,8 @@ CASES = [
 ]
 
 
+CASES += CASCADE_CASES  # gateway/tests/cascade_counts.py
+
 NOT_COUNTED = {
     r"\w+Payload\.userErrors": "a mutation's refusals, made from the one answer it had: nothing is read per item",
     r"\w+Connection\.edges": "the page of the field that answers the connection (Query.sessions, Query.people, "
@@ -639,6 +642,7 @@ NOT_COUNTED = {
     "AuditEntry.changes": "an entry's changed fields, in the same answer as the entry: nothing is read per item",
     "MeetingProposalPayload.proposals": "perTerm (1 to 6) dates a term: as many as were asked for, whatever the "
                                         "data; MeetingProposal.clashes's case reads them",
+    **CASCADE_NOT_COUNTED,
 }
 
 
