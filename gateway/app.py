@@ -13,6 +13,8 @@ from werkzeug.exceptions import HTTPException
 from gateway import auth
 from gateway.backends import Backends
 from gateway.calendar_feed import pages as calendar_feed
+from gateway.cascade import note_pages, programme_form, school_pages, sprint_pages  # noqa: F401  (their routes)
+from gateway.cascade import pages as cascade
 from gateway.catalogue import pages as catalogue
 from gateway.db import database
 from gateway.graph import view as graphql
@@ -81,7 +83,7 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
     csrf.exempt(stripe_webhook.bp)  # Stripe sends no cookie: its signature is the credential
     # every feature's pages, and the few that belong to none
     for pages in (site, home, book_staff, people, catalogue, sessions, booking_pages, networks, meeting_pages,
-                  calendar_feed, organisations, vouchers, orders, admin_orders, media):
+                  calendar_feed, organisations, vouchers, orders, admin_orders, media, cascade):
         app.register_blueprint(pages.bp)
     filters.install(app)
     # GOV.UK Frontend's components, as the maintained Jinja port of its own macros

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template
 
 from gateway.graph.view import execute_here, make_context
-from gateway.home import admin, governor, leader, network_lead, others, staff
+from gateway.home import admin, governor, leader, network_lead, others, sip, staff
 from gateway.home.sections import Viewer
 
 bp = Blueprint("home", __name__, template_folder="templates")
@@ -21,8 +21,9 @@ SECTIONS = [
     ("leader", {"SCHOOL_LEADER"}, leader),
     ("network_lead", {"NETWORK_LEAD"}, network_lead),
     ("admin", {"LL_ADMIN"}, admin),
+    ("sip", {"SIP"}, sip),
     ("governor", {"GOVERNOR"}, governor),
-    ("others", {"SIP", "EXTERNAL_BOOKER"}, others),
+    ("others", {"EXTERNAL_BOOKER"}, others),
 ]
 
 

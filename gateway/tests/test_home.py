@@ -307,7 +307,7 @@ def test_a_governor_sees_governor_cpd_with_dates_and_where_to_book(client, trust
 
 
 @pytest.mark.parametrize("email, heading, later", [
-    ("sip@trust.test", "School improvement partner", "they come with the cascade"),
+    ("sip@trust.test", "My schools", "Nothing due from you"),
     ("bursar@external.test", "Booking for your school", "they come with payments"),
 ])
 def test_sips_and_external_bookers_see_what_they_can_do_today(client, trust, email, heading, later):

@@ -2,7 +2,7 @@
 UK times, Markdown) and who is looking (`viewer`, `is_admin`, `is_leader`)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Flask, g
 
@@ -56,6 +56,11 @@ def when(value: str | None) -> str:
     return moment.strftime("%a %-d %b %Y, %H:%M")
 
 
+def on_day(value: str | None) -> str:
+    """A date from the API (2027-02-05) as people read it: Fri 5 Feb 2027."""
+    return date.fromisoformat(value).strftime("%a %-d %b %Y") if value else ""
+
+
 def when_time(value: str | None) -> str:
     return datetime.fromisoformat(value).astimezone(LONDON).strftime("%H:%M") if value else ""
 
@@ -98,7 +103,7 @@ def _viewer():
 
 
 def install(app: Flask) -> None:
-    for f in (label, markdown, pence, duration, when, when_time, ordinal, field_label, audit_value):
+    for f in (label, markdown, pence, duration, when, on_day, when_time, ordinal, field_label, audit_value):
         app.add_template_filter(f)
     app.add_template_global(current_academic_year)
     app.add_template_global(timedelta)

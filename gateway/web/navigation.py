@@ -28,6 +28,11 @@ def main_navigation() -> list[dict]:
         links.append(("Approvals", url_for("bookings.approvals"), ("bookings.approvals",)))
     if leader and not admin:
         links.append(("My school", url_for("bookings.school_bookings"), ("bookings.school_bookings",)))
+    if admin or leader or (identity and identity.has_role("sip")):
+        # the cascaded CPD programmes: the central team's coverage maps, a leader's sprints
+        links.append(("Cascade", url_for("cascade.programmes"), (
+            "cascade.programmes", "cascade.programme_page", "cascade.sprint_page", "cascade.qa_note_page",
+            "cascade.new_programme", "cascade.edit_programme")))
     if admin:
         links.append(("Calendar", url_for("networks.academic_year_page", label=current_academic_year()),
                       ("networks.academic_year_page",)))

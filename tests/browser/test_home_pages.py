@@ -95,7 +95,7 @@ def test_the_leader_books_several_staff_from_the_keyboard(page: Page, trust):
 
 @pytest.mark.parametrize("email, heading", [
     ("governor@lighthouse.test", "Governor CPD"),
-    ("sip@lighthouse.test", "School improvement partner"),
+    ("sip@lighthouse.test", "My schools"),
     ("bursar@external.test", "Booking for your school"),
 ])
 def test_each_other_role_has_its_section_at_every_width(page: Page, trust, email, heading):
