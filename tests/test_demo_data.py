@@ -185,3 +185,37 @@ def test_governors_have_their_cpd_and_their_network_a_lead(seeded, stack, client
     home = client.get("/").get_data(as_text=True)
     assert "Governor CPD" in home
     assert home.count("Book Safeguarding for governors") == 2 and "Book Governor induction" in home
+
+
+def test_the_demo_programme_names_the_rows_the_other_components_seed(seeded):
+    """The catalogue's demo programme refers to other components' rows by id
+    (services/catalogue/demo_cascade.py): each id names what the demo says it does."""
+    from gateway.db import database as gateway_db
+    from gateway.identity.models import Person, Role, RoleGrant, School
+    from services.bookings.db import database as bookings_db
+    from services.bookings.sessions.models import CourseSession
+    from services.catalogue import demo_cascade as demo
+    from services.catalogue.cascade.models import Programme, QaNote, Sprint
+    from services.catalogue.courses.models import Course
+    from services.catalogue.db import database as catalogue_db
+    from services.networks.db import database as networks_db
+    from services.networks.networks.models import Network
+
+    with catalogue_db().session() as db:
+        programme = db.exec(select(Programme)).one()
+        assert db.get(Course, programme.source_course_id).title.startswith("White Rose Maths")
+        sprint = db.exec(select(Sprint)).one()
+        note = db.exec(select(QaNote)).one()
+        assert (sprint.lead_name, note.author_name) == ("Hannah Head", "Sam Improvement")
+    with bookings_db().session() as db:
+        assert [db.get(CourseSession, s).course_id for s in programme.source_session_ids] == [1]
+    with networks_db().session() as db:
+        assert db.get(Network, programme.network_id).name == "Maths network"
+    with gateway_db().session() as db:
+        phases = {db.get(School, s).phase.value for s in demo.PROGRAMME["school_ids"]}
+        assert phases == {"PRIMARY"} and len(demo.PROGRAMME["school_ids"]) == 26
+        grants = {(p.email, g.role, g.school_id) for p, g in db.exec(
+            select(Person, RoleGrant).join(RoleGrant, RoleGrant.person_id == Person.id)
+            .where(Person.id.in_([sprint.lead_id, note.author_id]))).all()}
+        assert (demo.SPRINT["lead_email"], Role.SCHOOL_LEADER, sprint.school_id) in grants
+        assert (demo.SIP["email"], Role.SIP, sprint.school_id) in grants

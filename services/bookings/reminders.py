@@ -3,8 +3,7 @@ booking undecided.  Each booking is stamped as its message is written (in the sa
 transaction), so running a job twice — or two schedulers by mistake — sends once."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -14,7 +13,7 @@ from services.bookings.bookings.models import Booking
 from services.bookings.copies.models import SchoolLeader
 from services.bookings.copies.service import SchoolCalendar
 from services.bookings.sessions.models import CourseSession
-from shared.clock import LONDON, as_utc, utcnow
+from shared.clock import LONDON, as_utc, school_days_after, utcnow
 from shared.vocabulary import BookingStatus, SessionStatus
 
 WEEK, DAY = timedelta(days=7), timedelta(days=1)
@@ -37,20 +36,6 @@ def school_days_before(moment: datetime, days: int) -> datetime:
         if local.weekday() < 5:
             days -= 1
     return local
-
-
-def school_days_after(moment: datetime, days: int,
-                      is_school_day: Callable[[date], bool] = SchoolCalendar().is_school_day) -> datetime:
-    """The same time of day, `days` school days after `moment` (London), by
-    `is_school_day` (the trust's academic calendar, copies.service.SchoolCalendar:
-    holidays, half terms and INSET days are not counted; without a calendar for the
-    year, every weekday is)."""
-    local = moment.astimezone(LONDON)
-    while days:
-        local += DAY
-        if is_school_day(local.date()):
-            days -= 1
-    return local.astimezone(timezone.utc)
 
 
 def _due(db: Session, *where):

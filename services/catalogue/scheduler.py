@@ -1,18 +1,22 @@
 """The catalogue's timed work, run by its one scheduler process
 (`python -m services.catalogue scheduler`, shared.jobs): delivering course listings to
-the services that keep copies of them, publishing them all again now and then, and
-removing video uploads abandoned for a day."""
+the services that keep copies of them, publishing them all again now and then,
+removing video uploads abandoned for a day, the cascade's follow-up reminders, and
+delivering its emails."""
 from __future__ import annotations
 
 from datetime import timedelta
 
 from sqlmodel import Session
 
+from services.catalogue.cascade import reminders
 from services.catalogue.db import database
 from services.catalogue.facts import FACTS, republish
+from services.catalogue.messages import OutboxMessage
 from services.catalogue.videos import uploads
 from services.catalogue.videos.storage import storage_for
 from shared.jobs import job
+from shared.outbox import delivery
 from shared.settings import get_settings
 
 
@@ -22,4 +26,13 @@ def remove_abandoned_uploads(db: Session) -> int:
     return uploads.remove_abandoned_uploads(db, storage_for(get_settings()))
 
 
-JOBS = (FACTS.delivery(), FACTS.reconciliation(republish), remove_abandoned_uploads)
+@job(database, every=timedelta(minutes=30), done="wrote %d cascade reminders")
+def send_cascade_reminders(db: Session) -> int:
+    """QA notes overdue five school days after a flagged session; a sprint with nothing
+    planned two weeks after its last session (cascade/reminders.py)."""
+    return reminders.remind_qa_overdue(db) + reminders.remind_next_session_unplanned(db)
+
+
+deliver_messages = delivery(database, OutboxMessage)
+JOBS = (FACTS.delivery(), FACTS.reconciliation(republish), remove_abandoned_uploads, send_cascade_reminders,
+        deliver_messages)

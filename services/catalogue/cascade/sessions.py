@@ -81,6 +81,8 @@ def take_on(db: Session, identity: Identity, session_id: int) -> SprintSession:
     if identity.person_id is None:
         raise Forbidden("A session is taken on by a person, as themselves.")
     me = identity.person_id
+    if session.central_attendee_id == me and session.status == SprintSessionStatus.PLANNED:
+        return session  # taken on again: still theirs, nothing to record
     taken = db.execute(sa.update(SprintSession).where(
         SprintSession.id == session.id, SprintSession.status == SprintSessionStatus.PLANNED,
         sa.or_(SprintSession.central_attendee_id.is_(None), SprintSession.central_attendee_id == me),

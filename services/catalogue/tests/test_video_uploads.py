@@ -138,3 +138,22 @@ def test_through_the_gateway_an_upload_needs_a_signed_in_uploader_and_the_forms_
     staff = browser.post("/uploads/videos", headers={**TUS, "Upload-Length": "100", "X-CSRFToken": csrf_token(browser)})
     assert staff.status_code == 403 and "admins and network leads" in staff.get_json()["message"]
     assert browser.get("/uploads/videos/not*an*id").status_code == 404
+
+
+def test_when_checking_fails_on_our_side_an_empty_chunk_at_the_end_tries_again(tus, video_files, monkeypatch):
+    from services.catalogue.videos import probe
+
+    data = video_files["lesson.mp4"].read_bytes()
+    client = tus(LEAD)
+    real = probe._tool
+    monkeypatch.setattr(probe, "_tool", lambda name: real("no-such-ffprobe"))
+    upload_id, last = client.upload(data, chunk=1 << 20)
+    _refused(last, 503, "cannot be checked on this server just now", "nothing was saved")
+    assert client.status(upload_id).json() | {"id": None} == {
+        "id": None, "filename": "", "offset": len(data), "length": len(data), "complete": False,
+        "content_type": None, "duration_seconds": 0}
+    with database().session() as db, pytest.raises(media.Conflict, match="still being checked"):
+        media.finish_upload(db, LEAD, upload_id)
+    monkeypatch.setattr(probe, "_tool", real)
+    assert client.send(upload_id, len(data), b"").status_code == 204
+    assert client.status(upload_id).json()["complete"] is True
