@@ -12,6 +12,8 @@ One folder per feature, each holding its GraphQL types and resolvers, its pages
     networks/       networks, members, meetings, the year's proposed dates, the academic calendar
                                                       the networks service
     calendar_feed/  a person's private calendar       the bookings and networks services
+    cascade/        cascaded CPD: programmes, sprints, QA notes, each school's stage and risk band
+                                                      all three services, and the gateway's bands
     media/          video uploads (tus) and signed playback, streamed through, never held
                                                       the catalogue service
 
