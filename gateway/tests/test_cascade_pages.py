@@ -85,6 +85,16 @@ def test_an_admin_makes_a_programme_in_two_steps(client, world, make_course):
     assert refused.status_code == 422
     said = words(refused)
     assert "The programme was not saved" in said and "Choose the phase whose schools take part." in said
+    step = client.get(f"/admin/programmes/new?course={world.course_id}&network={world.network_id}")
+    assert step.get_data(as_text=True).count('name="sourceSessionIds"') == 2
+    made = post(client, "/admin/programmes/new", course=str(world.course_id), network=str(world.network_id),
+                title="Year 4 fractions", scope="LIST", sourceSessionIds=[str(s) for s in world.session_ids],
+                followUpMeetingIds=str(world.meeting_id), schoolIds=[str(world.schools["a"]), str(world.schools["c"])])
+    assert made.status_code == 302
+    shown = words(client.get(made.headers["Location"]))
+    assert "Year 4 fractions saved." in shown and "2 schools, by risk band" in shown
+    edit = client.get(made.headers["Location"].split("?")[0].replace("/programmes/", "/admin/programmes/") + "/edit")
+    assert 'value="Year 4 fractions"' in edit.get_data(as_text=True)
     sign_in(client, "head.a@a.test")
     assert client.get("/admin/programmes/new").status_code == 403
 
