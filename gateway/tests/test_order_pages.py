@@ -111,3 +111,30 @@ def test_admins_find_every_schools_orders_by_status_and_no_one_else_does(client,
     invoiced = admin.get("/admin/orders?status=INVOICED").get_data(as_text=True)
     assert "2 orders invoiced" in invoiced and re.search(r"/orders/\d+\">Order \d+</a>", invoiced)
     assert "Orders from other schools" in admin.get("/").get_data(as_text=True)  # linked from the admin's home
+
+
+def test_after_the_register_the_bursar_downloads_each_attendees_certificate(client, world):
+    import sqlalchemy as sa
+
+    from services.bookings.bookings.models import Booking
+    from services.bookings.db import database
+
+    sign_in(client, "bursar@westfield.test")
+    o = test_graphql_orders.start(client, test_graphql_orders.order_input(world["session"], 2))["order"]
+    # the register, as an admin takes it once the session has run (tested in bookings)
+    with database().session() as db:
+        first, second = db.exec(sa.select(Booking).order_by(Booking.id)).scalars().all()
+        first.status, second.status = "ATTENDED", "NO_SHOW"
+        db.add_all([first, second])
+        db.commit()
+        came = first.id
+    page = client.get(f"/orders/{o['id']}")
+    assert page.status_code == 200
+    assert b"Attended" in page.data and b"Did not attend" in page.data
+    assert f'href="/certificates/{came}.pdf"'.encode() in page.data
+    pdf = client.get(f"/certificates/{came}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    # another school's bursar, and trust staff, get nothing
+    for other in ("bursar@eastfield.test", "teacher@a.test"):
+        sign_in(client, other)
+        assert client.get(f"/certificates/{came}.pdf").status_code == 404

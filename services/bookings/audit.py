@@ -28,6 +28,7 @@ PHRASES = {
     "session.register_corrected": "Register corrected",
     "booking.made": "Booking made for {label}",
     "booking.cancelled": "{label}'s booking cancelled",
+    "booking.confirmed": "{label}'s place confirmed",
     "booking.approved": "{label}'s booking approved",
     "booking.declined": "{label}'s booking declined",
     "booking.offered": "A place offered to {label} from the waiting list",

@@ -55,7 +55,12 @@ def take_register(db: Session, identity: Identity, session_id: int, attended_ids
                            booking, before)
         if booking.status == BookingStatus.ATTENDED and booking.feedback_requested_at is None:
             booking.feedback_requested_at = now
-            messages.feedback_request(db, session, booking)
+            if booking.person_id is None:
+                # Another school's attendee has no account to sign in and rate it with:
+                # their certificate comes to them instead.
+                messages.certificate_sent(db, session, booking, certificate_of(booking, session))
+            else:
+                messages.feedback_request(db, session, booking)
     # Whoever still waited (or waited on a decision) did not get a place; the session
     # is over, so there is nothing left to offer them.
     for booking in db.exec(select(Booking).where(Booking.session_id == session_id, Booking.status.in_(LIVE))).all():
@@ -221,12 +226,15 @@ def cpd_hours(db: Session, identity: Identity, bounds: list[date], *, person_id:
 
 def certificate(db: Session, identity: Identity, booking_id: int) -> tuple[str, bytes]:
     """The PDF certificate of an attended booking, with a file name for it."""
-    from services.bookings.attendance.certificates import certificate_pdf
-
     booking = get_booking(db, identity, booking_id)
     if booking.status != BookingStatus.ATTENDED:
         raise NotFound("A certificate is issued once the register shows the session was attended.")
-    session = db.get(CourseSession, booking.session_id)
+    return certificate_of(booking, db.get(CourseSession, booking.session_id))
+
+
+def certificate_of(booking: Booking, session: CourseSession) -> tuple[str, bytes]:
+    from services.bookings.attendance.certificates import certificate_pdf
+
     starts, ends = as_utc(session.starts_at), as_utc(session.ends_at)
     pdf = certificate_pdf(attendee_name=booking.attendee_name, course_title=session.course_title,
                           starts_at=starts, ends_at=ends, venue=session.venue,

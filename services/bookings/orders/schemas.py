@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from services.bookings.bookings.schemas import BookingOut
 from services.bookings.invoices.schemas import CreditNoteOut
 from shared.errors import FieldProblems
 from shared.fields import Text
@@ -100,6 +101,8 @@ class OrdersQuery(PageQuery):
     organisation_id: Id | None = Field(None, description="Only this organisation's orders (admins).")
     organisation_ids: str | None = Field(None, max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$",
                                          description="Only these organisations' orders (a batch read).")
+    ids: str | None = Field(None, max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$",
+                            description="Only these orders (a batch read: the orders of bookings in view).")
     status: OrderStatus | None = None
 
 
@@ -108,6 +111,9 @@ class AttendeeOut(BaseModel):
     name: str
     email: str
     cancelled_at: datetime | None
+    # The booking their place is (orders/attendees.py): on the session's register, with
+    # its certificate; none for an attendee whose order never held a place.
+    booking: BookingOut | None = None
 
 
 class OrderLineOut(BaseModel):

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from services.bookings.audit import ORDER_FIELDS, log_order
 from services.bookings.copies.models import CourseListing
 from services.bookings.invoices import service as invoices
+from services.bookings.orders import attendees as attendee_bookings
 from services.bookings.orders.models import HOLDS_PLACES, InvoiceCounter, Order, OrderAttendee, OrderLine
 from services.bookings.orders.schemas import AttendeeIn, OrderIn
 from services.bookings.payments.refunds import refund_cancelled_places
@@ -70,7 +71,7 @@ def get_order(db: Session, identity: Identity, order_id: int, *, for_update: boo
 
 
 def list_orders(db: Session, identity: Identity, organisation_ids: list[int] | None, status: OrderStatus | None,
-                offset: int, first: int) -> tuple[list[Order], int]:
+                offset: int, first: int, ids: list[int] | None = None) -> tuple[list[Order], int]:
     """Orders, newest first: every organisation's for admins (or those named), only their
     own organisation's for a booker (asking for another's finds nothing, not even a
     count; naming theirs among others answers theirs only)."""
@@ -85,6 +86,8 @@ def list_orders(db: Session, identity: Identity, organisation_ids: list[int] | N
         where.append(Order.organisation_id.in_(organisation_ids))
     if status is not None:
         where.append(Order.status == status)
+    if ids is not None:
+        where.append(Order.id.in_(ids))
     total = db.exec(select(sa.func.count()).select_from(Order).where(*where)).one()
     rows = db.exec(select(Order).where(*where).order_by(Order.id.desc()).offset(offset).limit(first)).all()
     return list(rows), total
@@ -204,6 +207,7 @@ def start_order(db: Session, identity: Identity, data: OrderIn) -> tuple[Order, 
     log_order(db, identity, "order.started", order.id, created({
         **snapshot(order, ORDER_FIELDS),
         "places": {str(ln.session_id): len(ln.attendees) for ln in data.lines}}))
+    attendee_bookings.align(db, identity, order)
     invoices.order_invoiced(db, order)
     return order, True
 
@@ -305,6 +309,7 @@ def cancel_places(db: Session, identity: Identity, order_id: int, attendee_ids: 
               order.id, changes)
     invoices.credit_for_cancelled_places(db, identity, order, before["total_pence"],
                                          reason or f"Places cancelled: {', '.join(names)}")
+    attendee_bookings.align(db, identity, order)
     return order
 
 
@@ -332,6 +337,7 @@ def substitute_attendee(db: Session, identity: Identity, order_id: int, attendee
     db.flush()
     log_order(db, identity, "order.attendee_substituted", order.id,
               diff(before, {"attendee_name": attendee.name, "attendee_email": attendee.email}))
+    attendee_bookings.substitute(db, identity, attendee, session)
     return order
 
 
@@ -388,4 +394,6 @@ def release_lapsed_holds(db: Session) -> int:
     for order_id, _ in sorted(claimed):
         log_order(db, None, "order.hold_lapsed", order_id,
                   {"status": [OrderStatus.AWAITING_PAYMENT.value, OrderStatus.EXPIRED.value]})
+    for order in db.exec(select(Order).where(Order.id.in_(ids)).order_by(Order.id)).all():
+        attendee_bookings.align(db, None, order)
     return len(claimed)

@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from services.bookings.audit import ORDER_FIELDS, log_order
 from services.bookings.messages import TEMPLATES, OutboxMessage
+from services.bookings.orders import attendees as attendee_bookings
 from services.bookings.orders.models import Order, OrderLine
 from services.bookings.payments.events import handles
 from services.bookings.payments.models import CardPayment, OrderRefund, StripeEvent
@@ -81,6 +82,7 @@ def open_card_payment(db: Session, identity: Identity, order: Order) -> None:
             db.add(order)
             db.flush()
             log_order(db, identity, "order.nothing_to_pay", order.id, diff(before, snapshot(order, ORDER_FIELDS)))
+            attendee_bookings.align(db, identity, order)
         db.commit()
         return
     try:
@@ -116,6 +118,7 @@ def _give_up_hold(db: Session, identity: Identity, order_id: int) -> None:
     log_order(db, identity, "order.payment_unavailable", order_id, {
         "status": [OrderStatus.AWAITING_PAYMENT.value, OrderStatus.CANCELLED.value],
         "cancel_reason": [None, STRIPE_AWAY]})
+    attendee_bookings.align(db, identity, db.get(Order, order_id, populate_existing=True))
 
 
 # ---------- what Stripe says about an intent ----------
@@ -181,6 +184,7 @@ def _confirm(db: Session, order: Order, intent: IntentState, action: str) -> Non
     db.add(order)
     db.flush()
     log_order(db, None, action, order.id, diff(before, snapshot(order, ORDER_FIELDS)))
+    attendee_bookings.align(db, None, order)
 
 
 def _take_places_again(db: Session, order: Order) -> bool:

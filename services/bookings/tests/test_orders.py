@@ -287,8 +287,10 @@ def test_an_attendee_is_substituted_until_the_session_starts(on_sale, order, ser
     path = f"/orders/{o['id']}/attendees/{ann}"
     swapped = service_call("bookings", "PUT", path, BURSAR, json={"name": "Ben Baker", "email": "ben@school.test"})
     assert swapped.status_code == 200, swapped.text
-    assert swapped.json()["lines"][0]["attendees"][0] == {"id": ann, "name": "Ben Baker", "email": "ben@school.test",
-                                                          "cancelled_at": None}
+    attendee = swapped.json()["lines"][0]["attendees"][0]
+    assert {k: attendee[k] for k in ("id", "name", "email", "cancelled_at")} == {
+        "id": ann, "name": "Ben Baker", "email": "ben@school.test", "cancelled_at": None}
+    assert attendee["booking"]["attendee_name"] == "Ben Baker"  # the place on the register follows
     assert left(service_call, s["id"])[1] == 2  # the same place
     bad = service_call("bookings", "PUT", path, BURSAR, json={"name": "", "email": "nope"})
     assert bad.status_code == 422 and set(fields(bad)) == {"name", "email"}
