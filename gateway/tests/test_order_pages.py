@@ -138,3 +138,22 @@ def test_after_the_register_the_bursar_downloads_each_attendees_certificate(clie
     for other in ("bursar@eastfield.test", "teacher@a.test"):
         sign_in(client, other)
         assert client.get(f"/certificates/{came}.pdf").status_code == 404
+
+
+def test_admins_see_income_by_term_as_a_chart_a_table_and_a_csv(client, world):
+    sign_in(client, "bursar@westfield.test")
+    test_graphql_orders.start(client, test_graphql_orders.order_input(world["session"], 2))
+    assert client.get("/admin/income").status_code == 403  # a booker sees none of it
+    assert client.get("/admin/income.csv").status_code == 403
+    admin = world["admin"]
+    page = admin.get("/admin/income")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Net income by term, in pounds" in html and '<img src="data:image/svg+xml;base64,' in html
+    assert "£250.00" in html  # the invoice, this term: two places at £125
+    csv = admin.get("/admin/income.csv")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    lines = csv.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Academic year,Term,Starts on,Card (£),Invoiced (£)")
+    assert len(lines) == 7  # two years of three terms
+    assert sum(float(line.split(",")[4]) for line in lines[1:]) == 250.0

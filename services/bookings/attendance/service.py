@@ -13,6 +13,7 @@ from services.bookings import messages
 from services.bookings.access import get_booking, oversees, own_or_overseen
 from services.bookings.audit import booking_state, log_booking, log_booking_change, log_session
 from services.bookings.bookings.models import LIVE, Booking
+from services.bookings.periods import starts_of
 from services.bookings.sessions.models import CourseSession
 from services.bookings.sessions.places import session_for_update
 from shared.audit import diff, snapshot
@@ -198,9 +199,7 @@ def cpd_hours(db: Session, identity: Identity, bounds: list[date], *, person_id:
     if (person_id is None) == (school_id is None):
         raise Invalid("Ask for one person's hours or one school's.",
                       [field_error("school_id", "Give a person_id or a school_id, not both.")])
-    if any(later <= earlier for earlier, later in zip(bounds, bounds[1:])):
-        raise Invalid("The periods must follow one another.", [field_error("bounds", "Give the dates rising.")])
-    starts = [datetime.combine(d, time(), LONDON) for d in bounds]
+    starts = starts_of(bounds)
     stmt = (select(Booking.person_id, Booking.attendee_name, CourseSession.starts_at, CourseSession.ends_at)
             .join(CourseSession, CourseSession.id == Booking.session_id)
             .where(Booking.status == BookingStatus.ATTENDED, CourseSession.starts_at >= starts[0],

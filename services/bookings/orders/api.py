@@ -7,11 +7,14 @@ from services.bookings.bookings.api import booking_out
 from services.bookings.invoices.api import credit_notes_out
 from services.bookings.orders import attendees as attendee_bookings
 from services.bookings.orders import service
+from services.bookings.orders.income import income
 from services.bookings.orders.models import Order
 from services.bookings.orders.schemas import (
     AttendeeIn,
     AttendeePath,
     CancelOrderIn,
+    IncomeOut,
+    IncomeQuery,
     OrderIdPath,
     OrderIn,
     OrderOut,
@@ -20,6 +23,7 @@ from services.bookings.orders.schemas import (
     PaymentIn,
 )
 from services.bookings.payments import card
+from services.bookings.periods import parse_bounds
 from shared.db import begin_write, request_session
 from shared.paging import decode_cursor, page_of
 from shared.web import SECURITY, current_identity
@@ -111,3 +115,10 @@ def record_payment(path: OrderIdPath, body: PaymentIn):
     begin_write(db)
     order = service.record_payment(db, current_identity(), path.order_id, body.paid_on, body.reference)
     return orders_out(db, [order])[0]
+
+
+@bp.get("/income", responses={200: IncomeOut})
+def income_by_period(query: IncomeQuery):
+    """Admins: what places sold to other schools brought in, per period (the terms)."""
+    return IncomeOut(items=income(request_session(), current_identity(), parse_bounds(query.bounds))
+                     ).model_dump(mode="json")

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from services.bookings.bookings.schemas import BookingOut
 from services.bookings.invoices.schemas import CreditNoteOut
+from services.bookings.periods import BOUNDS
 from shared.errors import FieldProblems
 from shared.fields import Text
 from shared.paging import PageQuery, page_model
@@ -162,3 +163,21 @@ class OrderOut(BaseModel):
 
 
 OrderPage = page_model("OrderPage", OrderOut)
+
+
+class IncomeQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    bounds: str = BOUNDS
+
+
+class PeriodIncome(BaseModel):
+    starts_on: date
+    card_pence: int = Field(description="Taken by card in the period.")
+    invoice_pence: int = Field(description="Invoiced in the period (paid or not).")
+    refunded_pence: int = Field(description="Refunded by card or credited by credit note in the period.")
+    net_pence: int = Field(description="Card and invoiced sales less refunds and credits.")
+    unpaid_pence: int = Field(description="Of the period's invoices, what is still owed.")
+
+
+class IncomeOut(BaseModel):
+    items: list[PeriodIncome] = Field(description="One per period, in the order asked.")

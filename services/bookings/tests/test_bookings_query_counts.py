@@ -335,6 +335,7 @@ NOT_LISTS = {
     "GET /bookings/<int:booking_id>/calendar": "one booking's calendar entry",
     "GET /bookings/<int:booking_id>/certificate": "one certificate",
     "GET /orders/<int:order_id>": "one order",
+    "GET /income": "a few figures per period, summed from five queries however many orders",
     "GET /orders/<int:order_id>/invoice.pdf": "one document",
     "GET /orders/<int:order_id>/credit-notes/<number>.pdf": "one document",
     "GET /vouchers/<int:voucher_id>": "one voucher (its uses are bounded by its max_uses, in one query)",
