@@ -85,10 +85,10 @@ def _references(order: Order) -> list[tuple[str, str]]:
     return refs
 
 
-def invoice_document(db: Session, order: Order) -> Document:
-    """The order's invoice as it was issued: every place invoiced (a place cancelled
-    since is taken off by a credit note, never here), at the price fixed on the order."""
-    settings = _settings()
+def ordered_rows(db: Session, order: Order) -> list[Row]:
+    """The order as it was bought: every place ordered (one cancelled since is taken off
+    by a credit note or a refund, never here), at the price fixed on the order, and the
+    discount as it was given (the lines' shares, vouchers/), on its own line."""
     lines = db.exec(select(OrderLine, CourseSession, sa.func.count(OrderAttendee.id))
                     .join(CourseSession, CourseSession.id == OrderLine.session_id)
                     .outerjoin(OrderAttendee, OrderAttendee.line_id == OrderLine.id)
@@ -96,8 +96,16 @@ def invoice_document(db: Session, order: Order) -> Document:
                     .group_by(OrderLine.id, CourseSession.id).order_by(OrderLine.id)).all()
     rows = [Row(session.course_title, day(_london_day(session.starts_at)), places, line.unit_price_pence,
                 line.unit_price_pence * places) for line, session, places in lines]
-    if order.discount_pence:
-        rows.append(Row("Discount", "", None, None, -order.discount_pence))
+    discount = sum(line.discount_share_pence for line, _, _ in lines)
+    if discount:
+        rows.append(Row("Discount", "", None, None, -discount))
+    return rows
+
+
+def invoice_document(db: Session, order: Order) -> Document:
+    """The order's invoice as it was issued (ordered_rows), whatever was cancelled since."""
+    settings = _settings()
+    rows = ordered_rows(db, order)
     issued = _london_day(order.created_at)
     due = issued + timedelta(days=settings.payment_terms_days)
     bill_to, _ = _bill_to(db, order)
