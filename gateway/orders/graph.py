@@ -26,7 +26,9 @@ from shared.vocabulary import PaymentMethod as PaymentMethodValues
 
 OrderStatus = graphene.Enum.from_enum(OrderStatusValues, description=(
     "AWAITING_PAYMENT: a card order holding its places until paid or its hold lapses (EXPIRED); INVOICED: places "
-    "confirmed, the invoice unpaid; PAID; CANCELLED: every place given back; REFUNDED / PARTIALLY_REFUNDED."))
+    "confirmed, the invoice unpaid (less any credit notes); PAID: paid, or nothing left to pay; CANCELLED: every "
+    "place given back, no money given back by it; REFUNDED / PARTIALLY_REFUNDED: money given back after it came in, "
+    "all of it or part (places kept), by a card refund or, once an invoice was paid, a credit note."))
 PaymentMethod = graphene.Enum.from_enum(PaymentMethodValues, description="How an order is paid: CARD or INVOICE.")
 
 # A receipt is for money taken by card: once paid, and after any refund of it.

@@ -20,7 +20,7 @@ from services.bookings.invoices.documents import Document, Row, day, money, rend
 from services.bookings.invoices.models import CreditNote
 from services.bookings.messages import TEMPLATES, OutboxMessage
 from services.bookings.orders import service as orders  # the module: it calls in here too
-from services.bookings.orders.models import Order, OrderAttendee, OrderLine
+from services.bookings.orders.models import HOLDS_PLACES, Order, OrderAttendee, OrderLine
 from services.bookings.sessions.models import CourseSession
 from shared.audit import created
 from shared.clock import LONDON, as_utc, utcnow
@@ -190,15 +190,42 @@ def payment_recorded(db: Session, order: Order) -> None:
         _send(db, order, "invoice_paid", None, paid_on=day(order.paid_on))
 
 
+def status_after_credit(order: Order, left_pence: int) -> OrderStatus:
+    """Where an invoiced order stands once a credit note leaves `left_pence` of its
+    invoice to credit, said as a card order would say it (shared/vocabulary.py):
+
+    - the invoice's payment recorded (`paid_on`), so a credit note is money owed back:
+      REFUNDED once all of it is credited, else PARTIALLY_REFUNDED while it holds places
+      — as a card order refunded in part or in full;
+    - not yet paid: INVOICED while something is left to pay; PAID when a credit leaves
+      nothing to pay on places still held (as a card order a voucher made free is PAID
+      at once), without a payment date, since none arrived; CANCELLED stays CANCELLED
+      (every place given back before any money came in, as an unpaid card order)."""
+    if order.paid_on is not None:
+        if left_pence <= 0:
+            return OrderStatus.REFUNDED
+        return OrderStatus.PARTIALLY_REFUNDED if order.status in HOLDS_PLACES else order.status
+    if order.status == OrderStatus.INVOICED and left_pence <= 0:
+        return OrderStatus.PAID
+    return order.status
+
+
 def _issue(db: Session, identity: Identity | None, order: Order, amount: int, reason: str) -> CreditNote:
     """A credit note against the order's invoice, numbered from its own counter in this
-    transaction (no gaps, no duplicates), audited and emailed."""
+    transaction (no gaps, no duplicates), the order's status moved to match
+    (status_after_credit), audited in one entry with it, and emailed."""
     note = CreditNote(number=orders.next_number(db, CREDIT_NOTE), order_id=order.id, amount_pence=amount,
                       reason=reason[:500], created_by_name=identity.name if identity else None, created_at=utcnow())
     db.add(note)
     db.flush()
-    log_order(db, identity, "order.credit_note_issued", order.id, created({
-        "credit_note": credit_note_label(note.number), "amount_pence": amount, "reason": note.reason}))
+    changes = created({"credit_note": credit_note_label(note.number), "amount_pence": amount, "reason": note.reason})
+    status = status_after_credit(order, (order.invoiced_pence or 0) - credited_pence(db, order.id))
+    if status != order.status:
+        changes["status"] = [order.status.value, status.value]
+        order.status, order.updated_at = status, utcnow()
+        db.add(order)
+        db.flush()
+    log_order(db, identity, "order.credit_note_issued", order.id, changes)
     document = credit_note_document(db, order, note)
     _send(db, order, "credit_note", (f"{document.number}.pdf", render(document)),
           note_number=document.number, amount=money(amount), reason=note.reason)
@@ -229,9 +256,9 @@ def reduce_invoice(db: Session, identity: Identity, order_id: int, amount_pence:
     if not is_invoiced(order):
         raise Conflict("This order was not invoiced, so there is no invoice to credit; card payments are "
                        "refunded instead.")
-    if order.status not in (OrderStatus.INVOICED, OrderStatus.PAID):
+    if order.status not in (OrderStatus.INVOICED, OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED):
         raise Conflict(f"This order is {order.status.value.lower().replace('_', ' ')}; only an invoiced or paid "
-                       "order can be credited.")
+                       "order with something left to credit can be credited.")
     left = (order.invoiced_pence or 0) - credited_pence(db, order.id)
     if amount_pence > left:
         raise Invalid("No credit note was issued; see the field errors.", [field_error(
