@@ -26,11 +26,11 @@ from shared.vocabulary import PaymentMethod as PaymentMethodValues
 
 OrderStatus = graphene.Enum.from_enum(OrderStatusValues, description=(
     "AWAITING_PAYMENT: a card order holding its places until paid or its hold lapses (EXPIRED); INVOICED: places "
-    "confirmed, the invoice unpaid; PAID; CANCELLED: every place given back; REFUNDED / PARTIALLY_REFUNDED."))
+    "confirmed, the invoice unpaid (less any credit notes); PAID: paid, or nothing left to pay; CANCELLED: every "
+    "place given back, no money given back by it; REFUNDED / PARTIALLY_REFUNDED: money given back after it came in, "
+    "all of it or part (places kept), by a card refund or, once an invoice was paid, a credit note."))
 PaymentMethod = graphene.Enum.from_enum(PaymentMethodValues, description="How an order is paid: CARD or INVOICE.")
 
-# A receipt is for money taken by card: once paid, and after any refund of it.
-_RECEIPTED = {"PAID", "REFUNDED", "PARTIALLY_REFUNDED"}
 
 
 @loads("orders of organisation", missing=list)
@@ -113,7 +113,8 @@ class Order(graphene.ObjectType):
         description="A card order awaiting payment: the PaymentIntent's client secret, for Stripe.js.")
     invoice_number = graphene.String()
     invoice_url = graphene.String()
-    receipt_url = graphene.String()
+    receipt_url = graphene.String(description=(
+        "A card order once paid: its receipt (PDF), with any refunds since; null otherwise."))
     refunds = graphene.List(graphene.NonNull(Refund), required=True)
     created_at = graphene.DateTime(required=True)
     paid_on = graphene.Date(description="An invoiced order: the day its payment arrived, as an admin recorded it.")
@@ -149,8 +150,11 @@ class Order(graphene.ObjectType):
 
     @staticmethod
     def resolve_receipt_url(order, info):
-        card_paid = order["payment_method"] == "CARD" and order["status"] in _RECEIPTED
-        return public_url(f"/orders/{order['id']}/receipt.pdf") if card_paid else None
+        # A receipt is for a card order once money was taken (or a voucher made it free
+        # and it was confirmed), whatever happened since: refunded, or cancelled after
+        # the deadline with the money kept.  Bookings draws it (invoices/receipts.py).
+        paid = order["payment_method"] == "CARD" and (order.get("paid_pence") or order.get("paid_on"))
+        return public_url(f"/orders/{order['id']}/receipt.pdf") if paid else None
 
     @staticmethod
     def resolve_refunds(order, info):

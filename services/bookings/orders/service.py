@@ -249,9 +249,11 @@ def cancel_places(db: Session, identity: Identity, order_id: int, attendee_ids: 
     admin, with a reason.  An order with no places left is CANCELLED.  The order's
     row is locked, so two cancellations at once give each place back once.
 
-    A paid card order's places cancelled before the deadline are refunded in full
-    (payments/refunds.py); `total_pence` falls to what the live places are worth, while
-    `invoiced_pence` keeps what the invoice said (credit notes are the invoices' work).
+    A paid card order's places cancelled before the deadline are refunded, an invoiced
+    order's credited, by what was paid for them: the fall in `total_pence`, which
+    follows the live places less what is left of the discount on them (vouchers/),
+    so a discounted place gives back its discounted price (payments/refunds.py,
+    invoices/).  `invoiced_pence` keeps what the invoice said.
     """
     order = get_order(db, identity, order_id, for_update=True)
     if order.status not in HOLDS_PLACES:
@@ -297,7 +299,7 @@ def cancel_places(db: Session, identity: Identity, order_id: int, attendee_ids: 
     if len(chosen) == len(live):
         order.status = OrderStatus.CANCELLED
         order.hold_expires_at = None
-    refund_cancelled_places(db, identity, order, [live[i][0] for i in chosen], late=bool(late))
+    refund_cancelled_places(db, identity, order, before["total_pence"], late=bool(late))
     if reason:
         order.cancel_reason = reason
     order.updated_at = now

@@ -83,6 +83,7 @@ def open_card_payment(db: Session, identity: Identity, order: Order) -> None:
             db.flush()
             log_order(db, identity, "order.nothing_to_pay", order.id, diff(before, snapshot(order, ORDER_FIELDS)))
             attendee_bookings.align(db, identity, order)
+            _send_receipt(db, order)  # nothing charged, but the places confirmed: the booker is told
         db.commit()
         return
     try:
@@ -139,7 +140,8 @@ def settle(db: Session, order_id: int, intent: IntentState) -> str:
 
     Succeeded, the order AWAITING_PAYMENT: PAID.  Succeeded after the hold lapsed
     (EXPIRED): the places are taken again if still free (the same conditional UPDATE
-    orders use, all of them or none) and the order is PAID; otherwise — or when the
+    orders use, all of them or none) and the order is PAID.  Either way PAID, the
+    booker gets the receipt by email, once (invoices/receipts.py); otherwise — or when the
     order was cancelled meanwhile — the money is refunded in full through Stripe, the
     order REFUNDED and the booker told by email.  A payment already recorded is never
     recorded again.  Failed: Stripe's sentence kept for the booker while the order
@@ -185,6 +187,14 @@ def _confirm(db: Session, order: Order, intent: IntentState, action: str) -> Non
     db.flush()
     log_order(db, None, action, order.id, diff(before, snapshot(order, ORDER_FIELDS)))
     attendee_bookings.align(db, None, order)
+    _send_receipt(db, order)
+
+
+def _send_receipt(db: Session, order: Order) -> None:
+    # Imported here: the documents feature reads orders, which reach back into payments.
+    from services.bookings.invoices.receipts import order_paid
+
+    order_paid(db, order)
 
 
 def _take_places_again(db: Session, order: Order) -> bool:

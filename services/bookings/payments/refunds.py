@@ -1,7 +1,7 @@
 """Card refunds through Stripe's Refund API: part or all of what a card order paid, never
 more, each recorded as a refund row and in the order's history.  The booker's
-cancellation before the deadline refunds those places in full (orders' cancel path
-calls `refund_cancelled_places`); after it an admin refunds what they decide, with a
+cancellation before the deadline refunds what was paid for those places (orders'
+cancel path calls `refund_cancelled_places`); after it an admin refunds what they decide, with a
 reason (`refund_order`)."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from services.bookings.audit import ORDER_FIELDS, log_order
-from services.bookings.orders.models import Order, OrderLine
+from services.bookings.orders.models import Order
 from services.bookings.payments import card
 from services.bookings.payments.card import pounds
 from services.bookings.payments.models import CardPayment, OrderRefund
@@ -88,18 +88,21 @@ def _too_much(db: Session, order: Order, amount_pence: int) -> str:
             f"{pounds(amount_pence)} is more than that. Nothing was refunded.")
 
 
-def refund_cancelled_places(db: Session, identity: Identity, order: Order, lines: list[OrderLine],
-                            late: bool) -> None:
-    """After places of a paid card order are cancelled (one entry in `lines` per place):
-    before the deadline, their price back in full (everything left, when the whole
-    order is cancelled).  After it nothing here: an admin decides with refund_order."""
+def refund_cancelled_places(db: Session, identity: Identity, order: Order, total_before: int, late: bool) -> None:
+    """After places of a paid card order are cancelled, before the deadline: what was
+    paid for them back — the fall in the order's total (`total_before` less its total
+    now), which counts each place at its price less its part of any voucher discount
+    (vouchers.reprice_after_cancelling), never its full price when the order had a
+    discount — and everything left when the whole order is cancelled.  Never more than
+    is left to refund (refund_card).  After the deadline nothing here: an admin decides
+    with refund_order."""
     if order.payment_method != PaymentMethod.CARD or late:
         return
     payment = db.exec(select(CardPayment).where(CardPayment.order_id == order.id)).first()
     if payment is None or payment.paid_at is None:
         return  # nothing paid (a hold given up): nothing to give back
     left = payment.paid_pence - payment.refunded_pence
-    worth = sum(line.unit_price_pence for line in lines)
+    worth = max(total_before - order.total_pence, 0)
     amount = left if order.status == OrderStatus.CANCELLED else min(worth, left)
     if amount > 0:
         refund_card(db, identity, order, amount, CANCELLED_IN_TIME)

@@ -338,6 +338,7 @@ NOT_LISTS = {
     "GET /income": "a few figures per period, summed from five queries however many orders",
     "GET /orders/<int:order_id>/invoice.pdf": "one document",
     "GET /orders/<int:order_id>/credit-notes/<number>.pdf": "one document",
+    "GET /orders/<int:order_id>/receipt.pdf": "one document (its order's refunds, in one query)",
     "GET /vouchers/<int:voucher_id>": "one voucher (its uses are bounded by its max_uses, in one query)",
 }
 

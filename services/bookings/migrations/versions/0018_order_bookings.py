@@ -1,15 +1,15 @@
 """an order's attendees hold Bookings: booking.order_attendee_id, person_id optional
 
-Revision ID: 0019
-Revises: 0016
+Revision ID: 0018
+Revises: 0017 (after the discount shares, at merge)
 Create Date: 2026-12-06
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0019'
-down_revision = '0016'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
