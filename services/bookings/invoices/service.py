@@ -239,11 +239,13 @@ def _issue(db: Session, identity: Identity | None, order: Order, amount: int, re
 
 
 def credit_for_cancelled_places(db: Session, identity: Identity, order: Order, total_before: int,
-                                reason: str) -> CreditNote | None:
-    """Places were cancelled on an invoiced order: a credit note for what they were
-    worth (never more than the invoice has left to credit).  Card orders, and orders
-    not invoiced, get none."""
-    if not is_invoiced(order):
+                                reason: str, late: bool = False) -> CreditNote | None:
+    """Places were cancelled on an invoiced order before the deadline: a credit note
+    for what they were worth (never more than the invoice has left to credit).  Card
+    orders, orders not invoiced, and places cancelled after the deadline get none: then
+    the money is owed as a card payment is kept, and an admin decides whether to credit
+    any of it (reduce_invoice), as they decide a card refund."""
+    if not is_invoiced(order) or late:
         return None
     left = (order.invoiced_pence or 0) - credited_pence(db, order.id)
     amount = min(total_before - order.total_pence, left)

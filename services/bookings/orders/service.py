@@ -268,6 +268,11 @@ def cancel_places(db: Session, identity: Identity, order_id: int, attendee_ids: 
             raise Invalid("Nothing was cancelled; see the field errors.", [field_error(
                 "attendee_ids", "Choose attendees of this order who still hold a place.")])
         chosen = list(dict.fromkeys(attendee_ids))
+    if order.status == OrderStatus.AWAITING_PAYMENT and len(chosen) < len(live):
+        # Stripe's PaymentIntent asks for the whole basket: fewer places now would be
+        # paid at the old price.  Cancelling all of it gives every place back at once.
+        raise Conflict("This order is waiting for its card payment, so it can only be cancelled whole; "
+                       "cancel it and start a new order with the places you want.")
     sessions = _sessions_of(db, [line for line, _ in lines])
     now = utcnow()
     late = sorted({sessions[live[i][0].session_id].course_title for i in chosen
@@ -310,7 +315,7 @@ def cancel_places(db: Session, identity: Identity, order_id: int, attendee_ids: 
     log_order(db, identity, "order.cancelled" if order.status == OrderStatus.CANCELLED else "order.places_cancelled",
               order.id, changes)
     invoices.credit_for_cancelled_places(db, identity, order, before["total_pence"],
-                                         reason or f"Places cancelled: {', '.join(names)}")
+                                         reason or f"Places cancelled: {', '.join(names)}", late=bool(late))
     attendee_bookings.align(db, identity, order)
     return order
 
