@@ -18,6 +18,7 @@ from gateway.db import database
 from gateway.graph import view as graphql
 from gateway.home import book_staff
 from gateway.home import pages as home
+from gateway.media import proxy as media
 from gateway.networks import meeting_pages
 from gateway.networks import pages as networks
 from gateway.orders import admin_pages as admin_orders
@@ -81,7 +82,7 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
     csrf.exempt(stripe_webhook.bp)  # Stripe sends no cookie: its signature is the credential
     # every feature's pages, and the few that belong to none
     for pages in (site, home, book_staff, people, catalogue, sessions, booking_pages, networks, meeting_pages,
-                  calendar_feed, organisations, vouchers, orders, admin_orders, income):
+                  calendar_feed, organisations, vouchers, orders, admin_orders, income, media):
         app.register_blueprint(pages.bp)
     filters.install(app)
     # GOV.UK Frontend's components, as the maintained Jinja port of its own macros

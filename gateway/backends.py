@@ -98,11 +98,7 @@ class Backends:
         """The service's response as it came, 5xx and network failures raised as
         BackendUnavailable.  `check_only`: the service answers as it would but saves
         nothing (for a form that has problems of its own, so it can show all at once)."""
-        token = tokens.sign(identity, audience=service, private_key_pem=self._private_key,
-                            ttl_seconds=self.settings.service_token_ttl_seconds)
-        headers = {"Authorization": f"Bearer {token}"}
-        if request_id:
-            headers["X-Request-ID"] = request_id
+        headers = self.auth_headers(service, identity, request_id)
         if check_only:
             headers[CHECK_ONLY_HEADER] = "1"
         body = None
@@ -124,6 +120,16 @@ class Backends:
         if raw.status >= 500:
             raise BackendUnavailable(service)
         return Reply(raw.status, raw.headers, raw.data)
+
+    def auth_headers(self, service: str, identity: tokens.Identity, request_id: str | None = None) -> dict:
+        """What a call to `service` as `identity` carries: a token made for it alone, and
+        the request id (also for the streaming proxies of gateway/media)."""
+        token = tokens.sign(identity, audience=service, private_key_pem=self._private_key,
+                            ttl_seconds=self.settings.service_token_ttl_seconds)
+        headers = {"Authorization": f"Bearer {token}"}
+        if request_id:
+            headers["X-Request-ID"] = request_id
+        return headers
 
     def close(self) -> None:
         for pool in self._pools.values():

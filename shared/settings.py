@@ -20,7 +20,8 @@ DEV_LINK_SECRET = "dev-only-link-secret-change-me"
 # Stripe's own prefixes, so that localstripe (which wants `sk_…`) takes them in development.
 DEV_STRIPE_SECRET_KEY = "sk_test_dev-only-change-me"
 DEV_STRIPE_WEBHOOK_SECRET = "whsec_dev-only-change-me"
-_DEV_VALUES = (DEV_SECRET, DEV_LINK_SECRET, DEV_STRIPE_SECRET_KEY, DEV_STRIPE_WEBHOOK_SECRET)
+DEV_VIDEO_URL_KEY = "dev-only-video-url-key-change-me"
+_DEV_VALUES = (DEV_SECRET, DEV_LINK_SECRET, DEV_STRIPE_SECRET_KEY, DEV_STRIPE_WEBHOOK_SECRET, DEV_VIDEO_URL_KEY)
 # Where the embedded default and the tests run localstripe (gateway/dev_stripe.py).
 DEV_STRIPE_API_BASE = "http://127.0.0.1:8420"
 
@@ -114,6 +115,28 @@ class Settings(BaseSettings):
                             max_length=200)
     payment_terms_days: int = Field(30, alias="LL_PAYMENT_TERMS_DAYS", ge=0, le=120)
 
+    # The video library (services/catalogue/videos).  Signs the short-lived playback
+    # URLs of videos and poster frames: the catalogue's web process alone holds it.
+    video_url_key: str = Field(DEV_VIDEO_URL_KEY, alias="LL_VIDEO_URL_KEY")
+    # How long a playback URL works once handed out (a player asks for a new one after).
+    video_url_ttl_seconds: int = Field(600, alias="LL_VIDEO_URL_TTL", ge=30, le=24 * 3600)
+    # The largest file an upload may declare (tus Upload-Length): 2 GiB.
+    video_max_bytes: int = Field(2 * 1024**3, alias="LL_VIDEO_MAX_BYTES", ge=1024 * 1024, le=50 * 1024**3)
+    # Hosts a LINK video may be on (comma-separated; a subdomain of one is not allowed).
+    video_link_hosts: str = Field("www.youtube.com,youtube.com,youtu.be,vimeo.com,player.vimeo.com",
+                                  alias="LL_VIDEO_LINK_HOSTS")
+    # Where videos are kept: an S3-compatible bucket when LL_VIDEO_S3_BUCKET is set (it
+    # must be in production: the catalogue runs on several machines), else a folder.
+    video_storage_dir: Path | None = Field(None, alias="LL_VIDEO_STORAGE_DIR")  # unset: var/videos
+    video_s3_bucket: str | None = Field(None, alias="LL_VIDEO_S3_BUCKET")
+    video_s3_endpoint: str | None = Field(None, alias="LL_VIDEO_S3_ENDPOINT")  # unset: AWS itself
+    video_s3_region: str = Field("eu-west-2", alias="LL_VIDEO_S3_REGION")
+    video_s3_access_key_id: str | None = Field(None, alias="LL_VIDEO_S3_ACCESS_KEY_ID")
+    video_s3_secret_access_key: str | None = Field(None, alias="LL_VIDEO_S3_SECRET_ACCESS_KEY")
+    # Local disk for a chunk on its way in and a finished upload being checked (it is
+    # assembled here to be probed with ffprobe): room for the largest file, twice.
+    video_scratch_dir: Path | None = Field(None, alias="LL_VIDEO_SCRATCH_DIR")  # unset: var/video-scratch
+
     @field_validator("oidc_trusted_domains")
     @classmethod
     def _domains_are_domains(cls, value: str) -> str:
@@ -134,6 +157,18 @@ class Settings(BaseSettings):
     def mailbox_dir(self) -> Path:
         return self.var_dir / "mailbox"
 
+    @property
+    def video_storage_path(self) -> Path:
+        return self.video_storage_dir or self.var_dir / "videos"
+
+    @property
+    def video_scratch_path(self) -> Path:
+        return self.video_scratch_dir or self.var_dir / "video-scratch"
+
+    @property
+    def video_link_host_set(self) -> frozenset[str]:
+        return frozenset(h.strip().lower() for h in self.video_link_hosts.split(",") if h.strip())
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":
         if self.env == "production":
@@ -145,6 +180,10 @@ class Settings(BaseSettings):
                 problems.append("LL_LINK_SECRET must be a random value of 32+ characters")
             if self.link_secret == self.secret_key:
                 problems.append("LL_LINK_SECRET must differ from LL_SECRET_KEY (each secret has one purpose)")
+            if self.video_url_key not in _DEV_VALUES and len(self.video_url_key) < 32:
+                problems.append("LL_VIDEO_URL_KEY must be a random value of 32+ characters")
+            if self.video_url_key in (self.secret_key, self.link_secret):
+                problems.append("LL_VIDEO_URL_KEY must differ from the other secrets (each secret has one purpose)")
             if self.stripe_api_base and not self.stripe_api_base.startswith("https://"):
                 problems.append("LL_STRIPE_API_BASE must be Stripe's own https address (or unset) in production")
             if not self.database_url and not any(
@@ -167,6 +206,9 @@ class Settings(BaseSettings):
         for name in needs:
             value = getattr(self, name)
             if not value or value in _DEV_VALUES:
+                problems.append(f"{_ENV_NAME[name]} must be set")
+        for name in SETTINGS_NEEDED.get((component, command), ()):
+            if not getattr(self, name):
                 problems.append(f"{_ENV_NAME[name]} must be set")
         for name in _SECRETS - set(needs):
             if getattr(self, name) not in (None, *_DEV_VALUES):
@@ -228,7 +270,8 @@ _KEY_FIELDS = {
     "networks": ("networks_token_private_key", "networks_token_public_key"),
 }
 # The secrets and private keys: each held by the components that need it, and no other.
-_SECRETS = {"secret_key", "link_secret", "stripe_secret_key", "stripe_webhook_secret",
+_SECRETS = {"secret_key", "link_secret", "stripe_secret_key", "stripe_webhook_secret", "video_url_key",
+            "video_s3_access_key_id", "video_s3_secret_access_key",
             *(private for private, _ in _KEY_FIELDS.values())}
 # What each process needs in production (deploy/ gives each exactly this).  The gateway
 # signs cookies and service tokens and reads email links; networks writes email links
@@ -238,16 +281,26 @@ _SECRETS = {"secret_key", "link_secret", "stripe_secret_key", "stripe_webhook_se
 # creates PaymentIntents and Refunds with the Stripe key, and its scheduler asks Stripe
 # about payments whose webhook never came (and refunds those whose places had gone);
 # the gateway's checks the signature of Stripe's webhooks and hands bookings the event.
+# The catalogue's web process signs and checks videos' playback URLs and reads and
+# writes their files in the bucket; its scheduler deletes abandoned uploads there.
 NEEDS = {
     ("gateway", "web"): ("secret_key", "link_secret", "service_token_private_key", "stripe_webhook_secret"),
     ("gateway", "scheduler"): ("service_token_private_key",),
-    ("catalogue", "web"): ("service_token_public_key", "catalogue_token_private_key"),
-    ("catalogue", "scheduler"): ("catalogue_token_private_key",),
+    ("catalogue", "web"): ("service_token_public_key", "catalogue_token_private_key", "video_url_key",
+                           "video_s3_access_key_id", "video_s3_secret_access_key"),
+    ("catalogue", "scheduler"): ("catalogue_token_private_key", "video_s3_access_key_id",
+                                 "video_s3_secret_access_key"),
     ("bookings", "web"): ("service_token_public_key", "catalogue_token_public_key", "networks_token_public_key",
                           "stripe_secret_key"),
     ("bookings", "scheduler"): ("stripe_secret_key",),
     ("networks", "web"): ("service_token_public_key", "link_secret", "networks_token_private_key"),
     ("networks", "scheduler"): ("link_secret", "networks_token_private_key"),
+}
+# Settings that are not secret but that a process cannot do without in production: the
+# catalogue's videos must live in the bucket, never on one machine's disk.
+SETTINGS_NEEDED = {
+    ("catalogue", "web"): ("video_s3_bucket",),
+    ("catalogue", "scheduler"): ("video_s3_bucket",),
 }
 _ENV_NAME = {name: field.alias for name, field in Settings.model_fields.items()}
 

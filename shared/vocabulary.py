@@ -64,6 +64,20 @@ class CourseStatus(str, enum.Enum):
     ARCHIVED = "ARCHIVED"
 
 
+# ---------- the video library (catalogue) ----------
+
+
+class ConsentStatus(str, enum.Enum):
+    """Consent for a film with pupils in it.  PENDING: nobody but its uploader and
+    admins may watch it; CONFIRMED: recorded, with who and on what basis; WITHDRAWN:
+    hidden everywhere at once; NOT_NEEDED: no pupils in it."""
+
+    PENDING = "PENDING"
+    CONFIRMED = "CONFIRMED"
+    WITHDRAWN = "WITHDRAWN"
+    NOT_NEEDED = "NOT_NEEDED"
+
+
 # ---------- sessions and bookings (bookings) ----------
 
 

@@ -27,6 +27,9 @@ class Probe(BaseModel):
 
 
 PUBLIC_ENDPOINTS = {"healthz", "readyz", "openapi_json", "static"}
+# Bodies that are bytes, not text (a chunk of a video on its way in): NUL is ordinary
+# in them, and they are read as a stream by their own route, never held in memory.
+BINARY_BODIES = frozenset({"application/offset+octet-stream"})
 # Sent by the gateway with a change it only wants checked: the service answers as it
 # would, and saves nothing (shared.db.CHECK_ONLY).
 CHECK_ONLY_HEADER = "X-LL-Check-Only"
@@ -69,8 +72,8 @@ def create_service_app(
         where = next((name for name, value in request.args.items(multi=True) if "\x00" in name + value), None)
         if where is None and "\x00" in request.path:
             where = "path"
-        if where is None and request.content_length and (b"\\u0000" in (body := request.get_data(cache=True))
-                                                         or b"\x00" in body):
+        if where is None and request.content_length and request.mimetype not in BINARY_BODIES and (
+                b"\\u0000" in (body := request.get_data(cache=True)) or b"\x00" in body):
             where = "body"
         if where is not None:
             raise Invalid("Text cannot hold the NUL character; remove it and try again.",

@@ -12,10 +12,12 @@ database = component_database("catalogue")
 
 
 def metadata():
+    import services.catalogue.audit  # noqa: F401  (the audit trail)
     import services.catalogue.courses.models  # noqa: F401  (registers the tables)
     import services.catalogue.facts  # noqa: F401  (the fact outbox)
+    import services.catalogue.videos.models  # noqa: F401
 
     return CatalogueModel.metadata
 
 # Kept by the migrations, not the models: full-text search (see 0001_courses).
-UNMODELLED = ("search_vector", "ix_course_search_vector", "course_fts")
+UNMODELLED = ("search_vector", "ix_course_search_vector", "course_fts", "ix_video_search_vector", "video_fts")

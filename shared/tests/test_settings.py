@@ -14,7 +14,8 @@ def _bare_environment(monkeypatch):
                  "GATEWAY_DATABASE_URL", "LL_SECRET_KEY", "LL_LINK_SECRET", "LL_SERVICE_TOKEN_PUBLIC_KEY",
                  "LL_SERVICE_TOKEN_PRIVATE_KEY", "LL_CATALOGUE_TOKEN_PRIVATE_KEY", "LL_CATALOGUE_TOKEN_PUBLIC_KEY",
                  "LL_NETWORKS_TOKEN_PRIVATE_KEY", "LL_NETWORKS_TOKEN_PUBLIC_KEY", "LL_STRIPE_SECRET_KEY",
-                 "LL_STRIPE_WEBHOOK_SECRET", "LL_STRIPE_API_BASE"):
+                 "LL_STRIPE_WEBHOOK_SECRET", "LL_STRIPE_API_BASE", "LL_VIDEO_URL_KEY", "LL_VIDEO_S3_BUCKET",
+                 "LL_VIDEO_S3_ACCESS_KEY_ID", "LL_VIDEO_S3_SECRET_ACCESS_KEY"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -36,7 +37,9 @@ PROD = {"LL_ENV": "production", "DATABASE_URL": "postgresql://db/lighthouse"}
 GIVEN = {
     "gateway": {"LL_SECRET_KEY": "c" * 40, "LL_LINK_SECRET": "l" * 40, "LL_SERVICE_TOKEN_PRIVATE_KEY": "pem",
                 "LL_STRIPE_WEBHOOK_SECRET": "whsec_live"},
-    "catalogue": {"LL_SERVICE_TOKEN_PUBLIC_KEY": "pem", "LL_CATALOGUE_TOKEN_PRIVATE_KEY": "pem"},
+    "catalogue": {"LL_SERVICE_TOKEN_PUBLIC_KEY": "pem", "LL_CATALOGUE_TOKEN_PRIVATE_KEY": "pem",
+                  "LL_VIDEO_URL_KEY": "v" * 40, "LL_VIDEO_S3_BUCKET": "lighthouse-videos",
+                  "LL_VIDEO_S3_ACCESS_KEY_ID": "AKIAEXAMPLE", "LL_VIDEO_S3_SECRET_ACCESS_KEY": "s3-secret"},
     "bookings": {"LL_SERVICE_TOKEN_PUBLIC_KEY": "pem", "LL_CATALOGUE_TOKEN_PUBLIC_KEY": "pem",
                  "LL_NETWORKS_TOKEN_PUBLIC_KEY": "pem", "LL_STRIPE_SECRET_KEY": "sk_live_x"},
     "networks": {"LL_SERVICE_TOKEN_PUBLIC_KEY": "pem", "LL_LINK_SECRET": "l" * 40, "LL_NETWORKS_TOKEN_PRIVATE_KEY": "pem"},
@@ -107,6 +110,32 @@ def test_stripe_secrets_go_to_their_one_process_each_and_never_as_development_va
         Settings(**PROD, **GIVEN["bookings"], LL_STRIPE_WEBHOOK_SECRET="whsec_live").refuse_unsafe_start("bookings")
     with pytest.raises(RuntimeError, match="LL_STRIPE_SECRET_KEY is not a secret of the catalogue"):
         Settings(**PROD, **GIVEN["catalogue"], LL_STRIPE_SECRET_KEY="sk_live_x").refuse_unsafe_start("catalogue")
+
+
+def test_the_video_keys_and_bucket_are_the_catalogues_alone():
+    """The playback URL key vouches for who may stream which video, and the bucket keys
+    reach every file: the catalogue alone holds them, and in production its videos must
+    be in the bucket (two replicas cannot share one machine's folder)."""
+    from shared.settings import DEV_VIDEO_URL_KEY
+
+    with pytest.raises(RuntimeError, match="LL_VIDEO_URL_KEY must be set"):
+        Settings(**PROD, **{**GIVEN["catalogue"], "LL_VIDEO_URL_KEY": DEV_VIDEO_URL_KEY}).refuse_unsafe_start(
+            "catalogue")
+    no_bucket = {k: v for k, v in GIVEN["catalogue"].items() if k != "LL_VIDEO_S3_BUCKET"}
+    with pytest.raises(RuntimeError, match="LL_VIDEO_S3_BUCKET must be set"):
+        Settings(**PROD, **no_bucket).refuse_unsafe_start("catalogue", "scheduler")
+    scheduler = {k: v for k, v in GIVEN["catalogue"].items() if k not in ("LL_VIDEO_URL_KEY",
+                                                                          "LL_SERVICE_TOKEN_PUBLIC_KEY")}
+    Settings(**PROD, **scheduler).refuse_unsafe_start("catalogue", "scheduler")
+    with pytest.raises(RuntimeError, match="LL_VIDEO_URL_KEY is not a secret of the catalogue"):
+        Settings(**PROD, **scheduler, LL_VIDEO_URL_KEY="v" * 40).refuse_unsafe_start("catalogue", "scheduler")
+    with pytest.raises(RuntimeError, match="LL_VIDEO_S3_SECRET_ACCESS_KEY is not a secret of the gateway"):
+        Settings(**PROD, **GIVEN["gateway"], LL_VIDEO_S3_SECRET_ACCESS_KEY="x").refuse_unsafe_start("gateway")
+    with pytest.raises(ValidationError, match="LL_VIDEO_URL_KEY must differ"):
+        Settings(**PROD, LL_SECRET_KEY="s" * 40, LL_VIDEO_URL_KEY="s" * 40)
+    with pytest.raises(ValidationError, match="LL_VIDEO_URL_KEY must be a random value"):
+        Settings(**PROD, LL_VIDEO_URL_KEY="short")
+    assert Settings(LL_VIDEO_LINK_HOSTS=" Vimeo.com, youtu.be ,").video_link_host_set == {"vimeo.com", "youtu.be"}
 
 
 def test_stripe_is_localstripe_outside_production_and_stripe_itself_in_it():
