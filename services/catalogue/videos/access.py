@@ -1,7 +1,8 @@
 """Who may do what with the video library's films — the one place the rules live.
 
 "May this person watch this video" is said twice, in the two forms its users need,
-and tests/… (test_video_access.py) checks on every combination that they agree:
+and services/catalogue/tests/test_video_access.py checks that they agree on every
+combination:
 `refusal_to_watch` for one video in hand (the video page, the signed playback URL,
 checked on every request by videos/media.py) and `watchable_by` as a SQL condition
 (lists, search, a course's videos, continue watching).  So a withdrawal hides a film
