@@ -19,9 +19,9 @@ from tests.support.fixtures import ADMIN
 YEAR = academic_year_of(utcnow().astimezone(LONDON).date())
 
 
-def videos(n: int, course_id: int | None = None, watched: bool = False) -> list[int]:
+def videos(n: int, course_id: int | None = None, watched: bool = False, person_id: int = 8) -> list[int]:
     """n films anyone in the trust may watch (with captions), in one unit of work; each
-    started by STAFF (person 8), its minutes counted when `watched`."""
+    started by `person_id` (STAFF's 8), its minutes counted when `watched`."""
     now = utcnow()
     with database().session() as db:
         made = [Video(title=f"Reading lesson {i:03d}", subject=f"Subject {i:03d}", phases=["KS2"],
@@ -31,7 +31,7 @@ def videos(n: int, course_id: int | None = None, watched: bool = False) -> list[
                 for i in range(n)]
         db.add_all(made)
         db.flush()
-        db.add_all([WatchProgress(person_id=8, video_id=v.id, position_seconds=60, watched_seconds=60,
+        db.add_all([WatchProgress(person_id=person_id, video_id=v.id, position_seconds=60, watched_seconds=60,
                                   academic_year=YEAR, counted_at=now if watched else None,
                                   updated_at=now - timedelta(seconds=i)) for i, v in enumerate(made)])
         return [v.id for v in made]

@@ -199,3 +199,12 @@ def test_search_filters_and_paging(make_video, service_call, make_course):
     rest = service_call("catalogue", "GET", "/videos", STAFF, params={"first": 2, "after": first["end_cursor"]}).json()
     assert [v["title"] for v in rest["items"]] == ["Phonics in Reception"] and not rest["has_next"]
     assert service_call("catalogue", "GET", "/videos", STAFF, params={"phase": "KS9"}).status_code == 422
+
+
+def test_a_change_that_leaves_captions_and_chapters_out_keeps_them(make_video, service_call):
+    video = make_video(uploaded_by_id=7, duration_seconds=60, captions_vtt=CAPTIONS, transcript="words",
+                       chapters=[{"title": "Start", "starts_at_seconds": 0}])
+    kept = service_call("catalogue", "PUT", f"/videos/{video.id}", LEAD, json=body(title="Only the title"))
+    assert kept.json()["has_captions"] and kept.json()["chapters"] == [{"title": "Start", "starts_at_seconds": 0}]
+    cleared = service_call("catalogue", "PUT", f"/videos/{video.id}", LEAD, json=body(captions_vtt="", chapters=[]))
+    assert not cleared.json()["has_captions"] and cleared.json()["chapters"] == [] and not cleared.json()["transcript"]

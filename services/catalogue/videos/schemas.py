@@ -33,7 +33,8 @@ class VideoIn(BaseModel):
     course_id: int | None = Field(None, ge=1, le=2**31 - 1)
     source_url: str | None = Field(None, max_length=500, description="A video on an allowed host (new videos).")
     upload_id: str | None = Field(None, max_length=64, description="A finished upload (tus), for a new video.")
-    captions_vtt: str | None = Field(None, max_length=MAX_CHARACTERS, description="WebVTT; empty: none.")
+    captions_vtt: str | None = Field(None, max_length=MAX_CHARACTERS, description=(
+        "WebVTT; empty: none; left out of a change: as they were (chapters too)."))
     chapters: list[ChapterIn] = Field(default_factory=list, max_length=50)
     visibility: Visibility = Visibility.TRUST
     has_pupils: bool | None = Field(None, description=(

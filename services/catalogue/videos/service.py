@@ -115,6 +115,11 @@ def save_video(db: Session, identity: Identity, data: VideoIn, settings: Setting
     film = _new_film(db, identity, data, settings) if video is None else {}
     duration = film["duration_seconds"] if video is None else video.duration_seconds
     chapters, vtt, transcript = _timed_parts(data, duration)
+    # A change that leaves the captions or the chapters out keeps them as they are.
+    if video is not None and "captions_vtt" not in data.model_fields_set:
+        vtt, transcript = video.captions_vtt, video.transcript
+    if video is not None and "chapters" not in data.model_fields_set:
+        chapters = video.chapters
     before = _audited(video) if video else {}
     values = {"title": data.title, "description": data.description, "subject": data.subject,
               "phases": [p.value for p in sorted(data.phases, key=list(Phase).index)],
