@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | 
 PORT   ?= 8000
 COMPONENTS := gateway services.catalogue services.bookings services.networks
 
-.PHONY: install assets prepare run test test-fast browser-deps lock schema bench clean
+.PHONY: install assets prepare run test test-fast browser-deps media-deps lock schema bench clean
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,7 +41,7 @@ prepare: install assets
 	@pids=""; for c in $(COMPONENTS); do $(BIN)/python -m $$c setup & pids="$$pids $$!"; done; \
 		for p in $$pids; do wait $$p || exit 1; done
 
-run: prepare
+run: prepare media-deps
 	PATH="$(BIN):$$PATH" LL_GATEWAY_PORT=$(PORT) LL_PUBLIC_URL=http://127.0.0.1:$(PORT) \
 		$(BIN)/honcho start -f Procfile
 
@@ -50,10 +50,15 @@ run: prepare
 browser-deps: node_modules/.installed
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: install assets browser-deps
+# Debian's ffmpeg: the catalogue checks every uploaded video with ffprobe and takes its
+# poster frame with ffmpeg (the tests make their small videos with it too).
+media-deps:
+	@test -x /usr/bin/ffprobe || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null)
+
+test: install assets browser-deps media-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-fast: install assets
+test-fast: install assets media-deps
 	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 schema: install
@@ -64,7 +69,7 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -q -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q -o requirements-dev.lock
 
-bench: install
+bench: install media-deps
 	$(BIN)/python -m bench
 
 clean:

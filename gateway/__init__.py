@@ -12,6 +12,8 @@ One folder per feature, each holding its GraphQL types and resolvers, its pages
     networks/       networks, members, meetings, the year's proposed dates, the academic calendar
                                                       the networks service
     calendar_feed/  a person's private calendar       the bookings and networks services
+    media/          video uploads (tus) and signed playback, streamed through, never held
+                                                      the catalogue service
 
 A field is resolved in the module that defines its type, or, where another feature
 adds it to that type (`Course.sessions`), in that feature's `Extension`; schema.py

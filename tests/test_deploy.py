@@ -239,7 +239,8 @@ def test_sensitive_env_vars_come_from_the_secret():
                 assert ref and ref["name"] == SECRET_NAME, f"{where} is not a secretKeyRef to {SECRET_NAME}"
     assert {"DATABASE_URL", "LL_SECRET_KEY", "LL_SERVICE_TOKEN_PUBLIC_KEY",
             "LL_SERVICE_TOKEN_PRIVATE_KEY", "LL_OIDC_CLIENT_SECRET", "LL_STRIPE_SECRET_KEY",
-            "LL_STRIPE_WEBHOOK_SECRET"} <= seen
+            "LL_STRIPE_WEBHOOK_SECRET", "LL_VIDEO_URL_KEY", "LL_VIDEO_S3_ACCESS_KEY_ID",
+            "LL_VIDEO_S3_SECRET_ACCESS_KEY"} <= seen
 
 
 def test_the_secret_is_referenced_but_never_defined():
@@ -321,7 +322,8 @@ def test_env_example_lists_every_secret_with_a_placeholder():
     for name in ("POSTGRES_PASSWORD", "DATABASE_URL", "LL_SECRET_KEY", "LL_LINK_SECRET",
                  "LL_SERVICE_TOKEN_PRIVATE_KEY", "LL_SERVICE_TOKEN_PUBLIC_KEY", "LL_CATALOGUE_TOKEN_PRIVATE_KEY",
                  "LL_CATALOGUE_TOKEN_PUBLIC_KEY", "LL_NETWORKS_TOKEN_PRIVATE_KEY", "LL_NETWORKS_TOKEN_PUBLIC_KEY",
-                 "LL_OIDC_CLIENT_SECRET", "LL_STRIPE_SECRET_KEY", "LL_STRIPE_WEBHOOK_SECRET"):
+                 "LL_OIDC_CLIENT_SECRET", "LL_STRIPE_SECRET_KEY", "LL_STRIPE_WEBHOOK_SECRET", "LL_VIDEO_URL_KEY",
+                 "LL_VIDEO_S3_ACCESS_KEY_ID", "LL_VIDEO_S3_SECRET_ACCESS_KEY"):
         match = re.search(rf"^{name}=(.*)$", text, flags=re.MULTILINE)
         assert match, f"env.example lacks {name}"
         assert re.search(r"change-me|REPLACE-ME", match.group(1)), f"{name} is not a placeholder"

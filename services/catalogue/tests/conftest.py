@@ -81,8 +81,11 @@ def tus(service_call):
 
 @pytest.fixture
 def store(stack):
+    """The catalogue's video storage (a folder in the tests), emptied first as the
+    tables are, so no test sees another's files."""
     from services.catalogue.videos.storage import storage_for
 
+    shutil.rmtree(stack.settings.video_storage_path, ignore_errors=True)
     return storage_for(stack.settings)
 
 

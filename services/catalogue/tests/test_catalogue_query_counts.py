@@ -54,6 +54,8 @@ CASES = [
 NOT_LISTS = {
     "GET /courses/<int:course_id>": "one course",
     "GET /courses/by-slug/<slug>": "one course",
+    "GET /videos/uploads/<upload_id>": "one upload",
+    "GET /media/videos/<int:video_id>/<kind>": "one video's file",
 }
 
 

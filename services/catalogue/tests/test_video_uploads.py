@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from services.catalogue.db import database
-from services.catalogue.tests.conftest import ADMIN, LEAD, STAFF
+from services.catalogue.tests.conftest import ADMIN, LEAD, STAFF, TUS
 from services.catalogue.videos import media, uploads
 from services.catalogue.videos.models import VideoUpload
 
@@ -124,3 +124,36 @@ def test_saving_an_upload_that_has_not_all_come_says_how_far_it_got(tus, video_f
     with database().session() as db, pytest.raises(media.NotFound):
         media.finish_upload(db, ADMIN, upload_id)  # not theirs
     assert _upload_row(upload_id).offset == len(data) // 4
+
+
+def test_through_the_gateway_an_upload_needs_a_signed_in_uploader_and_the_forms_token(
+        client, make_school, make_person, signed_in):
+    from tests.support.fixtures import csrf_token
+
+    refused = client.post("/uploads/videos", headers={**TUS, "Upload-Length": "100", "X-CSRFToken": csrf_token(client)})
+    assert refused.status_code == 401 and refused.get_json()["message"] == "Sign in to upload videos."
+    make_person("teacher@lighthouse.test", "Terry Teacher", roles=[("staff", make_school())])
+    browser = signed_in("teacher@lighthouse.test")
+    assert browser.post("/uploads/videos", headers={**TUS, "Upload-Length": "100"}).status_code == 400  # no token
+    staff = browser.post("/uploads/videos", headers={**TUS, "Upload-Length": "100", "X-CSRFToken": csrf_token(browser)})
+    assert staff.status_code == 403 and "admins and network leads" in staff.get_json()["message"]
+    assert browser.get("/uploads/videos/not*an*id").status_code == 404
+
+
+def test_when_checking_fails_on_our_side_an_empty_chunk_at_the_end_tries_again(tus, video_files, monkeypatch):
+    from services.catalogue.videos import probe
+
+    data = video_files["lesson.mp4"].read_bytes()
+    client = tus(LEAD)
+    real = probe._tool
+    monkeypatch.setattr(probe, "_tool", lambda name: real("no-such-ffprobe"))
+    upload_id, last = client.upload(data, chunk=1 << 20)
+    _refused(last, 503, "cannot be checked on this server just now", "nothing was saved")
+    assert client.status(upload_id).json() | {"id": None} == {
+        "id": None, "filename": "", "offset": len(data), "length": len(data), "complete": False,
+        "content_type": None, "duration_seconds": 0}
+    with database().session() as db, pytest.raises(media.Conflict, match="still being checked"):
+        media.finish_upload(db, LEAD, upload_id)
+    monkeypatch.setattr(probe, "_tool", real)
+    assert client.send(upload_id, len(data), b"").status_code == 204
+    assert client.status(upload_id).json()["complete"] is True

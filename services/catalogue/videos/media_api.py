@@ -180,7 +180,7 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
         start, end = int(first), int(last) if last.strip() else size - 1
     except ValueError:
         return None
-    if start < 0 or end < start:
+    if start < 0 or (last.strip() and end < start):
         return None
     if start >= size:
         raise RangeNotSatisfiable

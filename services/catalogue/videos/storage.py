@@ -204,7 +204,8 @@ def storage_for(settings: Settings) -> Storage:
     """The storage the settings name: the bucket when LL_VIDEO_S3_BUCKET is set, else
     the folder LL_VIDEO_STORAGE_DIR (var/videos).  One per process (boto3's client
     keeps a pool of connections and is safe to share between threads)."""
-    return _storage(settings.video_s3_bucket, settings.video_s3_endpoint, settings.video_s3_region,
+    # An empty value (compose's `${LL_VIDEO_S3_ENDPOINT:-}`) means unset: AWS itself.
+    return _storage(settings.video_s3_bucket or None, settings.video_s3_endpoint or None, settings.video_s3_region,
                     settings.video_s3_access_key_id, settings.video_s3_secret_access_key,
                     str(settings.video_storage_path))
 

@@ -202,12 +202,13 @@ def finish(database: Database, upload: VideoUpload, settings: Settings, store: S
         store.put_file(key, joined, found.content_type)
         if poster_key:
             store.put_file(poster_key, poster, "image/jpeg")
+        now = utcnow()
         facts = {"storage_key": key, "poster_key": poster_key, "content_type": found.content_type,
-                 "duration_seconds": found.duration_seconds}
+                 "duration_seconds": found.duration_seconds, "completed_at": now, "updated_at": now}
         with database.session() as db:
             done = db.execute(sa.update(VideoUpload).where(
                 VideoUpload.id == upload.id, VideoUpload.completed_at.is_(None), VideoUpload.error.is_(None))
-                .values(completed_at=utcnow(), updated_at=utcnow(), **facts)).rowcount
+                .values(**facts)).rowcount
         if not done:
             raise Conflict("This upload was finished or refused a moment ago; ask where it stands (HEAD).")
     except (probe.Unsupported, Gone) as refused:
