@@ -1,42 +1,29 @@
-"""Who may do what with the video library's films — the one place the rules live.
+"""Who may do what with the video library's films.
 
-"May this person watch this video" is said twice, in the two forms its users need,
-and services/catalogue/tests/test_video_access.py checks that they agree on every
-combination:
-`refusal_to_watch` for one video in hand (the video page, the signed playback URL,
-checked on every request by videos/media.py) and `watchable_by` as a SQL condition
-(lists, search, a course's videos, continue watching).  So a withdrawal hides a film
-from every one of them at once, and nothing shows a film its stream would refuse.
+"May this person watch this video" is said twice, in the two forms its users need:
+`refusal_to_watch` for one video in hand (videos/media.py, where playback checks it on
+every request; the video page, its captions and its progress use the same function)
+and `watchable_by` here, as a SQL condition for lists, search, a course's videos and
+continue watching.  services/catalogue/tests/test_video_access.py checks on every
+combination that the two agree, so a withdrawal hides a film from every one of them at
+once, and no list shows a film its stream would refuse.
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from services.catalogue.videos.media import refusal_to_watch
 from services.catalogue.videos.models import Video
 from shared.errors import Forbidden
 from shared.tokens import Identity
 from shared.vocabulary import ConsentStatus, Role, Visibility
 
-
-def refusal_to_watch(video: Video, identity: Identity) -> str | None:
-    """Why `identity` may not watch `video` now, in a sentence; None when they may.
-    Withdrawn consent hides a film from everyone, admins too; a film with pupils waits
-    for consent (its uploader and admins may check it meanwhile); TRUST films are for
-    the trust's own people, PUBLIC ones for anyone."""
-    if video.consent_status == ConsentStatus.WITHDRAWN:
-        return "Consent for this video has been withdrawn, so it can no longer be watched."
-    if identity.is_admin:
-        return None
-    if video.has_pupils and video.consent_status != ConsentStatus.CONFIRMED \
-            and video.uploaded_by_id != identity.person_id:
-        return "This video cannot be watched until consent for the pupils in it has been recorded."
-    if video.visibility != Visibility.PUBLIC and not identity.is_trust_member:
-        return "This video is for the trust's own staff; sign in with your school account to watch it."
-    return None
+__all__ = ["refusal_to_watch", "watchable_by", "visible_to", "may_see_record"]
 
 
 def watchable_by(identity: Identity):
-    """`refusal_to_watch(video, identity) is None`, as a condition on the video table."""
+    """`refusal_to_watch(video, identity) is None` (videos/media.py), as a condition on
+    the video table."""
     allowed = Video.consent_status != ConsentStatus.WITHDRAWN
     if identity.is_admin:
         return allowed
