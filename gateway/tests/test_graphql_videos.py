@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from services.catalogue.tests.conftest import make_video, store  # noqa: F401  (fixtures)
+# The catalogue tests' video factory, as fixtures here too (until it moves to tests/support/fixtures.py):
+# each test that asks for `make_video` redefines the imported name, as pytest means it to.
+# ruff: noqa: F811
+from services.catalogue.tests.conftest import make_video, store  # noqa: F401
 from services.catalogue.tests.test_watch_progress import rewind
 from tests.support.fixtures import gql, sign_in
 
@@ -35,8 +38,9 @@ def people(make_school, make_person):
 def films(make_video, people, make_course):
     course = make_course(title="Reading for pleasure")
     made = {
-        "open": make_video(title="Reading aloud", course_id=course["id"], captions_vtt=(
-            "WEBVTT\n\n00:01.000 --> 00:02.000\nChoose a book.\n"), chapters=[{"title": "Start", "starts_at_seconds": 0}]),
+        "open": make_video(title="Reading aloud", course_id=course["id"],
+                           captions_vtt="WEBVTT\n\n00:01.000 --> 00:02.000\nChoose a book.\n",
+                           chapters=[{"title": "Start", "starts_at_seconds": 0}]),
         "public": make_video(title="Public storytelling", visibility="PUBLIC", course_id=course["id"]),
         "pending": make_video(title="Pending reading", has_pupils=True, consent_status="PENDING",
                               uploaded_by_id=people["lead"], course_id=course["id"]),

@@ -70,7 +70,8 @@ def test_each_person_sees_exactly_what_the_issue_says_in_every_list(name, every_
     assert {v["id"] for v in found["items"]} <= allowed and found["total"] == len(found["items"])
     by_course = service_call("catalogue", "GET", "/videos/by-course", identity, params={"course_ids": course["id"]})
     assert {v["id"] for v in by_course.json()["items"]} == allowed
-    batch = service_call("catalogue", "GET", "/videos", identity, params={"ids": ",".join(map(str, every_kind.values()))})
+    ids = ",".join(map(str, every_kind.values()))
+    batch = service_call("catalogue", "GET", "/videos", identity, params={"ids": ids})
     assert {v["id"] for v in batch.json()["items"]} == allowed and batch.json()["total"] == len(allowed)
     for kind, video_id in every_kind.items():
         one = service_call("catalogue", "GET", f"/videos/{video_id}", identity)
