@@ -69,7 +69,8 @@
   var id = video.dataset.videoId;
   var resume = parseInt(video.dataset.resume, 10) || 0;
   var duration = parseInt(video.dataset.duration, 10) || 0;
-  if (!video.dataset.start && resume > 0 && resume < duration - 5) {
+  // (not from the closing seconds: a film watched to its end starts again)
+  if (!video.dataset.start && resume > 0 && resume < Math.max(duration - 5, duration * 0.9)) {
     video.addEventListener('loadedmetadata', function once() {
       video.removeEventListener('loadedmetadata', once);
       video.currentTime = resume;
