@@ -149,3 +149,56 @@ def test_progress_is_kept_and_a_watched_film_joins_the_cpd_record(client, films,
     assert watching["data"]["continueWatching"] == [{"title": "Questioning in maths", "myProgressSeconds": 1100}]
     visitor = gql(client.application.test_client(), PROGRESS, {"id": str(film.id), "at": 5})
     assert "Sign in" in visitor["data"]["recordWatchProgress"]["userErrors"][0]["message"]
+
+
+WHO = {  # email: what each may watch of `films`, by the rules
+    None: {"public"},
+    "buyer@external.test": {"public"},
+    "teacher@lighthouse.test": {"open", "public"},
+    "lead@lighthouse.test": {"open", "public", "pending"},  # the pending film is theirs
+    "other.lead@lighthouse.test": {"open", "public"},
+    "ll.admin@lighthouse.test": {"open", "public", "pending"},
+}
+
+
+@pytest.mark.parametrize("email", list(WHO), ids=lambda e: e or "visitor")
+def test_every_way_in_through_the_api_gives_nothing_of_a_film_one_may_not_watch(client, anon_client, films, people,
+                                                                                make_person, email):
+    make_person("other.lead@lighthouse.test", "Omar Lead", roles=[("network_lead", None, 2)])
+    make_person("buyer@external.test", "Bella Buyer", roles=[("external_booker",)])
+    if email:
+        sign_in(client, email)
+    who = client if email else anon_client
+    allowed = {films[k] for k in WHO[email]}
+    listed = gql(who, "{ videos(first: 100) { totalCount edges { node { id } } } videoSubjects }")["data"]
+    assert {e["node"]["id"] for e in listed["videos"]["edges"]} == allowed
+    assert listed["videos"]["totalCount"] == len(allowed)
+    found = gql(who, '{ videos(search: "reading") { totalCount edges { node { id } } } }')["data"]["videos"]
+    assert {e["node"]["id"] for e in found["edges"]} <= allowed and found["totalCount"] == len(found["edges"])
+    course = gql(who, "query($slug: String!) { course(slug: $slug) { videos { id } } }",
+                 {"slug": films["course"]["slug"]})["data"]["course"]
+    assert course is None or {v["id"] for v in course["videos"]} == allowed
+    for name in ("open", "public", "pending", "withdrawn"):
+        one = gql(who, ONE, {"id": films[name]})["data"]["video"]
+        if films[name] in allowed:
+            assert one["watchable"] and one["streamUrl"]
+        elif email == "ll.admin@lighthouse.test":  # a withdrawn film's record, never its film
+            assert one["watchable"] is False and one["streamUrl"] is None
+        else:
+            assert one is None, name
+            moved = gql(who, PROGRESS, {"id": films[name], "at": 1})["data"]["recordWatchProgress"]
+            assert moved["video"] is None and moved["userErrors"]
+            consent = gql(who, CONSENT, {"id": films[name], "status": "WITHDRAWN", "note": "Trying."})
+            assert consent["data"]["recordConsent"]["video"] is None
+
+
+def test_nothing_changes_when_a_change_is_refused(client, films, people, make_person):
+    make_person("other.lead@lighthouse.test", "Omar Lead", roles=[("network_lead", None, 2)])
+    sign_in(client, "other.lead@lighthouse.test")
+    taken = gql(client, SAVE, {"input": {"id": films["open"], "title": "Taken over", "description": "",
+                                         "subject": "English", "phases": ["KS2"], "visibility": "TRUST"}})
+    assert "added this video" in taken["data"]["saveVideo"]["userErrors"][0]["message"]
+    confirm = gql(client, CONSENT, {"id": films["open"], "status": "PENDING", "note": "Not mine to say."})
+    assert confirm["data"]["recordConsent"]["userErrors"]
+    shown = gql(client, ONE, {"id": films["open"]})["data"]["video"]
+    assert shown["title"] == "Reading aloud" and shown["consentStatus"] == "NOT_NEEDED"
