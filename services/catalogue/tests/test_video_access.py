@@ -31,7 +31,9 @@ KINDS = [(vis, consent) for vis, consent in itertools.product(("TRUST", "PUBLIC"
 @pytest.fixture
 def every_kind(make_video):
     return {kind: make_video(title=f"{kind[0]} {kind[1].value}", visibility=kind[0], consent_status=kind[1],
-                             has_pupils=kind[1] != ConsentStatus.NOT_NEEDED, uploaded_by_id=7).id for kind in KINDS}
+                             has_pupils=kind[1] != ConsentStatus.NOT_NEEDED, uploaded_by_id=7,
+                             captions_vtt="WEBVTT\n\n00:01.000 --> 00:02.000\nMia reads.\n",
+                             transcript="Mia reads.").id for kind in KINDS}
 
 
 def test_the_rule_in_python_and_in_sql_agree_on_every_combination(every_kind):
@@ -77,8 +79,10 @@ def test_each_person_sees_exactly_what_the_issue_says_in_every_list(name, every_
         one = service_call("catalogue", "GET", f"/videos/{video_id}", identity)
         if video_id in allowed:
             assert one.status_code == 200 and one.json()["watchable"] and one.json()["stream_url"], (name, kind)
-        elif name == "admin":  # a withdrawn film's record, to manage it: never its film
-            assert one.status_code == 200 and not one.json()["watchable"] and one.json()["stream_url"] is None
+        elif name == "admin":  # a withdrawn film's record, to manage it: never its film, nor its words
+            shown = one.json()
+            assert one.status_code == 200 and not shown["watchable"] and shown["stream_url"] is None
+            assert shown["transcript"] is None and shown["cues"] is None and shown["captions_vtt"] is None
         else:
             assert one.status_code == 404 and "not open to you" in one.json()["message"], (name, kind)
 

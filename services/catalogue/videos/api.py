@@ -78,7 +78,11 @@ def present(videos: list[Video], identity: Identity, *, with_captions: bool = Fa
             "my_counted": bool(mark and mark.counted_at),
             "cues": None, "captions_vtt": None,
         })
-        if with_captions:
+        if not watchable:
+            # An admin reads a withdrawn film's record to manage it, never what is said
+            # in it: its words may name the pupils it shows.
+            out.update(transcript=None, has_captions=False)
+        elif with_captions:
             cues = captions.parse(video.captions_vtt) if video.captions_vtt else []
             out.update(captions_vtt=video.captions_vtt, cues=[c.as_dict() for c in cues])
         shown.append(VideoOut(**out).model_dump(mode="json"))
