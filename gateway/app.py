@@ -30,6 +30,7 @@ from gateway.people import pages as people
 from gateway.schema import schema
 from gateway.sessions import booking_pages
 from gateway.sessions import pages as sessions
+from gateway.videos import pages as videos
 from gateway.vouchers import pages as vouchers
 from gateway.web import filters, site
 from gateway.web.navigation import main_navigation
@@ -82,7 +83,7 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
     csrf.exempt(stripe_webhook.bp)  # Stripe sends no cookie: its signature is the credential
     # every feature's pages, and the few that belong to none
     for pages in (site, home, book_staff, people, catalogue, sessions, booking_pages, networks, meeting_pages,
-                  calendar_feed, organisations, vouchers, orders, admin_orders, income, media):
+                  calendar_feed, organisations, vouchers, orders, admin_orders, income, media, videos):
         app.register_blueprint(pages.bp)
     filters.install(app)
     # GOV.UK Frontend's components, as the maintained Jinja port of its own macros

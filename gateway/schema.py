@@ -18,14 +18,17 @@ from gateway.organisations.graph import OrganisationsMutation, OrganisationsQuer
 from gateway.people.graph import PeopleMutation, PeopleQuery
 from gateway.sessions.graph import SessionsMutation, SessionsQuery
 from gateway.sessions.types import CourseSessions, PersonCpdRecord
+from gateway.videos.graph import CourseVideos, VideosMutation, VideosQuery
 from gateway.vouchers.graph import VouchersMutation, VouchersQuery
 
 # In the order of the published schema (gateway/schema.graphql), which prints them so.
 schema = compose(
-    query=[NetworksQuery, SessionsQuery, PeopleQuery, OrganisationsQuery, OrdersQuery, CatalogueQuery, VouchersQuery],
+    query=[NetworksQuery, SessionsQuery, PeopleQuery, OrganisationsQuery, OrdersQuery, CatalogueQuery, VouchersQuery,
+           VideosQuery],
     mutation=[NetworksMutation, SessionsMutation, CalendarFeedMutation, CatalogueMutation, PeopleMutation,
-              OrganisationsMutation, OrdersMutation, VouchersMutation],
-    extensions=[CourseSessions, PersonCpdRecord, PersonCalendarFeed, RoleGrantNetwork, OrganisationOrders, BookingOrder],
+              OrganisationsMutation, OrdersMutation, VouchersMutation, VideosMutation],
+    extensions=[CourseSessions, PersonCpdRecord, PersonCalendarFeed, RoleGrantNetwork, OrganisationOrders, BookingOrder,
+                CourseVideos],
 )
 
 

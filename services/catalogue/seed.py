@@ -1,4 +1,4 @@
-"""Demo courses for the embedded default; loaded once, into an empty catalogue."""
+"""Demo courses and films for the embedded default; loaded once, into an empty catalogue."""
 from __future__ import annotations
 
 from sqlmodel import select
@@ -8,6 +8,7 @@ from services.catalogue.courses.schemas import CourseIn
 from services.catalogue.courses.service import save_course
 from services.catalogue.db import database
 from services.catalogue.demo_courses import COURSES
+from services.catalogue.demo_videos import seed_videos
 from shared.tokens import Grant, Identity
 from shared.vocabulary import Role
 
@@ -20,4 +21,6 @@ def seed() -> bool:
             return False
         for course in COURSES:
             save_course(db, SEEDER, CourseIn(**course))
+        db.flush()
+        seed_videos(db)
         return True
