@@ -594,10 +594,11 @@ CASES = [
     GraphRead(("Session.bookings",), "a session's bookings", _session_bookings, (
         f"{BOOKINGS} /sessions/<id>", f"{BOOKINGS} /bookings/by-session"), 4),
     GraphRead(("Query.schools",), "the trust's schools", _schools, (), 4),  # schools, staff, grants
+    # each person's CPD record: sessions attended (bookings) and videos watched (catalogue)
     GraphRead(("School.staff",), "a school's staff, for an admin", _staff, (
-        f"{BOOKINGS} /cpd-records",), 5),  # schools, staff, grants, organisations
+        f"{BOOKINGS} /cpd-records", f"{CATALOGUE} /videos/cpd-records"), 5),  # schools, staff, grants, organisations
     GraphRead(("Query.people",), "a page of people, for an admin", _people, (
-        f"{BOOKINGS} /cpd-records",), 6),  # count, page, grants, schools, organisations
+        f"{BOOKINGS} /cpd-records", f"{CATALOGUE} /videos/cpd-records"), 6),  # count, page, grants, schools, orgs
     GraphRead(("Person.roles",), "my role grants", _roles, (f"{NETWORKS} /networks",), 1),
     GraphRead(("Organisation.bookers",), "my organisation's bookers", _organisation_bookers, (), 4),
     # the session, the organisation, its bookers, their grants
