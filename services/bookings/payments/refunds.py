@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from services.bookings.audit import ORDER_FIELDS, log_order
 from services.bookings.orders.models import Order
-from services.bookings.payments import card
+from services.bookings.payments import follow_up
 from services.bookings.payments.card import pounds
 from services.bookings.payments.models import CardPayment, OrderRefund
 from shared.audit import diff, snapshot
@@ -41,11 +41,13 @@ def refund_card(db: Session, identity: Identity | None, order: Order, amount_pen
     Guarantees: never more than was paid minus what was refunded already — one
     conditional UPDATE of the order's payment row decides, in this transaction, and
     holds that row until commit, so a second refund at the same time waits and then
-    finds less left; Stripe is asked only once the database has agreed, and if Stripe
-    fails the transaction (and the amount) rolls back.  A retry with the same
-    idempotency key answers the refund made before; without one the key is
-    `order-<id>-refund-<n>`.  The order becomes REFUNDED when everything is back,
-    PARTIALLY_REFUNDED while it still holds places; audited (identity None: the system)."""
+    finds less left.  The refund is written owed; Stripe is asked for it only after
+    this transaction commits (payments/follow_up.py, never while its row locks are
+    held), and by the reconciliation should that fail — with the key recorded here,
+    so Stripe makes it once.  A retry with the same idempotency key answers the refund
+    made before; without one the key is `order-<id>-refund-<n>`.  The order becomes
+    REFUNDED when everything is back, PARTIALLY_REFUNDED while it still holds places;
+    audited (identity None: the system)."""
     if idempotency_key:
         earlier = db.exec(select(OrderRefund).where(OrderRefund.order_id == order.id,
                                                     OrderRefund.idempotency_key == idempotency_key)).first()
@@ -58,10 +60,10 @@ def refund_card(db: Session, identity: Identity | None, order: Order, amount_pen
     paid, refunded, intent_id = agreed
     done = db.exec(select(sa.func.count()).select_from(OrderRefund).where(OrderRefund.order_id == order.id)).one()
     key = idempotency_key or f"order-{order.id}-refund-{done + 1}"
-    made = card.stripe_client().refund(intent_id, amount_pence, key)
     row = OrderRefund(order_id=order.id, amount_pence=amount_pence, reason=reason, idempotency_key=key,
-                      stripe_refund_id=made.id, created_by_id=identity.person_id if identity else None)
+                      created_by_id=identity.person_id if identity else None)
     db.add(row)
+    follow_up.refunds_after_commit(db, order.id)
     before = snapshot(order, ORDER_FIELDS)
     if refunded == paid:
         order.status = OrderStatus.REFUNDED
