@@ -90,24 +90,25 @@ def _too_much(db: Session, order: Order, amount_pence: int) -> str:
             f"{pounds(amount_pence)} is more than that. Nothing was refunded.")
 
 
-def refund_cancelled_places(db: Session, identity: Identity, order: Order, total_before: int, late: bool) -> None:
+def refund_cancelled_places(db: Session, identity: Identity, order: Order, total_before: int, late: bool,
+                            reason: str = CANCELLED_IN_TIME) -> OrderRefund | None:
     """After places of a paid card order are cancelled, before the deadline: what was
     paid for them back — the fall in the order's total (`total_before` less its total
     now), which counts each place at its price less its part of any voucher discount
     (vouchers.reprice_after_cancelling), never its full price when the order had a
     discount — and everything left when the whole order is cancelled.  Never more than
     is left to refund (refund_card).  After the deadline nothing here: an admin decides
-    with refund_order."""
+    with refund_order.  The refund made (owed until this transaction commits), if any;
+    `reason` says why on it (a cancelled session's places are not the booker's doing)."""
     if order.payment_method != PaymentMethod.CARD or late:
-        return
+        return None
     payment = db.exec(select(CardPayment).where(CardPayment.order_id == order.id)).first()
     if payment is None or payment.paid_at is None:
-        return  # nothing paid (a hold given up): nothing to give back
+        return None  # nothing paid (a hold given up): nothing to give back
     left = payment.paid_pence - payment.refunded_pence
     worth = max(total_before - order.total_pence, 0)
     amount = left if order.status == OrderStatus.CANCELLED else min(worth, left)
-    if amount > 0:
-        refund_card(db, identity, order, amount, CANCELLED_IN_TIME)
+    return refund_card(db, identity, order, amount, reason) if amount > 0 else None
 
 
 def refund_order(db: Session, identity: Identity, order_id: int, amount_pence: int, reason: str,
