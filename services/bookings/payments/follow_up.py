@@ -99,17 +99,17 @@ def make_owed_refunds(db: Session, payments: StripePayments, order_ids: list[int
     where = [OrderRefund.stripe_refund_id.is_(None), OrderRefund.created_at <= utcnow() - owed_for]
     if order_ids is not None:
         where.append(OrderRefund.order_id.in_(order_ids))
-    owed = db.exec(select(OrderRefund.id, OrderRefund.amount_pence, OrderRefund.idempotency_key,
-                          CardPayment.payment_intent_id)
+    owed = db.exec(select(OrderRefund.id, OrderRefund.order_id, OrderRefund.amount_pence,
+                          OrderRefund.idempotency_key, CardPayment.payment_intent_id)
                    .join(CardPayment, CardPayment.order_id == OrderRefund.order_id)
                    .where(*where).order_by(OrderRefund.id)).all()
     db.commit()
     made = 0
-    for refund_id, amount, key, intent_id in owed:
+    for refund_id, order_id, amount, key, intent_id in owed:
         if not _take_on(db, refund_id):
             continue
         try:
-            done = payments.refund(intent_id, amount, key)
+            done = payments.refund(intent_id, amount, stripe_key(order_id, key))
         except PaymentsUnavailable:
             _not_made(db, refund_id, "Stripe could not be reached.")
             break
@@ -123,6 +123,16 @@ def make_owed_refunds(db: Session, payments: StripePayments, order_ids: list[int
                .values(stripe_refund_id=done.id, last_error=None))
         made += 1
     return made
+
+
+def stripe_key(order_id: int, key: str) -> str:
+    """The idempotency key Stripe sees for an order's refund.  Ours are unique per order
+    only (an admin may send "r1" for every order), and Stripe's are per account: a key
+    of one order's refund reused for another's would be answered with the first, or
+    refused, and the second never made.  So a key not already the order's own is
+    prefixed with it."""
+    own = f"order-{order_id}-"
+    return key if key.startswith(own) else own + key
 
 
 def _take_on(db: Session, refund_id: int) -> bool:

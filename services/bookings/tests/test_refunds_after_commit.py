@@ -155,3 +155,24 @@ def test_stripe_gone_after_the_commit_leaves_the_refund_owed_until_it_returns(st
     assert refunded_at_stripe(stripe, intent_of(o["id"])) == PRICE
     with database().session() as db:
         assert db.execute(sa.select(OrderRefund.last_error)).scalar_one() is None
+
+
+def test_an_admins_refund_key_reaches_stripe_as_that_orders_own(stripe, paid, on_sale, service_call, monkeypatch):
+    """Two orders refunded with the same key ("r1", unique per order here) must not
+    meet at Stripe, whose keys are per account: each order's key is its own there."""
+    s = on_sale()
+    orders = [paid(s["id"], 1), paid(s["id"], 1)]
+    keys = []
+
+    class Recording(Watched):
+        def refund(self, intent_id, amount, key):
+            keys.append(key)
+            return self.real.refund(intent_id, amount, key)
+
+    monkeypatch.setattr(card, "stripe_client", lambda: Recording(stripe, 0, 0))
+    for o in orders:
+        done = service_call("bookings", "POST", f"/orders/{o['id']}/refunds", ADMIN,
+                            json={"amount_pence": 1000, "reason": "Goodwill", "idempotency_key": "r1"})
+        assert done.status_code == 200, done.text
+    assert keys == [f"order-{o['id']}-r1" for o in orders]
+    assert follow_up.stripe_key(7, "order-7-refund-2") == "order-7-refund-2"  # ours are left as they are
