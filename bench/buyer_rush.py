@@ -21,7 +21,7 @@ import httpx
 import sqlalchemy as sa
 
 from bench.booking_rush import BOOK, _course, _people, _Raw, _rush, _signed_in_client, _warm
-from bench.harness import ROOT, base_env, free_port, fresh_databases, percentile, start, table, wait_ready
+from bench.harness import ROOT, base_env, free_port, fresh_databases, percentile, start, table, wait_for, wait_ready
 
 PRICE = 12500
 START = """mutation($input: OrderInput!) { startOrder(input: $input) {
@@ -59,6 +59,41 @@ def _external_session(bookings_url: str, token: str, course_id: int, capacity: i
     if response.status_code != 201:
         raise RuntimeError(f"bookings would not schedule the session: {response.status_code} {response.text}")
     return response.json()["id"]
+
+
+def _wait_for_facts(course_id: int, organisations: int, timeout: float = 60) -> None:
+    """Until bookings holds the course's listing (it refuses to schedule a session
+    without it) and every buyer's organisation (their invoices are addressed with it),
+    delivering whatever the catalogue and the gateway still have waiting."""
+    from gateway.identity.facts import FACTS as GATEWAY_FACTS
+    from services.bookings.copies.models import BuyingOrganisation, CourseListing
+    from services.bookings.db import database
+    from services.catalogue.facts import FACTS
+
+    def held() -> tuple[bool, int]:
+        with database().session() as db:
+            return (db.get(CourseListing, course_id) is not None,
+                    db.execute(sa.select(sa.func.count()).select_from(BuyingOrganisation)).scalar())
+
+    def nudge() -> None:
+        FACTS.deliver_now()
+        GATEWAY_FACTS.deliver_now()
+
+    def why() -> str:
+        listing, orgs = held()
+        waiting = [f"{p.component}: {r.path} tried {r.attempts} times, last error {r.last_error!r}"
+                   for p in (FACTS, GATEWAY_FACTS) for r in _undelivered(p)][:3]
+        return (f"bookings has {'the' if listing else 'no'} listing of course {course_id} and {orgs} of "
+                f"{organisations} organisations; undelivered: {'; '.join(waiting) or 'nothing'}")
+
+    wait_for(f"bookings has not received course {course_id}'s listing and the buyers' organisations",
+             lambda: held() == (True, organisations), nudge, timeout, why)
+
+
+def _undelivered(publisher) -> list:
+    with publisher.database().session() as db:
+        return list(db.execute(sa.select(publisher.model).where(publisher.model.delivered_at.is_(None))
+                               .order_by(publisher.model.id).limit(3)).scalars())
 
 
 def _places(session_id: int) -> tuple[int, int, int, int]:
@@ -177,9 +212,6 @@ def run(buyers: int = 100, staff: int = 200, capacity: int = 40, external: int =
     os.environ.update(env)
     fresh_databases(database_url, {"gateway": "gateway.db", "catalogue": "services.catalogue.db",
                                    "bookings": "services.bookings.db"})
-    # trust staff of one school, as the trust-only rush makes them
-    buyer_emails, staff_emails = _buyers(buyers), _people(staff, prefix="staff")
-    course_id = _course("Buyers' rush course", visibility="PUBLIC", external_price_pence=PRICE)
     procs = [subprocess.Popen([sys.executable, "-m", "gateway.dev_oidc", "--port", str(ports["oidc"])], cwd=ROOT,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
              start("services.catalogue", ports["catalogue"], env), start("services.bookings", ports["bookings"], env),
@@ -199,11 +231,13 @@ def run(buyers: int = 100, staff: int = 200, capacity: int = 40, external: int =
                                         get_settings().stripe_webhook_secret)
         except Exception as e:  # noqa: BLE001 - the card round is then reported as not measured
             notes.append(f"localstripe did not start ({e}): webhook-to-PAID not measured")
-        from gateway.identity.facts import FACTS as GATEWAY_FACTS
-        from services.catalogue.facts import FACTS
-
-        FACTS.deliver_now()  # the course and organisations were saved before bookings was up
-        GATEWAY_FACTS.deliver_now()
+        # Saved once bookings is up, so the facts it needs (the course's listing, the
+        # buyers' organisations) land on their first delivery, straight after each commit,
+        # rather than after the publisher's first retry pause (saved before, they waited
+        # 10 s, and a quick start scheduled the session before the listing had come).
+        buyer_emails, staff_emails = _buyers(buyers), _people(staff, prefix="staff")
+        course_id = _course("Buyers' rush course", visibility="PUBLIC", external_price_pence=PRICE)
+        _wait_for_facts(course_id, buyers)
         from shared import tokens
         from shared.settings import get_settings
 

@@ -7,6 +7,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -38,6 +39,23 @@ def wait_ready(url: str, timeout: float = 60) -> None:
             pass
         time.sleep(0.1)
     raise RuntimeError(f"{url} not ready after {timeout} s")
+
+
+def wait_for(what: str, arrived: Callable[[], bool], nudge: Callable[[], object] | None = None,
+             timeout: float = 60, why: Callable[[], str] | None = None) -> None:
+    """Look until `arrived()` holds — calling `nudge()` before each look (to deliver what
+    is waiting) — for at most `timeout` seconds; then stop the run, saying what never
+    came and (`why()`) what is known about it.  Set-up waits for what it needs this
+    way rather than for a guessed while."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if nudge is not None:
+            nudge()
+        if arrived():
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"set-up: {what} after {timeout:.0f} s" + (f"; {why()}" if why else ""))
+        time.sleep(0.2)
 
 
 def percentile(samples: list[float], p: float) -> float:
