@@ -9,11 +9,13 @@ confirmed or held, never more."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -21,7 +23,18 @@ import httpx
 import sqlalchemy as sa
 
 from bench.booking_rush import BOOK, _course, _people, _Raw, _rush, _signed_in_client, _warm
-from bench.harness import ROOT, base_env, free_port, fresh_databases, percentile, start, table, wait_for, wait_ready
+from bench.harness import (
+    ROOT,
+    base_env,
+    free_port,
+    fresh_databases,
+    percentile,
+    service_log,
+    start,
+    table,
+    wait_for,
+    wait_ready,
+)
 
 PRICE = 12500
 START = """mutation($input: OrderInput!) { startOrder(input: $input) {
@@ -132,10 +145,19 @@ def _booked(result: dict) -> str | None:
     return booking.get("status")
 
 
-def _card_round(urls: dict, buyers: list[dict], session_id: int) -> list[float] | None:
+def _card_round(urls: dict, buyers: list[dict], session_id: int, logs: list[Path],
+                notes: list[str]) -> list[float] | None:
     """Each buyer starts a card order, then every card is confirmed at once (what
     Stripe.js does); each order is timed from its confirmation to bookings having it
-    PAID (localstripe's webhook to the gateway, handed on to bookings)."""
+    PAID (localstripe's webhook to the gateway, handed on to bookings).
+
+    localstripe sends each event once, about a second after it, and never again: a
+    webhook the gateway or bookings fails to take is lost, where Stripe would retry it
+    for days and the bookings scheduler's reconciliation (not run here) would settle
+    the order within minutes.  So an order not PAID within 30 s is explained from what
+    bookings recorded and what the services logged, and then settled by the
+    reconciliation, as the scheduler would, and said so in `notes`: its time is not a
+    webhook's and is left out of the figures."""
     from services.bookings.db import database
     from services.bookings.payments.stripe_api import StripePayments
     from shared.settings import get_settings
@@ -155,15 +177,19 @@ def _card_round(urls: dict, buyers: list[dict], session_id: int) -> list[float] 
     db_ids = [parse_id(o) for o, _ in orders]
     confirmed_at: dict[int, float] = {}
     paid_at: dict[int, float] = {}
-    gate = threading.Barrier(len(orders))
+    failed: dict[int, str] = {}
+    gate = threading.Barrier(len(orders), timeout=60)  # a thread that failed before it never hangs the rest
 
     def pay(k: int) -> None:
         client = stripe.client.v1.payment_intents
         intent = orders[k][1]
-        client.update(intent, params={"payment_method": "pm_card_visa"})
-        gate.wait()
-        confirmed_at[db_ids[k]] = time.perf_counter()
-        client.confirm(intent)
+        try:
+            client.update(intent, params={"payment_method": "pm_card_visa"})
+            gate.wait()
+            confirmed_at[db_ids[k]] = time.perf_counter()
+            client.confirm(intent)
+        except Exception as e:  # noqa: BLE001 - said below, with the order it was for
+            failed[db_ids[k]] = f"{type(e).__name__}: {e}"
 
     threads = [threading.Thread(target=pay, args=(k,)) for k in range(len(orders))]
     for t in threads:
@@ -184,20 +210,45 @@ def _card_round(urls: dict, buyers: list[dict], session_id: int) -> list[float] 
     for t in threads:
         t.join()
     if len(paid_at) < len(orders):
-        print(f"  only {len(paid_at)} of {len(orders)} card orders PAID within 30 s", file=sys.stderr)
-        with database().session() as db:
-            for k, order_id in enumerate(db_ids):
-                if order_id in paid_at:
-                    continue
-                status = db.connection().execute(sa.text("SELECT status FROM customer_order WHERE id = :id"),
-                                                 {"id": order_id}).scalar()
-                events = db.connection().execute(sa.text(
-                    "SELECT type, outcome FROM stripe_event WHERE order_id = :id OR payment_intent_id = :pi"),
-                    {"id": order_id, "pi": orders[k][1]}).all()
-                intent = stripe.client.v1.payment_intents.retrieve(orders[k][1])
-                print(f"  order {order_id}: {status}; intent {intent.status}; events received {events}",
-                      file=sys.stderr)
+        _explain_unpaid(stripe, [(k, o) for k, o in enumerate(db_ids) if o not in paid_at], orders, failed, logs,
+                        notes)
     return [(paid_at[k] - confirmed_at[k]) * 1000 for k in paid_at]
+
+
+def _explain_unpaid(stripe, unpaid: list[tuple[int, int]], orders: list[tuple[str, str]], failed: dict[int, str],
+                    logs: list[Path], notes: list[str]) -> None:
+    """Why each order is not PAID (its state, the events bookings recorded, the intent at
+    localstripe, a failed confirmation, the services' complaints), then the
+    reconciliation, as the bookings scheduler would run it."""
+    from services.bookings.db import database
+    from services.bookings.payments import card
+
+    print(f"  {len(unpaid)} of {len(orders)} card orders not PAID within 30 s:", file=sys.stderr)
+    with database().session() as db:
+        for k, order_id in unpaid:
+            status = db.connection().execute(sa.text("SELECT status FROM customer_order WHERE id = :id"),
+                                             {"id": order_id}).scalar()
+            events = db.connection().execute(sa.text(
+                "SELECT type, outcome FROM stripe_event WHERE order_id = :id OR payment_intent_id = :pi"),
+                {"id": order_id, "pi": orders[k][1]}).all()
+            intent = stripe.client.v1.payment_intents.retrieve(orders[k][1])
+            print(f"  order {order_id}: {status}; intent {intent.status}; events received {events}"
+                  + (f"; confirming failed: {failed[order_id]}" if order_id in failed else ""), file=sys.stderr)
+    for path in logs:
+        lines = path.read_text(errors="replace").splitlines()
+        # every webhook the service saw, by its answer: fewer than were sent means some never arrived
+        answers = Counter(m.group(1) for m in (re.search(r'"(?:POST /stripe/webhook|POST /payments/events) (\d{3})', ln)
+                                               for ln in lines) if m)
+        complaints = [ln.strip() for ln in lines if re.search(
+            r'"level": "(WARNING|ERROR|CRITICAL)"|"(POST /stripe/webhook|POST /payments/events) [^2]\d\d', ln)]
+        print(f"  {path}: webhooks answered {dict(answers)}; {len(complaints)} complaints", file=sys.stderr)
+        for line in complaints[:10]:
+            print(f"    {line[:300]}", file=sys.stderr)
+    with database().session() as db:
+        settled = card.reconcile(db, card.stripe_client(), quiet_for=timedelta(0))
+    notes.append(f"{len(unpaid)} card order(s) were not PAID by a webhook within 30 s (localstripe sends each event "
+                 f"once; see above for why); the reconciliation then settled {settled}, as the bookings scheduler "
+                 f"would have within minutes.  They are not in the webhook-to-PAID figures.")
 
 
 def run(buyers: int = 100, staff: int = 200, capacity: int = 40, external: int = 10, card_orders: int = 10,
@@ -279,11 +330,10 @@ def run(buyers: int = 100, staff: int = 200, capacity: int = 40, external: int =
         # Webhook to PAID: a small card round
         if not notes:
             sid_card = _external_session(urls["bookings"], admin, course_id, capacity, card_orders)
-            card_ms = _card_round(urls, buyer_heads[:card_orders], sid_card)
+            logs = [service_log(env, m, ports[n]) for m, n in (("gateway", "gateway"), ("services.bookings", "bookings"))]
+            card_ms = _card_round(urls, buyer_heads[:card_orders], sid_card, logs, notes)
             if card_ms is None:
                 notes.append("card orders could not be started: webhook-to-PAID not measured")
-            elif not card_ms:
-                notes.append("no card order reached PAID within 30 s: webhook-to-PAID not measured")
 
         # Rush 2: both audiences at once, for one session
         sid = _external_session(urls["bookings"], admin, course_id, capacity, external)

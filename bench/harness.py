@@ -22,11 +22,18 @@ def free_port() -> int:
 
 
 def start(module: str, port: int, env: dict) -> subprocess.Popen:
+    """`module`'s web server on `port`; what it logs goes to `service_log(env, module, port)`
+    (in the run's own folder), to be read when a run goes wrong."""
     key = module.split(".")[-1].upper()
     env = {**env, **{k: os.environ[f"BENCH_{key}_{k}"] for k in ("WEB_CONCURRENCY", "WEB_THREADS")
                      if f"BENCH_{key}_{k}" in os.environ}}
+    log = open(service_log(env, module, port), "wb") if env.get("LL_VAR_DIR") else subprocess.DEVNULL
     return subprocess.Popen([sys.executable, "-m", module, "web", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=log, stderr=subprocess.STDOUT)
+
+
+def service_log(env: dict, module: str, port: int) -> Path:
+    return Path(env["LL_VAR_DIR"]) / f"{module}-{port}.log"
 
 
 def wait_ready(url: str, timeout: float = 60) -> None:
