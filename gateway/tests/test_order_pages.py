@@ -157,3 +157,37 @@ def test_admins_see_income_by_term_as_a_chart_a_table_and_a_csv(client, world):
     assert lines[0].startswith("Academic year,Term,Starts on,Card (£),Invoiced (£)")
     assert len(lines) == 7  # two years of three terms
     assert sum(float(line.split(",")[4]) for line in lines[1:]) == 250.0
+
+
+def test_stripe_away_says_try_again_beside_the_payment_and_holds_nothing(client, world, stripe_api, monkeypatch):
+    """Stripe unreachable as the bursar goes to pay: the check page says so in one
+    plain sentence, beside the button that goes to payment, and no place is held;
+    the basket is kept, so the same button works once Stripe is back."""
+    from services.bookings.payments import card
+    from services.bookings.payments.stripe_api import StripePayments
+    from services.bookings.tests.test_payments import _nowhere
+    from shared.settings import get_settings
+
+    s = world["session"]
+    sign_in(client, "bursar@eastfield.test")
+    tok = csrf_token(client)
+    client.post(f"/buy/{s}", data={"csrf_token": tok, "places": "2", "name-0": "Dee", "email-0": "d@e.test",
+                                   "name-1": "Eve", "email-1": "e@e.test"})
+    client.post("/buy/payment", data={"csrf_token": tok, "payment": "CARD"})
+    away = StripePayments(get_settings().model_copy(update={"stripe_api_base": _nowhere(),
+                                                            "stripe_timeout_seconds": 2}))
+    monkeypatch.setattr(card, "stripe_client", lambda: away)
+    r = client.post("/buy/check", data={"csrf_token": tok})
+    assert r.status_code == 422
+    page = r.get_data(as_text=True)
+    # the sentence bookings says, not "the bookings service is unavailable": it is not
+    summary = page[page.index('class="govuk-error-summary"'):page.index("Check your order before you pay")]
+    assert "Your order was not placed" in summary and \
+        "Card payments are not available just now; try again in a few minutes." in summary, summary
+    assert "bookings service" not in page
+    assert "Continue to payment</button>" in page  # the same button, to try again
+    assert test_graphql_orders.places_left(client, s) == 4  # no hold leaked
+    monkeypatch.undo()
+    r = client.post("/buy/check", data={"csrf_token": tok})  # the basket was kept
+    assert r.status_code == 302 and r.location.endswith("/pay"), r.data
+    assert test_graphql_orders.places_left(client, s) == 2

@@ -42,6 +42,7 @@ PHRASES = {
     "order.payment_recorded": "Payment recorded for {label}",
     "order.places_cancelled": "Places cancelled on {label}",
     "order.cancelled": "{label} cancelled",
+    "order.session_cancelled": "A session was cancelled: its places on {label} with it",
     "order.hold_lapsed": "The hold on {label} lapsed",
     "order.attendee_substituted": "An attendee substituted on {label}",
     "order.payment_unavailable": "Card payments were unavailable: {label} gave its places back",

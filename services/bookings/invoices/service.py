@@ -155,22 +155,27 @@ def credit_note_pdf(db: Session, identity: Identity, order_id: int, number: str)
 # ---------- issuing ----------
 
 
-def _recipients(db: Session, order: Order, billing: bool = True) -> list[str]:
-    """The booker, and the organisation's billing email (its finance office), once each."""
+def _recipients(db: Session, order: Order, billing: bool = True, booker: bool = True) -> list[str]:
+    """The booker, and the organisation's billing email (its finance office), once each;
+    without `booker`, not the booker's address at all (they are told in another email)."""
     out = [order.created_by_email] if order.created_by_email else []
     if billing:
         org = db.get(BuyingOrganisation, order.organisation_id)
         if org is not None:
             out.append(org.billing_email)
-    return list({e.lower(): e for e in out}.values())
+    unique = list({e.lower(): e for e in out}.values())
+    if not booker and order.created_by_email:
+        unique = [e for e in unique if e.lower() != order.created_by_email.lower()]
+    return unique
 
 
 def email_document(db: Session, order: Order, template: str, attachment: tuple[str, bytes] | None,
-                   **context) -> None:
+                   booker: bool = True, **context) -> None:
     """The order's document (`attachment`, a PDF) with the words of `template`, to the
     booker and the finance office, through the outbox in the caller's transaction: the
-    one way an order's invoice, credit note or card receipt is sent."""
-    recipients = _recipients(db, order)
+    one way an order's invoice, credit note or card receipt is sent.  Without `booker`,
+    to the finance office alone (the booker is told in an email of their own)."""
+    recipients = _recipients(db, order, booker=booker)
     if not recipients:
         return
     bill_to, org = billed_to(db, order)
@@ -216,10 +221,12 @@ def status_after_credit(order: Order, left_pence: int) -> OrderStatus:
     return order.status
 
 
-def _issue(db: Session, identity: Identity | None, order: Order, amount: int, reason: str) -> CreditNote:
+def _issue(db: Session, identity: Identity | None, order: Order, amount: int, reason: str,
+           booker_told: bool = False) -> CreditNote:
     """A credit note against the order's invoice, numbered from its own counter in this
     transaction (no gaps, no duplicates), the order's status moved to match
-    (status_after_credit), audited in one entry with it, and emailed."""
+    (status_after_credit), audited in one entry with it, and emailed (to the finance
+    office only, when the booker is told in an email of their own: `booker_told`)."""
     note = CreditNote(number=orders.next_number(db, CREDIT_NOTE), order_id=order.id, amount_pence=amount,
                       reason=reason[:500], created_by_name=identity.name if identity else None, created_at=utcnow())
     db.add(note)
@@ -233,25 +240,27 @@ def _issue(db: Session, identity: Identity | None, order: Order, amount: int, re
         db.flush()
     log_order(db, identity, "order.credit_note_issued", order.id, changes)
     document = credit_note_document(db, order, note)
-    email_document(db, order, "credit_note", (f"{document.number}.pdf", render(document)),
+    email_document(db, order, "credit_note", (f"{document.number}.pdf", render(document)), booker=not booker_told,
           note_number=document.number, amount=money(amount), reason=note.reason)
     return note
 
 
 def credit_for_cancelled_places(db: Session, identity: Identity, order: Order, total_before: int,
-                                reason: str, late: bool = False) -> CreditNote | None:
+                                reason: str, late: bool = False, *, booker_told: bool = False) -> CreditNote | None:
     """Places were cancelled on an invoiced order before the deadline: a credit note
     for what they were worth (never more than the invoice has left to credit).  Card
     orders, orders not invoiced, and places cancelled after the deadline get none: then
     the money is owed as a card payment is kept, and an admin decides whether to credit
-    any of it (reduce_invoice), as they decide a card refund."""
+    any of it (reduce_invoice), as they decide a card refund.  `booker_told`: the
+    booker's own email about the change carries the note (a cancelled session's), so
+    they are not sent it twice."""
     if not is_invoiced(order) or late:
         return None
     left = (order.invoiced_pence or 0) - credited_pence(db, order.id)
     amount = min(total_before - order.total_pence, left)
     if amount <= 0:
         return None
-    return _issue(db, identity, order, amount, reason)
+    return _issue(db, identity, order, amount, reason, booker_told)
 
 
 def reduce_invoice(db: Session, identity: Identity, order_id: int, amount_pence: int, reason: str) -> CreditNote:

@@ -22,7 +22,7 @@ from services.bookings.orders.schemas import (
     OrdersQuery,
     PaymentIn,
 )
-from services.bookings.payments import card
+from services.bookings.payments import card, follow_up
 from services.bookings.periods import parse_bounds
 from shared.db import begin_write, request_session
 from shared.paging import decode_cursor, page_of
@@ -92,10 +92,13 @@ def get_order(path: OrderIdPath):
 
 @bp.post("/orders/<int:order_id>/cancel", responses={200: OrderOut})
 def cancel_order(path: OrderIdPath, body: CancelOrderIn):
-    """Cancel the whole order, or some attendees' places."""
+    """Cancel the whole order, or some attendees' places (a paid card order's refund is
+    made at Stripe once the cancellation has committed)."""
     db = request_session()
+    follow_up.ask_stripe_first(db, current_identity(), path.order_id)  # Stripe away: 503, nothing cancelled
     begin_write(db)
     order = service.cancel_places(db, current_identity(), path.order_id, body.attendee_ids, body.reason)
+    follow_up.commit_before_answering(db)
     return orders_out(db, [order])[0]
 
 

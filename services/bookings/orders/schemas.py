@@ -130,7 +130,8 @@ class RefundOut(BaseModel):
     amount_pence: int
     reason: str
     created_at: datetime
-    stripe_refund_id: str
+    stripe_refund_id: str | None = Field(description=(
+        "Stripe's refund id; null for a moment while the refund is owed (decided here, being made at Stripe)."))
 
 
 class OrderOut(BaseModel):

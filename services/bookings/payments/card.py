@@ -142,8 +142,9 @@ def settle(db: Session, order_id: int, intent: IntentState) -> str:
     (EXPIRED): the places are taken again if still free (the same conditional UPDATE
     orders use, all of them or none) and the order is PAID.  Either way PAID, the
     booker gets the receipt by email, once (invoices/receipts.py); otherwise — or when the
-    order was cancelled meanwhile — the money is refunded in full through Stripe, the
-    order REFUNDED and the booker told by email.  A payment already recorded is never
+    order was cancelled meanwhile — the money is refunded in full (owed here, made at
+    Stripe once this transaction commits), the order REFUNDED and the booker told by
+    email.  A payment already recorded is never
     recorded again.  Failed: Stripe's sentence kept for the booker while the order
     awaits payment; its hold is left to lapse.  Returns what happened (paid, refunded,
     failed, unchanged, unknown)."""
@@ -280,13 +281,11 @@ def reconcile(db: Session, payments: StripePayments, quiet_for: timedelta = time
         if intent.status != "succeeded" and not intent.last_error:
             continue
         begin_write(db)
-        try:
-            outcome = settle(db, order_id, IntentState(intent.id, intent.status, intent.amount_pence,
-                                                       intent.last_error))
-            db.commit()
-        except PaymentsUnavailable:  # a refund Stripe could not take: next time
-            db.rollback()
-            continue
+        # A refund settle decides is owed here and asked of Stripe after this commit
+        # (payments/follow_up.py); if Stripe is away then, the next run makes it.
+        outcome = settle(db, order_id, IntentState(intent.id, intent.status, intent.amount_pence,
+                                                   intent.last_error))
+        db.commit()
         settled += outcome in ("paid", "refunded")
     return settled
 
