@@ -20,7 +20,18 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bench.harness import ROOT, base_env, cpu_seconds, free_port, fresh_databases, percentile, start, table, wait_ready
+from bench.harness import (
+    ROOT,
+    base_env,
+    cpu_seconds,
+    free_port,
+    fresh_databases,
+    percentile,
+    start,
+    table,
+    wait_for,
+    wait_ready,
+)
 
 BOOK = """mutation($s: ID!) { bookSession(sessionId: $s) { booking { status } userErrors { message } } }"""
 LOOK = """query($s: ID!) { session(id: $s) { placesLeft } }"""
@@ -57,6 +68,21 @@ def _course(title: str = "Rush course", visibility: str = "TRUST", external_pric
             title=title, summary="s", description="d", subject="Maths", phases=["KS2"],
             audiences=["TEACHER"], provider="Bench", delivery_mode="IN_PERSON", duration_minutes=90,
             visibility=visibility, status="PUBLISHED", external_price_pence=external_price_pence)).id
+
+
+def wait_for_listing(course_id: int, timeout: float = 60) -> None:
+    """Until bookings holds the course's listing (it schedules no session without it),
+    delivering what the catalogue has waiting."""
+    from services.bookings.copies.models import CourseListing
+    from services.bookings.db import database
+    from services.catalogue.facts import FACTS
+
+    def held() -> bool:
+        with database().session() as db:
+            return db.get(CourseListing, course_id) is not None
+
+    wait_for(f"bookings has not received course {course_id}'s listing from the catalogue", held,
+             FACTS.deliver_now, timeout)
 
 
 def _session(bookings_url: str, token: str, course_id: int, places: int) -> int:
@@ -163,7 +189,6 @@ def run(clients: int = 200, places: int = 40, database_url: str | None = None, r
     fresh_databases(database_url, {"gateway": "gateway.db", "catalogue": "services.catalogue.db",
                                    "bookings": "services.bookings.db"})
     emails = _people(clients)
-    course_id = _course()
     ports = {name: free_port() for name in ("catalogue", "bookings", "gateway", "oidc")}
     env.update({f"LL_{n.upper()}_URL": f"http://127.0.0.1:{ports[n]}" for n in ("catalogue", "bookings")})
     env.update({"LL_NETWORKS_URL": "http://127.0.0.1:9", "LL_OIDC_ISSUER": f"http://127.0.0.1:{ports['oidc']}"})
@@ -178,9 +203,11 @@ def run(clients: int = 200, places: int = 40, database_url: str | None = None, r
         urls = {n: f"http://127.0.0.1:{p}" for n, p in ports.items()}
         for name in ("catalogue", "bookings", "gateway"):
             wait_ready(urls[name])
-        from services.catalogue.facts import FACTS
-
-        FACTS.deliver_now()  # the course was saved before bookings was up: its listing goes now
+        # Saved once bookings is up, so its listing lands on its first delivery (saved
+        # before, it waited out the publisher's 10-second retry pause, and a quick start
+        # could schedule the session before bookings knew the course).
+        course_id = _course()
+        wait_for_listing(course_id)
         from shared import tokens
         from shared.settings import get_settings
 

@@ -7,6 +7,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -21,11 +22,18 @@ def free_port() -> int:
 
 
 def start(module: str, port: int, env: dict) -> subprocess.Popen:
+    """`module`'s web server on `port`; what it logs goes to `service_log(env, module, port)`
+    (in the run's own folder), to be read when a run goes wrong."""
     key = module.split(".")[-1].upper()
     env = {**env, **{k: os.environ[f"BENCH_{key}_{k}"] for k in ("WEB_CONCURRENCY", "WEB_THREADS")
                      if f"BENCH_{key}_{k}" in os.environ}}
+    log = open(service_log(env, module, port), "wb") if env.get("LL_VAR_DIR") else subprocess.DEVNULL
     return subprocess.Popen([sys.executable, "-m", module, "web", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=log, stderr=subprocess.STDOUT)
+
+
+def service_log(env: dict, module: str, port: int) -> Path:
+    return Path(env["LL_VAR_DIR"]) / f"{module}-{port}.log"
 
 
 def wait_ready(url: str, timeout: float = 60) -> None:
@@ -38,6 +46,23 @@ def wait_ready(url: str, timeout: float = 60) -> None:
             pass
         time.sleep(0.1)
     raise RuntimeError(f"{url} not ready after {timeout} s")
+
+
+def wait_for(what: str, arrived: Callable[[], bool], nudge: Callable[[], object] | None = None,
+             timeout: float = 60, why: Callable[[], str] | None = None) -> None:
+    """Look until `arrived()` holds — calling `nudge()` before each look (to deliver what
+    is waiting) — for at most `timeout` seconds; then stop the run, saying what never
+    came and (`why()`) what is known about it.  Set-up waits for what it needs this
+    way rather than for a guessed while."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if nudge is not None:
+            nudge()
+        if arrived():
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"set-up: {what} after {timeout:.0f} s" + (f"; {why()}" if why else ""))
+        time.sleep(0.2)
 
 
 def percentile(samples: list[float], p: float) -> float:

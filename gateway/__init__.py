@@ -16,6 +16,9 @@ One folder per feature, each holding its GraphQL types and resolvers, its pages
                                                       all three services, and the gateway's bands
     media/          video uploads (tus) and signed playback, streamed through, never held
                                                       the catalogue service
+    videos/         the video library: videos, consent, watching, the library's pages; the
+                    minutes of videos watched in a CPD record (cpd.py)
+                                                      the catalogue service
 
 A field is resolved in the module that defines its type, or, where another feature
 adds it to that type (`Course.sessions`), in that feature's `Extension`; schema.py
@@ -28,6 +31,6 @@ lists every feature's part.  The features share nothing but:
     templates/      the layout, the error page and the form macros (static/: the stylesheet)
 
 and app.py (the factory), auth.py (sign-in), backends.py (HTTP to the services).  A new
-feature (orders, the cascade, videos) is a new folder: its parts listed in schema.py,
+feature (the cascade, say) is a new folder: its parts listed in schema.py,
 its blueprints in app.py, its package in the import-linter contracts (pyproject.toml).
 """

@@ -24,6 +24,7 @@ from gateway.media import proxy as media
 from gateway.networks import meeting_pages
 from gateway.networks import pages as networks
 from gateway.orders import admin_pages as admin_orders
+from gateway.orders import income_pages as income
 from gateway.orders import pages as orders
 from gateway.organisations import pages as organisations
 from gateway.payments import webhook as stripe_webhook
@@ -31,6 +32,7 @@ from gateway.people import pages as people
 from gateway.schema import schema
 from gateway.sessions import booking_pages
 from gateway.sessions import pages as sessions
+from gateway.videos import pages as videos
 from gateway.vouchers import pages as vouchers
 from gateway.web import filters, site
 from gateway.web.navigation import main_navigation
@@ -83,7 +85,7 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
     csrf.exempt(stripe_webhook.bp)  # Stripe sends no cookie: its signature is the credential
     # every feature's pages, and the few that belong to none
     for pages in (site, home, book_staff, people, catalogue, sessions, booking_pages, networks, meeting_pages,
-                  calendar_feed, organisations, vouchers, orders, admin_orders, media, cascade):
+                  calendar_feed, organisations, vouchers, orders, admin_orders, income, media, videos, cascade):
         app.register_blueprint(pages.bp)
     filters.install(app)
     # GOV.UK Frontend's components, as the maintained Jinja port of its own macros

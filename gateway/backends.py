@@ -38,8 +38,11 @@ RETRIES = urllib3.Retry(total=1, connect=1, read=0, status=0, other=0, redirect=
 
 
 class BackendUnavailable(Exception):
-    def __init__(self, service: str):
-        super().__init__(f"{FRIENDLY[service]} is unavailable just now; please try again in a minute.")
+    """A service that could not answer; `said` is its own sentence when it gave one (a
+    503 in the shared error shape: what it depends on is away, and it says what)."""
+
+    def __init__(self, service: str, said: str | None = None):
+        super().__init__(said or f"{FRIENDLY[service]} is unavailable just now; please try again in a minute.")
         self.service = service
 
 
@@ -118,7 +121,7 @@ class Backends:
         except urllib3.exceptions.HTTPError:
             raise BackendUnavailable(service) from None
         if raw.status >= 500:
-            raise BackendUnavailable(service)
+            raise BackendUnavailable(service, _unavailable_because(raw))
         return Reply(raw.status, raw.headers, raw.data)
 
     def auth_headers(self, service: str, identity: tokens.Identity, request_id: str | None = None) -> dict:
@@ -134,6 +137,22 @@ class Backends:
     def close(self) -> None:
         for pool in self._pools.values():
             pool.close()
+
+
+def _unavailable_because(raw) -> str | None:
+    """A 503's sentence, when the service said one in the shared error shape: bookings
+    answers "Card payments are not available just now; try again in a few minutes."
+    when Stripe is away, and telling the booker the bookings service is down instead
+    would send them to the wrong place.  Any other 5xx (a crash, a proxy's page) keeps
+    the gateway's own sentence."""
+    if raw.status != 503:
+        return None
+    try:
+        body = json.loads(raw.data)
+    except ValueError:
+        return None
+    said = body.get("message") if isinstance(body, dict) and "code" in body else None
+    return said if isinstance(said, str) and said.strip() else None
 
 
 def _too_long(service: str, params: Mapping[str, Any]) -> BackendError:

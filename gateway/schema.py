@@ -19,16 +19,17 @@ from gateway.organisations.graph import OrganisationsMutation, OrganisationsQuer
 from gateway.people.graph import PeopleMutation, PeopleQuery
 from gateway.sessions.graph import SessionsMutation, SessionsQuery
 from gateway.sessions.types import CourseSessions, PersonCpdRecord
+from gateway.videos.graph import CourseVideos, VideosMutation, VideosQuery
 from gateway.vouchers.graph import VouchersMutation, VouchersQuery
 
 # In the order of the published schema (gateway/schema.graphql), which prints them so.
 schema = compose(
     query=[NetworksQuery, SessionsQuery, PeopleQuery, OrganisationsQuery, OrdersQuery, CatalogueQuery, VouchersQuery,
-           CascadeQuery],
+           VideosQuery, CascadeQuery],
     mutation=[NetworksMutation, SessionsMutation, CalendarFeedMutation, CatalogueMutation, PeopleMutation,
-              OrganisationsMutation, OrdersMutation, VouchersMutation, CascadeMutation],
+              OrganisationsMutation, OrdersMutation, VouchersMutation, VideosMutation, CascadeMutation],
     extensions=[CourseSessions, PersonCpdRecord, PersonCalendarFeed, RoleGrantNetwork, OrganisationOrders, BookingOrder,
-                *CascadeExtensions],
+                CourseVideos, *CascadeExtensions],
 )
 
 

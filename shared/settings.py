@@ -136,6 +136,9 @@ class Settings(BaseSettings):
     # Local disk for a chunk on its way in and a finished upload being checked (it is
     # assembled here to be probed with ffprobe): room for the largest file, twice.
     video_scratch_dir: Path | None = Field(None, alias="LL_VIDEO_SCRATCH_DIR")  # unset: var/video-scratch
+    # How much of a video (its playing time) a person must have watched for its minutes to
+    # go into their CPD record, once: 0.9 lets the closing credits go unwatched.
+    video_cpd_share: float = Field(0.9, alias="LL_VIDEO_CPD_SHARE", gt=0, le=1)
 
     @field_validator("oidc_trusted_domains")
     @classmethod

@@ -104,8 +104,11 @@ class BookingStatus(str, enum.Enum):
 
 class OrderStatus(str, enum.Enum):
     """AWAITING_PAYMENT: a card order holding its places until paid or its hold lapses
-    (EXPIRED); INVOICED: places confirmed, the invoice unpaid; PAID; CANCELLED: every
-    place given back; REFUNDED / PARTIALLY_REFUNDED: money returned (the refunds')."""
+    (EXPIRED); INVOICED: places confirmed, the invoice unpaid (less any credit notes);
+    PAID: paid, or nothing left to pay; CANCELLED: every place given back, no money
+    given back by it; REFUNDED / PARTIALLY_REFUNDED: money given back after it came in —
+    all of it, or part while places are kept — by a card refund or, once an invoice's
+    payment is recorded, a credit note."""
 
     AWAITING_PAYMENT = "AWAITING_PAYMENT"
     PAID = "PAID"

@@ -1,5 +1,5 @@
 """The demo data of the embedded default: the trust's schools, the demo accounts, the
-networks and the courses, loaded once."""
+networks, the courses and the video library, loaded once."""
 from __future__ import annotations
 
 import pytest
@@ -94,6 +94,20 @@ def test_the_catalogue_has_the_courses_the_trust_runs(seeded, client):
         assert expected in titles, expected
     found = gql(client, '{ courses(search: "phonics") { totalCount } }')["data"]["courses"]["totalCount"]
     assert found >= 2
+
+
+def test_the_video_library_has_films_to_watch(seeded, client, anon_client):
+    sign_in(client, "teacher@lighthouse.test")
+    videos = gql(client, "{ videos { edges { node { title streamUrl posterUrl durationSeconds cues { text } "
+                         "chapters { title } course { title } } } } }")["data"]["videos"]["edges"]
+    films = {v["node"]["title"]: v["node"] for v in videos}
+    assert set(films) == {"Editing persuasive letters with talk partners", "Dialogic reading: a demonstration"}
+    editing = films["Editing persuasive letters with talk partners"]
+    assert editing["streamUrl"] and editing["posterUrl"] and editing["durationSeconds"] == 20
+    assert len(editing["cues"]) == 5 and len(editing["chapters"]) == 3 and editing["course"]
+    # the one waiting for consent is not shown; a visitor sees the public link only
+    public = gql(anon_client, "{ videos { edges { node { title } } } }")["data"]["videos"]["edges"]
+    assert [v["node"]["title"] for v in public] == ["Dialogic reading: a demonstration"]
 
 
 def _token(client) -> str:

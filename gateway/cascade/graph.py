@@ -3,7 +3,6 @@ in the order the published schema lists them; each is resolved in the module it 
 from."""
 from __future__ import annotations
 
-from gateway.cascade import video_placeholder  # noqa: F401  (the Video type until the library's lands)
 from gateway.cascade.bands import SchoolSupportBand, set_risk_band
 from gateway.cascade.coverage import SchoolCascade
 from gateway.cascade.notes import record_qa_note

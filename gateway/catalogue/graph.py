@@ -20,7 +20,7 @@ def _names(*names: str) -> list[tuple[str, str]]:
 Phase = named(graphene.Enum("Phase", _names("EYFS", "KS1", "KS2", "KS3", "KS4", "KS5")))
 Audience = graphene.Enum("Audience", _names(
     "TEACHER", "LEARNING_PARTNER", "SUPPORT_STAFF", "SUBJECT_LEAD", "HEADTEACHER", "ECT", "GOVERNOR", "SUPPLY"))
-Visibility = graphene.Enum("Visibility", _names("TRUST", "PUBLIC"))
+Visibility = named(graphene.Enum("Visibility", _names("TRUST", "PUBLIC")))
 DeliveryMode = graphene.Enum("DeliveryMode", _names("IN_PERSON", "ONLINE", "HYBRID"))
 CourseStatus = graphene.Enum("CourseStatus", _names("DRAFT", "PUBLISHED", "ARCHIVED"))
 

@@ -35,6 +35,7 @@ def quick_links() -> list[dict]:
              "href": url_for("networks.academic_year_page", label=current_academic_year())},
             {"text": "Bookings waiting for approval", "href": url_for("bookings.approvals")},
             {"text": "Orders from other schools", "href": url_for("admin_orders.admin_orders")},
+            {"text": "Income by term", "href": url_for("income.income_page")},
             {"text": "Vouchers", "href": url_for("vouchers.vouchers")}]
 
 

@@ -1,7 +1,8 @@
 """CPD hours by term, for a person (home, My CPD) or a school's staff (the leader's
 home): the term dates from the academic calendar (networks), the attended minutes in
-each term from bookings (GET /cpd-hours) — a fixed number of calls whatever the
-number of people or bookings."""
+each term from bookings (GET /cpd-hours) and, for a person, the minutes of the videos
+they watched from the catalogue (GET /videos/cpd-hours) — a fixed number of calls
+whatever the number of people, bookings or videos."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -91,4 +92,14 @@ def hours_by_term(ctx, years: list[str], *, person_id: int | None = None, school
     items = ctx.call("bookings", "GET", "/cpd-hours", params=params)["items"]
     people = {p["person_id"]: {"name": p["name"], "hours": [round(m / 60, 2) for m in p["minutes"]],
                                "sessions": p["sessions"]} for p in items}
+    if person_id is not None:
+        # A person's videos watched count too: the catalogue keeps them, bookings the
+        # sessions, and the record is the two side by side (gateway/videos/cpd.py).
+        # A school's hours are its staff's sessions: the catalogue knows no one's school.
+        watched = ctx.call("catalogue", "GET", "/videos/cpd-hours",
+                           params={"person_id": person_id, "bounds": params["bounds"]})["items"]
+        for found in watched:
+            row = people.setdefault(person_id, {"name": "", "hours": [0.0] * len(found["minutes"]),
+                                                "sessions": [0] * len(found["minutes"])})
+            row["hours"] = [round(h + m / 60, 2) for h, m in zip(row["hours"], found["minutes"])]
     return Hours(years=years, people=people)

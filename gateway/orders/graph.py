@@ -14,7 +14,7 @@ import graphene
 
 from gateway.graph.compose import Extension, named, ref
 from gateway.graph.ids import parse_id, parse_ids
-from gateway.graph.loaders import grouped, ids_param, loads
+from gateway.graph.loaders import grouped, ids_param, loaded, loads
 from gateway.graph.mutations import Refused, an_id, mutation, mutations
 from gateway.graph.shapes import payload
 from gateway.graph.values import day, enum_value, moment, parsed, public_url
@@ -26,11 +26,11 @@ from shared.vocabulary import PaymentMethod as PaymentMethodValues
 
 OrderStatus = graphene.Enum.from_enum(OrderStatusValues, description=(
     "AWAITING_PAYMENT: a card order holding its places until paid or its hold lapses (EXPIRED); INVOICED: places "
-    "confirmed, the invoice unpaid; PAID; CANCELLED: every place given back; REFUNDED / PARTIALLY_REFUNDED."))
+    "confirmed, the invoice unpaid (less any credit notes); PAID: paid, or nothing left to pay; CANCELLED: every "
+    "place given back, no money given back by it; REFUNDED / PARTIALLY_REFUNDED: money given back after it came in, "
+    "all of it or part (places kept), by a card refund or, once an invoice was paid, a credit note."))
 PaymentMethod = graphene.Enum.from_enum(PaymentMethodValues, description="How an order is paid: CARD or INVOICE.")
 
-# A receipt is for money taken by card: once paid, and after any refund of it.
-_RECEIPTED = {"PAID", "REFUNDED", "PARTIALLY_REFUNDED"}
 
 
 @loads("orders of organisation", missing=list)
@@ -42,13 +42,28 @@ def _orders_of_organisations(ctx, organisation_ids: list[int]) -> dict:
     return grouped((o["organisation_id"], o) for o in ctx.remember("order", answer["items"]))
 
 
+@loads("order")
+def _orders(ctx, ids: list[int]) -> dict:
+    """Orders by id (those of the bookings in view), in one call; the service answers
+    nothing of an order the caller may not see."""
+    answer = ctx.read("bookings", "GET", "/orders", params={"ids": ids_param(ids), "first": MAX_PAGE})
+    return {o["id"]: o for o in ctx.remember("order", answer["items"])}
+
+
 @parsed(moment, "cancelled_at")
 class OrderAttendee(graphene.ObjectType):
-    """Someone named on a place bought (not a Booking: see OrderLine.bookings)."""
+    """Someone named on a place bought; their place is a Booking (OrderLine.bookings)."""
     id = graphene.ID(required=True)
     name = graphene.String(required=True)
     email = graphene.String(required=True)
     cancelled_at = graphene.DateTime(description="When their place was cancelled; null while they hold it.")
+    booking = graphene.Field(ref("Booking"), description=(
+        "Their place on the session (its status, its certificate once attended); null if the order never held one."))
+
+    @staticmethod
+    def resolve_booking(attendee, info):
+        found = attendee.get("booking")
+        return info.context.remember("booking", [found])[0] if found else None
 
 
 class OrderLine(graphene.ObjectType):
@@ -56,7 +71,8 @@ class OrderLine(graphene.ObjectType):
     quantity = graphene.Int(required=True, description="Places still held on this line.")
     unit_price_pence = graphene.Int(required=True, description="The price of one place when the order was started.")
     bookings = graphene.List(graphene.NonNull(ref("Booking")), required=True, description=(
-        "Always empty: an order's places are named attendees (OrderLine.attendees), not trust bookings."))
+        "Each attendee's place on the session, as on its register (cancelled ones included); none for an attendee "
+        "whose order never held a place."))
     attendees = graphene.List(graphene.NonNull(OrderAttendee), required=True,
                               description="Everyone named on this line, cancelled places included.")
 
@@ -69,11 +85,8 @@ class OrderLine(graphene.ObjectType):
 
     @staticmethod
     def resolve_bookings(line, info):
-        # The contract has an order's places as Bookings, but bookings keeps a bought
-        # place as an attendee of the order (name and email, table order_attendee),
-        # not as a Booking row: the buyer's attendees have no account, and a Booking
-        # is a trust person's.  There is no Booking to show until the two are linked.
-        return []
+        # the service sends each attendee's booking with the order: no further call
+        return info.context.remember("booking", [a["booking"] for a in line["attendees"] if a.get("booking")])
 
 
 @parsed(moment, "created_at")
@@ -100,7 +113,8 @@ class Order(graphene.ObjectType):
         description="A card order awaiting payment: the PaymentIntent's client secret, for Stripe.js.")
     invoice_number = graphene.String()
     invoice_url = graphene.String()
-    receipt_url = graphene.String()
+    receipt_url = graphene.String(description=(
+        "A card order once paid: its receipt (PDF), with any refunds since; null otherwise."))
     refunds = graphene.List(graphene.NonNull(Refund), required=True)
     created_at = graphene.DateTime(required=True)
     paid_on = graphene.Date(description="An invoiced order: the day its payment arrived, as an admin recorded it.")
@@ -136,8 +150,11 @@ class Order(graphene.ObjectType):
 
     @staticmethod
     def resolve_receipt_url(order, info):
-        card_paid = order["payment_method"] == "CARD" and order["status"] in _RECEIPTED
-        return public_url(f"/orders/{order['id']}/receipt.pdf") if card_paid else None
+        # A receipt is for a card order once money was taken (or a voucher made it free
+        # and it was confirmed), whatever happened since: refunded, or cancelled after
+        # the deadline with the money kept.  Bookings draws it (invoices/receipts.py).
+        paid = order["payment_method"] == "CARD" and (order.get("paid_pence") or order.get("paid_on"))
+        return public_url(f"/orders/{order['id']}/receipt.pdf") if paid else None
 
     @staticmethod
     def resolve_refunds(order, info):
@@ -165,14 +182,11 @@ class OrganisationOrders(Extension):
 
 class BookingOrder(Extension):
     extends = "Booking"
-    order = graphene.Field(Order, description="Always null for now: no booking belongs to an order.")
+    order = graphene.Field(Order, description=(
+        "The order that bought this place, for its organisation's bookers and admins; null for a trust "
+        "person's place, and for anyone else."))
 
-    @staticmethod
-    def resolve_order(booking, info):
-        # A Booking is a trust person's free place; places bought by other schools are
-        # the attendees of an order (OrderLine.attendees) and never Booking rows, so no
-        # booking has an order to show.  Null, rather than a guess.
-        return None
+    resolve_order = loaded("order", "order_id", among="booking")
 
 
 class OrdersQuery(graphene.ObjectType):

@@ -45,7 +45,7 @@ ORDER_FIELDS = """id status paymentMethod totalPence discountPence currency purc
   paymentClientSecret invoiceNumber invoiceUrl receiptUrl createdAt cancelReason paidOn paymentReference
   organisation { name } refunds { amountPence reason createdAt }
   lines { quantity unitPricePence session { id startsAt venue cancellationDeadline course { title } }
-          attendees { id name email cancelledAt } }"""
+          attendees { id name email cancelledAt booking { id status certificateUrl } } }"""
 ORDER = "query($id: ID!) { order(id: $id) { " + ORDER_FIELDS + " } }"
 ORDERS = """{ myOrganisation { name needsPurchaseOrder orders { id status paymentMethod totalPence createdAt
   invoiceNumber lines { quantity session { startsAt course { title } } } } } }"""

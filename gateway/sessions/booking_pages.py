@@ -54,7 +54,11 @@ def my_cpd():
           session { id startsAt course { title } } } }""", {"y": year})
     data = result.get("data") or {}
     attended = [b for b in data.get("past") or [] if b["status"] == "ATTENDED"]
+    # Films I started (the catalogue's video library), asked apart: if the library
+    # cannot answer, the rest of the page still shows.
+    watching = execute_here("{ continueWatching(first: 5) { id title durationSeconds myProgressSeconds } }")
     return render_template("sessions/my_cpd.html", bookings=data.get("upcoming") or [], me=data.get("me"),
+                           watching=(watching.get("data") or {}).get("continueWatching") or [],
                            hours_chart=_hours_chart(year or years[0]),
                            to_rate=[b for b in attended if b["feedbackRating"] is None], years=years,
                            message=message, errors=errors, rated=rated, form=request.form,

@@ -216,11 +216,17 @@ class PersonCpdRecord(Extension):
         the record; anyone else gets an empty one.  Read for everyone the answer holds
         at once, in one call per 100."""
         ctx = info.context
-        records = ctx.loader("cpd record", academic_year=academic_year[:10] if academic_year else None)
-        record = records.load(person.id, among=ctx.loader("person").keys())
+        year = academic_year[:10] if academic_year else None
+        record = ctx.loader("cpd record", academic_year=year).load(person.id, among=ctx.loader("person").keys())
+        # The videos watched that year come from the catalogue, which keeps them
+        # (gateway/videos/cpd.py says why they are not copied into bookings).
+        videos = ctx.loader("videos in cpd record", academic_year=record["academic_year"]).load(
+            person.id, among=ctx.loader("person").keys())
         entries = [{"title": e["title"], "date": datetime.fromisoformat(e["starts_at"]).astimezone(LONDON).date(),
                     "minutes": e["minutes"], "kind": "Trust CPD session",
                     "certificate_url": public_url(f"/certificates/{e['booking_id']}.pdf")} for e in record["entries"]]
-        return {"academic_year": record["academic_year"], "hours": round(record["minutes"] / 60, 2),
+        entries = sorted(entries + videos["entries"], key=lambda e: e["date"])
+        minutes = record["minutes"] + videos["minutes"]
+        return {"academic_year": record["academic_year"], "hours": round(minutes / 60, 2),
                 "sessions_attended": record["sessions_attended"], "entries": entries}
 

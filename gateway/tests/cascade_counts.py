@@ -205,6 +205,6 @@ CASCADE_NOT_COUNTED = {
     "Programme.schools": "the trust's schools, read once whatever the list (the whole `school` kind)",
     "QaNote.revisions": "a note's earlier texts, in the same answer as the note; who edited them is read for every "
                         "note in view at once (Programme.sprints's case)",
-    "SprintSession.videos": "empty until the video library's part of the gateway lands (video_placeholder.py); "
-                            "then read through its loader for every session in view",
+    "SprintSession.videos": "a session's clips, ten at most (the catalogue's limit), read through the video "
+                            "library's loader for every session in view at once",
 }

@@ -160,3 +160,37 @@ def test_a_meeting_names_the_programme_it_follows_up(client, world):
         db.execute(update(Meeting).where(Meeting.id == world.meeting_id).values(programme_id=int(world.programme_id)))
     answer = gql(client, "query($id: ID!) { meeting(id: $id) { programme { title } } }", {"id": str(world.meeting_id)})
     assert answer["data"]["meeting"]["programme"] == {"title": "White Rose Maths mastery"}
+
+
+def _video(title: str, consent: str) -> int:
+    """A film in the library: a link with no pupils (anyone in the trust may watch), or
+    one with pupils still waiting for consent (nobody but its uploader and admins)."""
+    from services.catalogue.db import database
+    from services.catalogue.videos.models import LINK, Video
+    from shared.vocabulary import ConsentStatus, Visibility
+
+    with database().session() as db:
+        video = Video(title=title, subject="Maths", phases=["KS2"], description="A film.", source=LINK,
+                      source_url="https://www.youtube.com/watch?v=x", visibility=Visibility.TRUST,
+                      has_pupils=consent != "NOT_NEEDED", consent_status=ConsentStatus(consent), uploaded_by_id=0,
+                      uploaded_by_name="Test")
+        db.add(video)
+        db.flush()
+        return video.id
+
+
+def test_a_sessions_pre_work_clips_are_those_the_viewer_may_watch(client, world):
+    shown, waiting = _video("Bar models in Year 4", "NOT_NEEDED"), _video("Counting in Reception", "PENDING")
+    sign_in(client, "head.a@a.test")
+    sessions = [{"topic": "Bar models", "scheduledAt": school_day(4).isoformat(),
+                 "videoIds": [str(shown), str(waiting)]}]
+    planned = gql(client, """mutation($input: SprintInput!) { planSprint(input: $input) {
+        sprint { sessions { videos { title } } } userErrors { field message } } }""",
+                  {"input": plan_input(world, sessions=sessions)})["data"]["planSprint"]
+    assert planned["userErrors"] == []
+    # the film waiting for consent is kept on the plan but shown to nobody who may not watch it
+    assert planned["sprint"]["sessions"][0]["videos"] == [{"title": "Bar models in Year 4"}]
+    unknown = [{"topic": "Clip", "scheduledAt": school_day(5).isoformat(), "videoIds": ["4242"]}]
+    refused = gql(client, """mutation($input: SprintInput!) { planSprint(input: $input) { sprint { id }
+        userErrors { field message } } }""", {"input": plan_input(world, sessions=unknown)})["data"]["planSprint"]
+    assert refused["sprint"] is None and refused["userErrors"][0]["field"] == ["sessions", "0", "videoIds"]

@@ -18,7 +18,7 @@ SCHEDULE = """mutation($input: SessionInput!) { scheduleSession(input: $input) {
 ORDER = """id status paymentMethod totalPence discountPence currency purchaseOrderNumber holdExpiresAt
   paymentClientSecret invoiceNumber invoiceUrl receiptUrl createdAt cancelReason paidOn paymentReference
   organisation { name } refunds { amountPence reason createdAt }
-  lines { quantity unitPricePence bookings { id } session { id externalPlacesLeft course { title } }
+  lines { quantity unitPricePence bookings { attendeeName status attendee { id } order { id } } session { id externalPlacesLeft course { title } }
           attendees { id name email cancelledAt } }"""
 START = "mutation($input: OrderInput!) { startOrder(input: $input) { order { " + ORDER + \
         " } userErrors { field message } } }"
@@ -100,7 +100,10 @@ def test_a_bursar_buys_two_places_by_invoice(client, world):
     assert (o["receiptUrl"], o["paymentClientSecret"], o["holdExpiresAt"], o["refunds"]) == (None, None, None, [])
     assert o["organisation"] == {"name": "Westfield Primary"}
     (line,) = o["lines"]
-    assert (line["quantity"], line["unitPricePence"], line["bookings"]) == (2, PRICE, [])
+    assert (line["quantity"], line["unitPricePence"]) == (2, PRICE)
+    # each attendee's place is a booking on the session's register, belonging to the order
+    assert line["bookings"] == [{"attendeeName": f"Attendee {i}", "status": "CONFIRMED", "attendee": None,
+                                 "order": {"id": o["id"]}} for i in range(2)]
     assert line["session"]["course"]["title"] == "Phonics for schools"
     assert line["session"]["externalPlacesLeft"] == 2
     assert [(a["name"], a["email"], a["cancelledAt"]) for a in line["attendees"]] == [
@@ -253,3 +256,30 @@ def test_an_admin_records_the_payment_and_refunds(client, world):
     assert again["userErrors"] == [{"field": ["amountPence"],
                                     "message": "Nothing is left to give back: everything invoiced has been refunded."}]
     assert places_left(client, world["session"]) == 3
+
+
+REGISTER = """query($id: ID!) { session(id: $id) { bookings { attendeeName status attendee { id }
+  order { id organisation { name } } } } }"""
+
+
+def test_bought_places_are_on_the_sessions_register_with_their_orders(client, world):
+    sign_in(client, "bursar@westfield.test")
+    west = start(client, order_input(world["session"], 2))["order"]
+    sign_in(client, "bursar@eastfield.test")
+    east = start(client, order_input(world["session"], 1, purchaseOrderNumber=None))["order"]
+    sign_in(client, "teacher@a.test")
+    gql(client, """mutation($id: ID!) { bookSession(sessionId: $id) { userErrors { message } } }""",
+        {"id": world["session"]})
+    bookings = gql(world["admin"], REGISTER, {"id": world["session"]})["data"]["session"]["bookings"]
+    assert sorted((b["attendeeName"], b["status"], b["attendee"] is None,
+                   b["order"] and (b["order"]["id"], b["order"]["organisation"]["name"])) for b in bookings) == sorted([
+        ("Attendee 0", "CONFIRMED", True, (east["id"], "Eastfield Primary")),
+        ("Attendee 0", "CONFIRMED", True, (west["id"], "Westfield Primary")),
+        ("Attendee 1", "CONFIRMED", True, (west["id"], "Westfield Primary")),
+        ("Tara Teacher", "CONFIRMED", False, None)])
+    # the bursar sees their own attendees' places through their order, and nobody else's
+    sign_in(client, "bursar@westfield.test")
+    theirs = gql(client, ONE.replace("id status", "lines { bookings { attendeeName order { id } } }"),
+                 {"id": west["id"]})["data"]["order"]["lines"][0]["bookings"]
+    assert theirs == [{"attendeeName": f"Attendee {i}", "order": {"id": west["id"]}} for i in range(2)]
+    assert gql(client, ONE, {"id": east["id"]})["data"]["order"] is None

@@ -111,3 +111,83 @@ def test_admins_find_every_schools_orders_by_status_and_no_one_else_does(client,
     invoiced = admin.get("/admin/orders?status=INVOICED").get_data(as_text=True)
     assert "2 orders invoiced" in invoiced and re.search(r"/orders/\d+\">Order \d+</a>", invoiced)
     assert "Orders from other schools" in admin.get("/").get_data(as_text=True)  # linked from the admin's home
+
+
+def test_after_the_register_the_bursar_downloads_each_attendees_certificate(client, world):
+    import sqlalchemy as sa
+
+    from services.bookings.bookings.models import Booking
+    from services.bookings.db import database
+
+    sign_in(client, "bursar@westfield.test")
+    o = test_graphql_orders.start(client, test_graphql_orders.order_input(world["session"], 2))["order"]
+    # the register, as an admin takes it once the session has run (tested in bookings)
+    with database().session() as db:
+        first, second = db.exec(sa.select(Booking).order_by(Booking.id)).scalars().all()
+        first.status, second.status = "ATTENDED", "NO_SHOW"
+        db.add_all([first, second])
+        db.commit()
+        came = first.id
+    page = client.get(f"/orders/{o['id']}")
+    assert page.status_code == 200
+    assert b"Attended" in page.data and b"Did not attend" in page.data
+    assert f'href="/certificates/{came}.pdf"'.encode() in page.data
+    pdf = client.get(f"/certificates/{came}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    # another school's bursar, and trust staff, get nothing
+    for other in ("bursar@eastfield.test", "teacher@a.test"):
+        sign_in(client, other)
+        assert client.get(f"/certificates/{came}.pdf").status_code == 404
+
+
+def test_admins_see_income_by_term_as_a_chart_a_table_and_a_csv(client, world):
+    sign_in(client, "bursar@westfield.test")
+    test_graphql_orders.start(client, test_graphql_orders.order_input(world["session"], 2))
+    assert client.get("/admin/income").status_code == 403  # a booker sees none of it
+    assert client.get("/admin/income.csv").status_code == 403
+    admin = world["admin"]
+    page = admin.get("/admin/income")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Net income by term, in pounds" in html and '<img src="data:image/svg+xml;base64,' in html
+    assert "£250.00" in html  # the invoice, this term: two places at £125
+    csv = admin.get("/admin/income.csv")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    lines = csv.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Academic year,Term,Starts on,Card (£),Invoiced (£)")
+    assert len(lines) == 7  # two years of three terms
+    assert sum(float(line.split(",")[4]) for line in lines[1:]) == 250.0
+
+
+def test_stripe_away_says_try_again_beside_the_payment_and_holds_nothing(client, world, stripe_api, monkeypatch):
+    """Stripe unreachable as the bursar goes to pay: the check page says so in one
+    plain sentence, beside the button that goes to payment, and no place is held;
+    the basket is kept, so the same button works once Stripe is back."""
+    from services.bookings.payments import card
+    from services.bookings.payments.stripe_api import StripePayments
+    from services.bookings.tests.test_payments import _nowhere
+    from shared.settings import get_settings
+
+    s = world["session"]
+    sign_in(client, "bursar@eastfield.test")
+    tok = csrf_token(client)
+    client.post(f"/buy/{s}", data={"csrf_token": tok, "places": "2", "name-0": "Dee", "email-0": "d@e.test",
+                                   "name-1": "Eve", "email-1": "e@e.test"})
+    client.post("/buy/payment", data={"csrf_token": tok, "payment": "CARD"})
+    away = StripePayments(get_settings().model_copy(update={"stripe_api_base": _nowhere(),
+                                                            "stripe_timeout_seconds": 2}))
+    monkeypatch.setattr(card, "stripe_client", lambda: away)
+    r = client.post("/buy/check", data={"csrf_token": tok})
+    assert r.status_code == 422
+    page = r.get_data(as_text=True)
+    # the sentence bookings says, not "the bookings service is unavailable": it is not
+    summary = page[page.index('class="govuk-error-summary"'):page.index("Check your order before you pay")]
+    assert "Your order was not placed" in summary and \
+        "Card payments are not available just now; try again in a few minutes." in summary, summary
+    assert "bookings service" not in page
+    assert "Continue to payment</button>" in page  # the same button, to try again
+    assert test_graphql_orders.places_left(client, s) == 4  # no hold leaked
+    monkeypatch.undo()
+    r = client.post("/buy/check", data={"csrf_token": tok})  # the basket was kept
+    assert r.status_code == 302 and r.location.endswith("/pay"), r.data
+    assert test_graphql_orders.places_left(client, s) == 2

@@ -56,14 +56,14 @@ def _number(value: float) -> str:
     return f"{value:g}" if isinstance(value, (int, float)) else str(value)
 
 
-def bars(caption: str, categories: list[str], series: dict[str, list[float]], *, unit: str = "",
+def bars(caption: str, categories: list[str], series: dict[str, list[float]], *, unit: str = "", prefix: str = "",
          summary: str | None = None, horizontal: bool = False, max_value: float | None = None,
          category_name: str = "", whole: bool = False, marks: dict[str, str] | None = None) -> Picture:
     """Bars for each category, one bar per series (this year beside last, say).
     `category_name` heads the table's first column (a school, a term); `whole`: the
     values are counts, so the axis marks whole numbers only.  `marks`: the short word
     each series' bars carry (its name, when not given), so two series are told apart by
-    words as well as colour."""
+    words as well as colour.  `prefix` and `unit` go before and after each value (£, h)."""
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
     height = max(360, 40 * len(categories) * max(1, len(series)) + 120) if horizontal else 360
     chart = kind(style=BRAND, js=[], disable_xml_declaration=True, width=640, height=height,
@@ -71,7 +71,7 @@ def bars(caption: str, categories: list[str], series: dict[str, list[float]], *,
                  legend_at_bottom=True, show_y_guides=True,
                  x_label_rotation=0 if horizontal or len(categories) <= 4 else 20,
                  truncate_label=-1, range=(0, max_value) if max_value else None, include_x_axis=True,
-                 value_formatter=lambda v: f"{_number(v)}{unit}", margin=16)
+                 value_formatter=lambda v: f"{prefix}{_number(v)}{unit}", margin=16)
     if whole:  # meetings or places: no 0.2 of a meeting on the axis
         top = int(max([max(values, default=0) for values in series.values()], default=0))
         step = max(1, -(-top // 8))
@@ -85,7 +85,7 @@ def bars(caption: str, categories: list[str], series: dict[str, list[float]], *,
         chart.add(name, [{"value": v, "label": mark} if len(series) > 1 and v else v for v in values])
     svg = chart.render(is_unicode=True)
     headers = [category_name or caption] + list(series)
-    rows = [[category] + [f"{_number(values[i])}{unit}" for values in series.values()]
+    rows = [[category] + [f"{prefix}{_number(values[i])}{unit}" for values in series.values()]
             for i, category in enumerate(categories)]
     if summary is None:
         summary = caption + ": " + "; ".join(

@@ -19,6 +19,8 @@ def main_navigation() -> list[dict]:
                                                       "catalogue.edit_course")),
         ("Sessions", url_for("sessions.sessions_list"), ("sessions.sessions_list", "sessions.session_page")),
         ("Networks", url_for("networks.networks_list"), ("networks.networks_list", "networks.network_page")),
+        ("Videos", url_for("videos.library"), ("videos.library", "videos.video_page", "videos.new_video",
+                                               "videos.edit_video")),
     ]
     if signed_in:
         links.append(("My CPD", url_for("bookings.my_cpd"), ("bookings.my_cpd",)))

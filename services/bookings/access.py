@@ -75,8 +75,23 @@ def booked_by_or_overseen(identity: Identity):
 
 
 def get_booking(db: Session, identity: Identity, booking_id: int) -> Booking:
-    """The booking, if it is the caller's or one they oversee; NotFound otherwise."""
+    """The booking, if it is the caller's or one they oversee (a place another school
+    bought: its organisation's bookers oversee it); NotFound otherwise."""
     booking = db.get(Booking, booking_id)
-    if booking is None or not (identity.person_id == booking.person_id or oversees(identity, booking.school_id)):
+    if booking is None or not (
+            (booking.person_id is not None and identity.person_id == booking.person_id)
+            or oversees(identity, booking.school_id) or _bought_by_callers_organisation(db, identity, booking)):
         raise NotFound("There is no such booking, or it is not yours to see.")
     return booking
+
+
+def _bought_by_callers_organisation(db: Session, identity: Identity, booking: Booking) -> bool:
+    from services.bookings.orders.models import Order, OrderAttendee, OrderLine
+    from services.bookings.orders.service import buying_organisation
+
+    organisation = buying_organisation(identity)
+    if booking.order_attendee_id is None or organisation is None:
+        return False
+    return db.exec(select(Order.organisation_id).join(OrderLine, OrderLine.order_id == Order.id)
+                   .join(OrderAttendee, OrderAttendee.line_id == OrderLine.id)
+                   .where(OrderAttendee.id == booking.order_attendee_id)).first() == organisation

@@ -17,7 +17,7 @@ from shared.emails import Templates
 from shared.outbox import enqueue, outbox_model
 from shared.vocabulary import BookingStatus
 
-OutboxMessage = outbox_model(BookingsModel, attachments=True)  # invoices and credit notes as PDFs
+OutboxMessage = outbox_model(BookingsModel, attachments=True)  # invoices, credit notes, certificates as PDFs
 TEMPLATES = Templates(Path(__file__).parent / "templates")
 
 # A booking that does not (yet) give its person a place: their diary shows the session
@@ -54,12 +54,12 @@ def ics(session: CourseSession, method: str = "REQUEST", booking: Booking | None
 
 
 def _send(db: Session, recipients: list[str], template: str, invite: str | None = None, method: str = "REQUEST",
-          **context) -> None:
+          attachment: tuple[str, bytes] | None = None, **context) -> None:
     """One message, rendered once, to each of `recipients`."""
     if recipients:
         message = TEMPLATES.render(template, **context)
         for recipient in recipients:
-            enqueue(db, OutboxMessage, recipient, message, invite, method)
+            enqueue(db, OutboxMessage, recipient, message, invite, method, attachment=attachment)
 
 
 def booking_changed(db: Session, session: CourseSession, booking: Booking, position: int | None = None) -> None:
@@ -95,6 +95,11 @@ def approval_reminder(db: Session, session: CourseSession, booking: Booking) -> 
 
 def session_reminder(db: Session, session: CourseSession, booking: Booking, in_words: str) -> None:
     _send(db, [booking.attendee_email], "session_reminder", session=session, booking=booking, in_words=in_words)
+
+
+def certificate_sent(db: Session, session: CourseSession, booking: Booking, certificate: tuple[str, bytes]) -> None:
+    """Another school's attendee, marked as attending: their certificate, attached."""
+    _send(db, [booking.attendee_email], "certificate", attachment=certificate, session=session, booking=booking)
 
 
 def feedback_request(db: Session, session: CourseSession, booking: Booking) -> None:

@@ -10,7 +10,7 @@ from services.bookings import reminders
 from services.bookings.db import database
 from services.bookings.messages import OutboxMessage
 from services.bookings.orders import service as orders
-from services.bookings.payments import card
+from services.bookings.payments import card, follow_up
 from services.bookings.waiting_list import service as waiting_list
 from shared.jobs import Job, job
 from shared.outbox import delivery
@@ -36,14 +36,17 @@ def release_holds(db: Session) -> int:
 
 
 def reconcile_card_payments(db: Session) -> int:
-    """Card orders whose webhook never came, settled by asking Stripe (and so the
-    process needs LL_STRIPE_SECRET_KEY)."""
-    return card.reconcile(db, card.stripe_client())
+    """Card orders whose webhook never came, settled by asking Stripe; and refunds still
+    owed (decided and committed, but Stripe away or the process gone before it was
+    asked) made now.  The process needs LL_STRIPE_SECRET_KEY."""
+    payments = card.stripe_client()
+    return card.reconcile(db, payments) + follow_up.make_owed_refunds(db, payments,
+                                                                      owed_for=follow_up.OWED_QUIETLY_FOR)
 
 
 # write=False: it asks Stripe between its reads and writes, so it takes the write lock
-# only for each order it settles, never while it waits on Stripe.
+# only for each order or refund it settles, never while it waits on Stripe.
 reconcile_job = Job(reconcile_card_payments, database, every=timedelta(minutes=5),
-                    done="settled %d card payments with Stripe", write=False)
+                    done="settled %d card payments and refunds with Stripe", write=False)
 deliver_messages = delivery(database, OutboxMessage)
 JOBS = (expire_offers, release_holds, reconcile_job, send_reminders, deliver_messages)

@@ -1,4 +1,4 @@
-"""Demo data for the embedded default: the courses, loaded once into an empty
+"""Demo data for the embedded default: the courses and films, loaded once into an empty
 catalogue, and the cascaded programme of demo_cascade.py, loaded once through the same
 domain operations as anyone's (so the demo is held to every rule)."""
 from __future__ import annotations
@@ -20,6 +20,7 @@ from services.catalogue.courses.schemas import CourseIn
 from services.catalogue.courses.service import save_course
 from services.catalogue.db import database
 from services.catalogue.demo_courses import COURSES
+from services.catalogue.demo_videos import seed_videos
 from shared.clock import LONDON, utcnow
 from shared.tokens import Grant, Identity
 from shared.vocabulary import Role, SprintSessionStatus
@@ -33,6 +34,8 @@ def seed() -> bool:
         if loaded:
             for course in COURSES:
                 save_course(db, SEEDER, CourseIn(**course))
+            db.flush()
+            seed_videos(db)
     seed_cascade()
     return loaded
 

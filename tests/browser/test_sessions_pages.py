@@ -277,6 +277,8 @@ def test_an_admin_chooses_any_school(page: Page, two_schools, make_person):
     expect(page.get_by_text("Choose a school to see its staff's bookings.")).to_be_visible()
     page.get_by_label("School", exact=True).select_option(label="Brook Academy")
     page.get_by_role("button", name="Apply filters").click()
+    # the filtered page has loaded (the click only starts the navigation)
+    expect(page.locator("table.ll-table--stack tbody tr th", has_text="Bea Brook")).to_be_visible()
     assert page_rows(page) == [["Bea Brook", "Fractions in Year 5", "Confirmed"]]
 
 

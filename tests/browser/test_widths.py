@@ -63,7 +63,7 @@ def test_the_frame_and_shared_pages_reflow_and_pass_axe(page: Page, make_person,
     problems += problems_at_widths(page, "/no-such-page")
     page.goto("/")
     sign_in_with_provider(page, "ll.admin@lighthouse.test")
-    for path in ("/", "/admin/people", "/admin/people?q=staff", "/dev/mailbox", "/admin/orders"):
+    for path in ("/", "/admin/people", "/admin/people?q=staff", "/dev/mailbox", "/admin/orders", "/admin/income"):
         problems += problems_at_widths(page, path)
     assert problems == []
 
@@ -78,7 +78,7 @@ def test_no_page_breaks_its_own_content_security_policy(browser, gateway_server,
     page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto("/")
     sign_in_with_provider(page, "ll.admin@lighthouse.test")
-    for path in ("/", "/courses", "/sessions", "/networks", "/my-cpd", "/approvals", "/admin/people"):
+    for path in ("/", "/courses", "/sessions", "/networks", "/my-cpd", "/approvals", "/admin/people", "/admin/income"):
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 800})
             page.goto(path)

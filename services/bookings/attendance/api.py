@@ -1,8 +1,6 @@
 """HTTP for what follows a session: the register, certificates, feedback, CPD records."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
@@ -24,10 +22,10 @@ from services.bookings.attendance.schemas import (
 )
 from services.bookings.bookings.api import booking_out
 from services.bookings.bookings.schemas import BookingIdPath, BookingOut
+from services.bookings.periods import parse_bounds
 from services.bookings.sessions.api import sessions_out
 from services.bookings.sessions.schemas import CourseIdPath, SessionIdPath, SessionOut
 from shared.db import begin_write, request_session
-from shared.errors import Invalid, field_error
 from shared.web import SECURITY, current_identity
 
 bp = APIBlueprint("attendance", __name__, abp_tags=[Tag(name="attendance")], abp_security=SECURITY)
@@ -94,12 +92,7 @@ def cpd_records(query: RecordsQuery):
 def cpd_hours(query: HoursQuery):
     """Attended CPD per period (terms, years) for one person or a school's staff, in
     one answer: for their own record, and for a school's leaders."""
-    try:
-        bounds = [date.fromisoformat(d) for d in query.bounds.split(",")]
-    except ValueError:
-        raise Invalid("Give the periods' dates as real days, for example 2026-01-05.",
-                      [field_error("bounds", "One of the dates is not a day of the calendar.")]) from None
-    found = service.cpd_hours(request_session(), current_identity(), bounds, person_id=query.person_id,
+    found = service.cpd_hours(request_session(), current_identity(), parse_bounds(query.bounds), person_id=query.person_id,
                               school_id=query.school_id)
     return HoursOut(items=found).model_dump(mode="json")
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from services.bookings.periods import BOUNDS
 from shared.fields import Text
 
 
@@ -90,9 +91,7 @@ class HoursQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
     person_id: int | None = Field(None, ge=1, le=2**31 - 1)
     school_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    bounds: str = Field(max_length=200, pattern=r"^\d{4}-\d{2}-\d{2}(,\d{4}-\d{2}-\d{2}){1,12}$", description=(
-        "The periods' first days, rising, then the day after the last period: 2025-09-01,2026-01-05,2026-09-01 "
-        "is two periods. Up to 12 periods."))
+    bounds: str = BOUNDS
 
 
 class PersonHours(BaseModel):

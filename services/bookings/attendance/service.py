@@ -13,6 +13,7 @@ from services.bookings import messages
 from services.bookings.access import get_booking, oversees, own_or_overseen
 from services.bookings.audit import booking_state, log_booking, log_booking_change, log_session
 from services.bookings.bookings.models import LIVE, Booking
+from services.bookings.periods import starts_of
 from services.bookings.sessions.models import CourseSession
 from services.bookings.sessions.places import session_for_update
 from shared.audit import diff, snapshot
@@ -55,7 +56,12 @@ def take_register(db: Session, identity: Identity, session_id: int, attended_ids
                            booking, before)
         if booking.status == BookingStatus.ATTENDED and booking.feedback_requested_at is None:
             booking.feedback_requested_at = now
-            messages.feedback_request(db, session, booking)
+            if booking.person_id is None:
+                # Another school's attendee has no account to sign in and rate it with:
+                # their certificate comes to them instead.
+                messages.certificate_sent(db, session, booking, certificate_of(booking, session))
+            else:
+                messages.feedback_request(db, session, booking)
     # Whoever still waited (or waited on a decision) did not get a place; the session
     # is over, so there is nothing left to offer them.
     for booking in db.exec(select(Booking).where(Booking.session_id == session_id, Booking.status.in_(LIVE))).all():
@@ -193,9 +199,7 @@ def cpd_hours(db: Session, identity: Identity, bounds: list[date], *, person_id:
     if (person_id is None) == (school_id is None):
         raise Invalid("Ask for one person's hours or one school's.",
                       [field_error("school_id", "Give a person_id or a school_id, not both.")])
-    if any(later <= earlier for earlier, later in zip(bounds, bounds[1:])):
-        raise Invalid("The periods must follow one another.", [field_error("bounds", "Give the dates rising.")])
-    starts = [datetime.combine(d, time(), LONDON) for d in bounds]
+    starts = starts_of(bounds)
     stmt = (select(Booking.person_id, Booking.attendee_name, CourseSession.starts_at, CourseSession.ends_at)
             .join(CourseSession, CourseSession.id == Booking.session_id)
             .where(Booking.status == BookingStatus.ATTENDED, CourseSession.starts_at >= starts[0],
@@ -221,12 +225,15 @@ def cpd_hours(db: Session, identity: Identity, bounds: list[date], *, person_id:
 
 def certificate(db: Session, identity: Identity, booking_id: int) -> tuple[str, bytes]:
     """The PDF certificate of an attended booking, with a file name for it."""
-    from services.bookings.attendance.certificates import certificate_pdf
-
     booking = get_booking(db, identity, booking_id)
     if booking.status != BookingStatus.ATTENDED:
         raise NotFound("A certificate is issued once the register shows the session was attended.")
-    session = db.get(CourseSession, booking.session_id)
+    return certificate_of(booking, db.get(CourseSession, booking.session_id))
+
+
+def certificate_of(booking: Booking, session: CourseSession) -> tuple[str, bytes]:
+    from services.bookings.attendance.certificates import certificate_pdf
+
     starts, ends = as_utc(session.starts_at), as_utc(session.ends_at)
     pdf = certificate_pdf(attendee_name=booking.attendee_name, course_title=session.course_title,
                           starts_at=starts, ends_at=ends, venue=session.venue,

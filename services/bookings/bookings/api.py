@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_openapi3 import APIBlueprint, Tag
+from sqlmodel import select
 
 from services.bookings import access, messages
 from services.bookings.bookings import service
@@ -27,20 +28,37 @@ from shared.web import SECURITY, current_identity
 bp = APIBlueprint("bookings", __name__, abp_tags=[Tag(name="bookings")], abp_security=SECURITY)
 
 
-def booking_out(db, booking: Booking) -> dict:
+def booking_out(db, booking: Booking, order_ids: dict[int, int] | None = None) -> dict:
+    if order_ids is None:
+        order_ids = orders_of(db, [booking])
     return BookingOut(
         **{k: getattr(booking, k) for k in ("id", "session_id", "person_id", "attendee_name", "school_id", "status",
                                              "offer_expires_at", "decision_note", "feedback_rating",
                                              "feedback_comment", "created_at")},
+        order_id=order_ids.get(booking.order_attendee_id),
         waiting_list_position=waiting_list_position(db, booking),
     ).model_dump(mode="json")
 
 
 def bookings_out(db, rows: list[Booking]) -> list[dict]:
-    """A list of bookings: the places in the queue of those that wait in one query for
-    the lot, not one per booking."""
+    """A list of bookings: the places in the queue of those that wait, and the orders
+    of those another school bought, in one query each for the lot, not one per booking."""
     waiting_list_positions(db, rows)
-    return [booking_out(db, b) for b in rows]
+    order_ids = orders_of(db, rows)
+    return [booking_out(db, b, order_ids) for b in rows]
+
+
+def orders_of(db, rows: list[Booking]) -> dict[int, int]:
+    """The order of each bought place among `rows`, by its attendee id (no query when
+    none was bought)."""
+    from services.bookings.orders.models import OrderAttendee, OrderLine
+
+    ids = [b.order_attendee_id for b in rows if b.order_attendee_id is not None]
+    if not ids:
+        return {}
+    return dict(db.exec(select(OrderAttendee.id, OrderLine.order_id)
+                        .join(OrderLine, OrderLine.id == OrderAttendee.line_id)
+                        .where(OrderAttendee.id.in_(ids))).all())
 
 
 @bp.post("/sessions/<int:session_id>/bookings", responses={200: BookingOut, 201: BookingOut})

@@ -16,8 +16,10 @@ LIVE = HOLDS_PLACE + (BookingStatus.WAITLISTED,)
 
 
 class Booking(BookingsModel, table=True):
-    """A person's place (or place in the queue) on a session.  A partial unique index
-    allows one live booking per person per session, whatever races happen."""
+    """A place (or place in the queue) on a session: a trust person's (`person_id`), or
+    an attendee's named on another school's order (`order_attendee_id`; they have no
+    account here, so no person).  A partial unique index allows one live booking per
+    person per session, whatever races happen."""
 
     __tablename__ = "booking"
     __table_args__ = (
@@ -26,13 +28,19 @@ class Booking(BookingsModel, table=True):
                  postgresql_where=sa.text("status IN ('PENDING_APPROVAL','HELD','CONFIRMED','OFFERED','WAITLISTED')")),
         sa.UniqueConstraint("booked_by_id", "idempotency_key"),
         sa.CheckConstraint("feedback_rating BETWEEN 1 AND 5", name="feedback_rating_1_to_5"),
+        sa.CheckConstraint("person_id IS NOT NULL OR order_attendee_id IS NOT NULL", name="a_person_or_an_attendee"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(sa_column=sa.Column(sa.ForeignKey("course_session.id", ondelete="CASCADE"),
                                                 nullable=False, index=True))
     # People live in the gateway: ids, plus the snapshot needed to write to them.
-    person_id: int = Field(index=True)
+    person_id: int | None = Field(default=None, index=True)
+    # A place bought by another school: its attendee on the order (orders/), whose own
+    # cancellation, substitution and payment move this booking.  Its places are counted
+    # in the session's `external_taken`, never `trust_taken`.
+    order_attendee_id: int | None = Field(default=None, sa_column=sa.Column(
+        sa.ForeignKey("order_attendee.id", ondelete="CASCADE"), unique=True, index=True))
     attendee_name: str = Field(sa_column=sa.Column(sa.String(160), nullable=False))
     attendee_email: str = Field(sa_column=sa.Column(sa.String(254), nullable=False))
     school_id: int | None = Field(default=None, index=True)

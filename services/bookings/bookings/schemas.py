@@ -62,7 +62,9 @@ class MyBookingsQuery(BaseModel):
 class BookingOut(BaseModel):
     id: int
     session_id: int
-    person_id: int
+    person_id: int | None = Field(description="The trust person's; null for a place another school bought "
+                                              "(its attendee has no account: see order_id).")
+    order_id: int | None = Field(None, description="The order that bought this place, if another school bought it.")
     attendee_name: str
     school_id: int | None
     status: BookingStatus

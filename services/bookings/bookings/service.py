@@ -200,6 +200,10 @@ def cancel_booking(db: Session, identity: Identity, booking_id: int) -> Booking:
     """Cancel a booking.  The attendee (or their school leader) until the cancellation
     deadline, an admin at any time.  A place it held goes back to the session."""
     booking = get_booking(db, identity, booking_id)
+    if booking.order_attendee_id is not None:
+        # its place is the order's (external_taken), and so is any refund owed for it
+        raise Conflict("This place was bought by another school on an order; cancel it from the order, "
+                       "so that its place and its money are given back together.")
     session = session_for_update(db, booking.session_id)
     if booking.status not in LIVE:
         raise Conflict("This booking is no longer active, so there is nothing to cancel.")

@@ -1,10 +1,11 @@
-"""HTTP for the invoice route's documents: thin — parse, call the domain operation, shape."""
+"""HTTP for an order's documents (the invoice route's, and a card order's receipt): thin
+— parse, call the domain operation, shape."""
 from __future__ import annotations
 
 from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
-from services.bookings.invoices import service
+from services.bookings.invoices import receipts, service
 from services.bookings.invoices.models import CreditNote
 from services.bookings.invoices.schemas import CreditNoteOut, CreditNotePath, ReductionIn
 from services.bookings.orders.schemas import OrderIdPath
@@ -33,6 +34,12 @@ def _pdf(name: str, pdf: bytes) -> Response:
 def invoice_pdf(path: OrderIdPath):
     """The order's invoice as a PDF: its organisation's bookers and admins."""
     return _pdf(*service.invoice_pdf(request_session(), current_identity(), path.order_id))
+
+
+@bp.get("/orders/<int:order_id>/receipt.pdf")
+def receipt_pdf(path: OrderIdPath):
+    """A card order's receipt as a PDF, once paid: its organisation's bookers and admins."""
+    return _pdf(*receipts.receipt_pdf(request_session(), current_identity(), path.order_id))
 
 
 @bp.get("/orders/<int:order_id>/credit-notes/<number>.pdf")

@@ -1,8 +1,9 @@
-"""Invoices and credit notes as PDFs, from one template (reportlab, like the
-certificates): who issues it, whom it is addressed to, its lines, its total, and what
-to do next.  A document is drawn from facts that never change once it is issued (the
-prices fixed on the order, the places invoiced, the credit note's amount), so drawing
-it again gives the same document."""
+"""Invoices, credit notes and card receipts as PDFs, from one template (reportlab, like
+the certificates): who issues it, whom it is addressed to, its lines, its total, and
+what to do next.  A document is drawn from facts that never change once it is issued
+(the prices fixed on the order, the places invoiced, the credit note's amount, what a
+card paid), so drawing it again gives the same document — a receipt adds the refunds
+made since, each below its total, and what is left paid after them."""
 from __future__ import annotations
 
 import io
@@ -39,7 +40,7 @@ class Row:
 
 @dataclass(frozen=True)
 class Document:
-    title: str  # "Invoice", "Credit note"
+    title: str  # "Invoice", "Credit note", "Receipt"
     number: str
     issued_on: date
     issuer_name: str
@@ -51,6 +52,10 @@ class Document:
     total_label: str
     total_pence: int
     notes: list[str] = field(default_factory=list)
+    # Below the total (a receipt's refunds, as negative amounts), then `net_label` and
+    # the total less them; nothing for an invoice or a credit note.
+    after_total: list[Row] = field(default_factory=list)
+    net_label: str = "Net"
 
 
 def _lines(text: str) -> list[str]:
@@ -77,14 +82,25 @@ def render(doc: Document) -> bytes:
     bill_to = [_p("To", 9, bold=True), *[_p(line) for line in doc.bill_to]]
     rows = [[_p("Description", 9, bold=True), _p("Session", 9, bold=True), _p("Places", 9, bold=True),
              _p("Unit price", 9, bold=True), _p("Amount", 9, bold=True)]]
-    for row in doc.rows:
-        rows.append([_p(row.description), _p(row.session_date), _p("" if row.places is None else str(row.places)),
-                     _p("" if row.unit_pence is None else money(row.unit_pence)), _p(money(row.total_pence))])
-    rows.append(["", "", "", _p(doc.total_label, bold=True), _p(money(doc.total_pence), bold=True)])
+
+    def row(r: Row) -> list:
+        return [_p(r.description), _p(r.session_date), _p("" if r.places is None else str(r.places)),
+                _p("" if r.unit_pence is None else money(r.unit_pence)), _p(money(r.total_pence))]
+
+    def total(label: str, pence: int) -> list:
+        return ["", "", "", _p(label, bold=True), _p(money(pence), bold=True)]
+
+    rows += [row(r) for r in doc.rows]
+    rows.append(total(doc.total_label, doc.total_pence))
+    totals = [len(rows) - 1]
+    if doc.after_total:
+        rows += [row(r) for r in doc.after_total]
+        rows.append(total(doc.net_label, doc.total_pence + sum(r.total_pence for r in doc.after_total)))
+        totals.append(len(rows) - 1)
     table = Table(rows, colWidths=[70 * mm, 32 * mm, 18 * mm, 27 * mm, 27 * mm], repeatRows=1)
     table.setStyle(TableStyle([
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
-        ("LINEABOVE", (0, -1), (-1, -1), 0.8, NAVY),
+        *[("LINEABOVE", (0, i), (-1, i), 0.8, NAVY) for i in totals],
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
     story = [head, Spacer(1, 8 * mm), *bill_to, Spacer(1, 8 * mm), table, Spacer(1, 8 * mm),

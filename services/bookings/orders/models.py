@@ -63,6 +63,7 @@ class OrderLine(BookingsModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("order_id", "session_id"),
         sa.CheckConstraint("quantity >= 0 AND unit_price_pence >= 0", name="quantity_and_price_not_negative"),
+        sa.CheckConstraint("discount_share_pence >= 0", name="discount_share_not_negative"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -70,8 +71,15 @@ class OrderLine(BookingsModel, table=True):
                                               nullable=False, index=True))
     session_id: int = Field(sa_column=sa.Column(sa.ForeignKey("course_session.id"), nullable=False, index=True))
     unit_price_pence: int
-    # Places the line still holds (its attendees not cancelled).
+    # Places the line still holds (its attendees not cancelled).  The places it was
+    # ordered with are its attendees, cancelled ones included (never deleted).
     quantity: int
+    # This line's share of the order's voucher discount as ordered, fixed then and never
+    # changed: a cancelled place takes its part of the share with it (vouchers/service.py),
+    # so what is given back for a place is what was paid for it, whichever way the
+    # cancellations fall, and they add up to exactly what was paid.
+    discount_share_pence: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False,
+                                                                     server_default="0"))
 
 
 class OrderAttendee(BookingsModel, table=True):

@@ -7,7 +7,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from services.bookings.bookings.schemas import BookingOut
 from services.bookings.invoices.schemas import CreditNoteOut
+from services.bookings.periods import BOUNDS
 from shared.errors import FieldProblems
 from shared.fields import Text
 from shared.paging import PageQuery, page_model
@@ -100,6 +102,8 @@ class OrdersQuery(PageQuery):
     organisation_id: Id | None = Field(None, description="Only this organisation's orders (admins).")
     organisation_ids: str | None = Field(None, max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$",
                                          description="Only these organisations' orders (a batch read).")
+    ids: str | None = Field(None, max_length=1200, pattern=r"^\d{1,9}(,\d{1,9}){0,99}$",
+                            description="Only these orders (a batch read: the orders of bookings in view).")
     status: OrderStatus | None = None
 
 
@@ -108,6 +112,9 @@ class AttendeeOut(BaseModel):
     name: str
     email: str
     cancelled_at: datetime | None
+    # The booking their place is (orders/attendees.py): on the session's register, with
+    # its certificate; none for an attendee whose order never held a place.
+    booking: BookingOut | None = None
 
 
 class OrderLineOut(BaseModel):
@@ -123,7 +130,8 @@ class RefundOut(BaseModel):
     amount_pence: int
     reason: str
     created_at: datetime
-    stripe_refund_id: str
+    stripe_refund_id: str | None = Field(description=(
+        "Stripe's refund id; null for a moment while the refund is owed (decided here, being made at Stripe)."))
 
 
 class OrderOut(BaseModel):
@@ -156,3 +164,21 @@ class OrderOut(BaseModel):
 
 
 OrderPage = page_model("OrderPage", OrderOut)
+
+
+class IncomeQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    bounds: str = BOUNDS
+
+
+class PeriodIncome(BaseModel):
+    starts_on: date
+    card_pence: int = Field(description="Taken by card in the period.")
+    invoice_pence: int = Field(description="Invoiced in the period (paid or not).")
+    refunded_pence: int = Field(description="Refunded by card or credited by credit note in the period.")
+    net_pence: int = Field(description="Card and invoiced sales less refunds and credits.")
+    unpaid_pence: int = Field(description="Of the period's invoices, what is still owed.")
+
+
+class IncomeOut(BaseModel):
+    items: list[PeriodIncome] = Field(description="One per period, in the order asked.")

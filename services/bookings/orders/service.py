@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from services.bookings.audit import ORDER_FIELDS, log_order
 from services.bookings.copies.models import CourseListing
 from services.bookings.invoices import service as invoices
+from services.bookings.orders import attendees as attendee_bookings
 from services.bookings.orders.models import HOLDS_PLACES, InvoiceCounter, Order, OrderAttendee, OrderLine
 from services.bookings.orders.schemas import AttendeeIn, OrderIn
 from services.bookings.payments.refunds import refund_cancelled_places
@@ -70,7 +71,7 @@ def get_order(db: Session, identity: Identity, order_id: int, *, for_update: boo
 
 
 def list_orders(db: Session, identity: Identity, organisation_ids: list[int] | None, status: OrderStatus | None,
-                offset: int, first: int) -> tuple[list[Order], int]:
+                offset: int, first: int, ids: list[int] | None = None) -> tuple[list[Order], int]:
     """Orders, newest first: every organisation's for admins (or those named), only their
     own organisation's for a booker (asking for another's finds nothing, not even a
     count; naming theirs among others answers theirs only)."""
@@ -85,6 +86,8 @@ def list_orders(db: Session, identity: Identity, organisation_ids: list[int] | N
         where.append(Order.organisation_id.in_(organisation_ids))
     if status is not None:
         where.append(Order.status == status)
+    if ids is not None:
+        where.append(Order.id.in_(ids))
     total = db.exec(select(sa.func.count()).select_from(Order).where(*where)).one()
     rows = db.exec(select(Order).where(*where).order_by(Order.id.desc()).offset(offset).limit(first)).all()
     return list(rows), total
@@ -204,6 +207,7 @@ def start_order(db: Session, identity: Identity, data: OrderIn) -> tuple[Order, 
     log_order(db, identity, "order.started", order.id, created({
         **snapshot(order, ORDER_FIELDS),
         "places": {str(ln.session_id): len(ln.attendees) for ln in data.lines}}))
+    attendee_bookings.align(db, identity, order)
     invoices.order_invoiced(db, order)
     return order, True
 
@@ -245,9 +249,11 @@ def cancel_places(db: Session, identity: Identity, order_id: int, attendee_ids: 
     admin, with a reason.  An order with no places left is CANCELLED.  The order's
     row is locked, so two cancellations at once give each place back once.
 
-    A paid card order's places cancelled before the deadline are refunded in full
-    (payments/refunds.py); `total_pence` falls to what the live places are worth, while
-    `invoiced_pence` keeps what the invoice said (credit notes are the invoices' work).
+    A paid card order's places cancelled before the deadline are refunded, an invoiced
+    order's credited, by what was paid for them: the fall in `total_pence`, which
+    follows the live places less what is left of the discount on them (vouchers/),
+    so a discounted place gives back its discounted price (payments/refunds.py,
+    invoices/).  `invoiced_pence` keeps what the invoice said.
     """
     order = get_order(db, identity, order_id, for_update=True)
     if order.status not in HOLDS_PLACES:
@@ -262,6 +268,11 @@ def cancel_places(db: Session, identity: Identity, order_id: int, attendee_ids: 
             raise Invalid("Nothing was cancelled; see the field errors.", [field_error(
                 "attendee_ids", "Choose attendees of this order who still hold a place.")])
         chosen = list(dict.fromkeys(attendee_ids))
+    if order.status == OrderStatus.AWAITING_PAYMENT and len(chosen) < len(live):
+        # Stripe's PaymentIntent asks for the whole basket: fewer places now would be
+        # paid at the old price.  Cancelling all of it gives every place back at once.
+        raise Conflict("This order is waiting for its card payment, so it can only be cancelled whole; "
+                       "cancel it and start a new order with the places you want.")
     sessions = _sessions_of(db, [line for line, _ in lines])
     now = utcnow()
     late = sorted({sessions[live[i][0].session_id].course_title for i in chosen
@@ -293,7 +304,7 @@ def cancel_places(db: Session, identity: Identity, order_id: int, attendee_ids: 
     if len(chosen) == len(live):
         order.status = OrderStatus.CANCELLED
         order.hold_expires_at = None
-    refund_cancelled_places(db, identity, order, [live[i][0] for i in chosen], late=bool(late))
+    refund_cancelled_places(db, identity, order, before["total_pence"], late=bool(late))
     if reason:
         order.cancel_reason = reason
     order.updated_at = now
@@ -304,7 +315,8 @@ def cancel_places(db: Session, identity: Identity, order_id: int, attendee_ids: 
     log_order(db, identity, "order.cancelled" if order.status == OrderStatus.CANCELLED else "order.places_cancelled",
               order.id, changes)
     invoices.credit_for_cancelled_places(db, identity, order, before["total_pence"],
-                                         reason or f"Places cancelled: {', '.join(names)}")
+                                         reason or f"Places cancelled: {', '.join(names)}", late=bool(late))
+    attendee_bookings.align(db, identity, order)
     return order
 
 
@@ -332,6 +344,7 @@ def substitute_attendee(db: Session, identity: Identity, order_id: int, attendee
     db.flush()
     log_order(db, identity, "order.attendee_substituted", order.id,
               diff(before, {"attendee_name": attendee.name, "attendee_email": attendee.email}))
+    attendee_bookings.substitute(db, identity, attendee, session)
     return order
 
 
@@ -388,4 +401,6 @@ def release_lapsed_holds(db: Session) -> int:
     for order_id, _ in sorted(claimed):
         log_order(db, None, "order.hold_lapsed", order_id,
                   {"status": [OrderStatus.AWAITING_PAYMENT.value, OrderStatus.EXPIRED.value]})
+    for order in db.exec(select(Order).where(Order.id.in_(ids)).order_by(Order.id)).all():
+        attendee_bookings.align(db, None, order)
     return len(claimed)

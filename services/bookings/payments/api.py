@@ -7,7 +7,10 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from services.bookings.orders.api import orders_out
 from services.bookings.orders.schemas import OrderIdPath, OrderOut
-from services.bookings.payments import card  # noqa: F401  (registers the payment_intent handlers)
+from services.bookings.payments import (
+    card,  # noqa: F401  (registers the payment_intent handlers)
+    follow_up,
+)
 from services.bookings.payments.events import record_event
 from services.bookings.payments.refunds import refund_order
 from services.bookings.payments.schemas import EventRecorded, RefundIn, StripeEventIn
@@ -38,9 +41,13 @@ def post_event(body: StripeEventIn):
 @bp.post("/orders/<int:order_id>/refunds", responses={200: OrderOut})
 def refund(path: OrderIdPath, body: RefundIn):
     """Admins: give back part or all of what a card order paid, with a reason — never
-    more than was paid less what was refunded (409 with what is left)."""
+    more than was paid less what was refunded (409 with what is left).  Made at Stripe
+    once it has committed; Stripe away: 503 and nothing refunded."""
     db = request_session()
+    if current_identity().is_admin:  # anyone else is refused by refund_order, Stripe or not
+        follow_up.ask_stripe_first(db, current_identity(), path.order_id)
     begin_write(db)
     order = refund_order(db, current_identity(), path.order_id, body.amount_pence, body.reason,
                          body.idempotency_key)
+    follow_up.commit_before_answering(db)
     return orders_out(db, [order])[0]

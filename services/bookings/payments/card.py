@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from services.bookings.audit import ORDER_FIELDS, log_order
 from services.bookings.messages import TEMPLATES, OutboxMessage
+from services.bookings.orders import attendees as attendee_bookings
 from services.bookings.orders.models import Order, OrderLine
 from services.bookings.payments.events import handles
 from services.bookings.payments.models import CardPayment, OrderRefund, StripeEvent
@@ -81,6 +82,8 @@ def open_card_payment(db: Session, identity: Identity, order: Order) -> None:
             db.add(order)
             db.flush()
             log_order(db, identity, "order.nothing_to_pay", order.id, diff(before, snapshot(order, ORDER_FIELDS)))
+            attendee_bookings.align(db, identity, order)
+            _send_receipt(db, order)  # nothing charged, but the places confirmed: the booker is told
         db.commit()
         return
     try:
@@ -116,6 +119,7 @@ def _give_up_hold(db: Session, identity: Identity, order_id: int) -> None:
     log_order(db, identity, "order.payment_unavailable", order_id, {
         "status": [OrderStatus.AWAITING_PAYMENT.value, OrderStatus.CANCELLED.value],
         "cancel_reason": [None, STRIPE_AWAY]})
+    attendee_bookings.align(db, identity, db.get(Order, order_id, populate_existing=True))
 
 
 # ---------- what Stripe says about an intent ----------
@@ -136,9 +140,11 @@ def settle(db: Session, order_id: int, intent: IntentState) -> str:
 
     Succeeded, the order AWAITING_PAYMENT: PAID.  Succeeded after the hold lapsed
     (EXPIRED): the places are taken again if still free (the same conditional UPDATE
-    orders use, all of them or none) and the order is PAID; otherwise — or when the
-    order was cancelled meanwhile — the money is refunded in full through Stripe, the
-    order REFUNDED and the booker told by email.  A payment already recorded is never
+    orders use, all of them or none) and the order is PAID.  Either way PAID, the
+    booker gets the receipt by email, once (invoices/receipts.py); otherwise — or when the
+    order was cancelled meanwhile — the money is refunded in full (owed here, made at
+    Stripe once this transaction commits), the order REFUNDED and the booker told by
+    email.  A payment already recorded is never
     recorded again.  Failed: Stripe's sentence kept for the booker while the order
     awaits payment; its hold is left to lapse.  Returns what happened (paid, refunded,
     failed, unchanged, unknown)."""
@@ -181,6 +187,15 @@ def _confirm(db: Session, order: Order, intent: IntentState, action: str) -> Non
     db.add(order)
     db.flush()
     log_order(db, None, action, order.id, diff(before, snapshot(order, ORDER_FIELDS)))
+    attendee_bookings.align(db, None, order)
+    _send_receipt(db, order)
+
+
+def _send_receipt(db: Session, order: Order) -> None:
+    # Imported here: the documents feature reads orders, which reach back into payments.
+    from services.bookings.invoices.receipts import order_paid
+
+    order_paid(db, order)
 
 
 def _take_places_again(db: Session, order: Order) -> bool:
@@ -266,13 +281,11 @@ def reconcile(db: Session, payments: StripePayments, quiet_for: timedelta = time
         if intent.status != "succeeded" and not intent.last_error:
             continue
         begin_write(db)
-        try:
-            outcome = settle(db, order_id, IntentState(intent.id, intent.status, intent.amount_pence,
-                                                       intent.last_error))
-            db.commit()
-        except PaymentsUnavailable:  # a refund Stripe could not take: next time
-            db.rollback()
-            continue
+        # A refund settle decides is owed here and asked of Stripe after this commit
+        # (payments/follow_up.py); if Stripe is away then, the next run makes it.
+        outcome = settle(db, order_id, IntentState(intent.id, intent.status, intent.amount_pence,
+                                                   intent.last_error))
+        db.commit()
         settled += outcome in ("paid", "refunded")
     return settled
 

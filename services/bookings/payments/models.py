@@ -73,7 +73,14 @@ class CardPayment(BookingsModel, table=True):
 
 class OrderRefund(BookingsModel, table=True):
     """Money given back on a card order through Stripe's Refund API.  The idempotency key
-    is unique per order, so a retried refund request answers the refund already made."""
+    is unique per order, so a retried refund request answers the refund already made.
+
+    A row is written in the transaction that decides the refund (and counts it in the
+    payment's `refunded_pence`), before Stripe is asked: until Stripe has made it,
+    `stripe_refund_id` is null and the refund is *owed*.  Stripe is asked after the
+    commit (payments/follow_up.py), never while the transaction's row locks are held,
+    and again by the reconciliation if that attempt failed or the process died; the
+    same idempotency key each time, so Stripe makes it once."""
 
     __tablename__ = "order_refund"
     __table_args__ = (
@@ -87,7 +94,12 @@ class OrderRefund(BookingsModel, table=True):
     amount_pence: int
     reason: str = Field(sa_column=sa.Column(sa.String(500), nullable=False))
     idempotency_key: str = Field(sa_column=sa.Column(sa.String(100), nullable=False))
-    stripe_refund_id: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
+    # re_…, once Stripe has made it; null while it is owed.
+    stripe_refund_id: str | None = Field(default=None, sa_column=sa.Column(sa.String(255)))
+    # When a process last took it on to ask Stripe (so two never ask at once), and what
+    # Stripe said if it did not make it.
+    attempted_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    last_error: str | None = Field(default=None, sa_column=sa.Column(sa.String(500)))
     # None: the system (a payment that landed after its places had gone).
     created_by_id: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())

@@ -1,7 +1,7 @@
 """Card refunds through Stripe's Refund API: part or all of what a card order paid, never
 more, each recorded as a refund row and in the order's history.  The booker's
-cancellation before the deadline refunds those places in full (orders' cancel path
-calls `refund_cancelled_places`); after it an admin refunds what they decide, with a
+cancellation before the deadline refunds what was paid for those places (orders'
+cancel path calls `refund_cancelled_places`); after it an admin refunds what they decide, with a
 reason (`refund_order`)."""
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from services.bookings.audit import ORDER_FIELDS, log_order
-from services.bookings.orders.models import Order, OrderLine
-from services.bookings.payments import card
+from services.bookings.orders.models import Order
+from services.bookings.payments import follow_up
 from services.bookings.payments.card import pounds
 from services.bookings.payments.models import CardPayment, OrderRefund
 from shared.audit import diff, snapshot
@@ -41,11 +41,13 @@ def refund_card(db: Session, identity: Identity | None, order: Order, amount_pen
     Guarantees: never more than was paid minus what was refunded already — one
     conditional UPDATE of the order's payment row decides, in this transaction, and
     holds that row until commit, so a second refund at the same time waits and then
-    finds less left; Stripe is asked only once the database has agreed, and if Stripe
-    fails the transaction (and the amount) rolls back.  A retry with the same
-    idempotency key answers the refund made before; without one the key is
-    `order-<id>-refund-<n>`.  The order becomes REFUNDED when everything is back,
-    PARTIALLY_REFUNDED while it still holds places; audited (identity None: the system)."""
+    finds less left.  The refund is written owed; Stripe is asked for it only after
+    this transaction commits (payments/follow_up.py, never while its row locks are
+    held), and by the reconciliation should that fail — with the key recorded here,
+    so Stripe makes it once.  A retry with the same idempotency key answers the refund
+    made before; without one the key is `order-<id>-refund-<n>`.  The order becomes
+    REFUNDED when everything is back, PARTIALLY_REFUNDED while it still holds places;
+    audited (identity None: the system)."""
     if idempotency_key:
         earlier = db.exec(select(OrderRefund).where(OrderRefund.order_id == order.id,
                                                     OrderRefund.idempotency_key == idempotency_key)).first()
@@ -58,10 +60,10 @@ def refund_card(db: Session, identity: Identity | None, order: Order, amount_pen
     paid, refunded, intent_id = agreed
     done = db.exec(select(sa.func.count()).select_from(OrderRefund).where(OrderRefund.order_id == order.id)).one()
     key = idempotency_key or f"order-{order.id}-refund-{done + 1}"
-    made = card.stripe_client().refund(intent_id, amount_pence, key)
     row = OrderRefund(order_id=order.id, amount_pence=amount_pence, reason=reason, idempotency_key=key,
-                      stripe_refund_id=made.id, created_by_id=identity.person_id if identity else None)
+                      created_by_id=identity.person_id if identity else None)
     db.add(row)
+    follow_up.refunds_after_commit(db, order.id)
     before = snapshot(order, ORDER_FIELDS)
     if refunded == paid:
         order.status = OrderStatus.REFUNDED
@@ -88,21 +90,25 @@ def _too_much(db: Session, order: Order, amount_pence: int) -> str:
             f"{pounds(amount_pence)} is more than that. Nothing was refunded.")
 
 
-def refund_cancelled_places(db: Session, identity: Identity, order: Order, lines: list[OrderLine],
-                            late: bool) -> None:
-    """After places of a paid card order are cancelled (one entry in `lines` per place):
-    before the deadline, their price back in full (everything left, when the whole
-    order is cancelled).  After it nothing here: an admin decides with refund_order."""
+def refund_cancelled_places(db: Session, identity: Identity, order: Order, total_before: int, late: bool,
+                            reason: str = CANCELLED_IN_TIME) -> OrderRefund | None:
+    """After places of a paid card order are cancelled, before the deadline: what was
+    paid for them back — the fall in the order's total (`total_before` less its total
+    now), which counts each place at its price less its part of any voucher discount
+    (vouchers.reprice_after_cancelling), never its full price when the order had a
+    discount — and everything left when the whole order is cancelled.  Never more than
+    is left to refund (refund_card).  After the deadline nothing here: an admin decides
+    with refund_order.  The refund made (owed until this transaction commits), if any;
+    `reason` says why on it (a cancelled session's places are not the booker's doing)."""
     if order.payment_method != PaymentMethod.CARD or late:
-        return
+        return None
     payment = db.exec(select(CardPayment).where(CardPayment.order_id == order.id)).first()
     if payment is None or payment.paid_at is None:
-        return  # nothing paid (a hold given up): nothing to give back
+        return None  # nothing paid (a hold given up): nothing to give back
     left = payment.paid_pence - payment.refunded_pence
-    worth = sum(line.unit_price_pence for line in lines)
+    worth = max(total_before - order.total_pence, 0)
     amount = left if order.status == OrderStatus.CANCELLED else min(worth, left)
-    if amount > 0:
-        refund_card(db, identity, order, amount, CANCELLED_IN_TIME)
+    return refund_card(db, identity, order, amount, reason) if amount > 0 else None
 
 
 def refund_order(db: Session, identity: Identity, order_id: int, amount_pence: int, reason: str,

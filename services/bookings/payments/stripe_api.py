@@ -92,6 +92,12 @@ class StripePayments:
         """Where Stripe says an intent stands (the reconciliation asks this)."""
         return _intent(self._call(self.client.v1.payment_intents.retrieve, payment_intent_id))
 
+    def cancel_payment_intent(self, payment_intent_id: str) -> Intent:
+        """Cancel an intent nobody should pay any more (its order was cancelled).  Stripe
+        refuses one that has succeeded meanwhile (stripe.InvalidRequestError): that
+        payment is then refunded when its webhook arrives (card.settle)."""
+        return _intent(self._call(self.client.v1.payment_intents.cancel, payment_intent_id))
+
     def refund(self, payment_intent_id: str, amount_pence: int, idempotency_key: str) -> RefundMade:
         """Give back `amount_pence` of what the intent took.  The key says what the refund
         is for (`order-12-refund-3`): the same key never refunds twice."""

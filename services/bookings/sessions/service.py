@@ -14,6 +14,7 @@ from services.bookings.audit import SESSION_FIELDS, booking_state, log_booking_c
 from services.bookings.bookings.models import HOLDS_PLACE, LIVE, Booking
 from services.bookings.copies.models import CourseListing
 from services.bookings.copies.service import course_listing
+from services.bookings.orders import session_cancelled
 from services.bookings.sessions.models import CourseSession
 from services.bookings.sessions.places import session_for_update
 from services.bookings.sessions.schemas import SessionIn, SessionQuery
@@ -130,12 +131,23 @@ def list_sessions(db: Session, identity: Identity, q: SessionQuery, offset: int)
 
 def cancel_session(db: Session, identity: Identity, session_id: int, reason: str) -> CourseSession:
     """Admins cancel a session: every live booking is cancelled and its attendee told
-    (with a calendar cancellation); nobody is offered a place on it again."""
+    (with a calendar cancellation); nobody is offered a place on it again.  Every place
+    other schools bought on it is cancelled too and its money given back — refunded
+    by card (Stripe asked after this transaction commits) or credited against the
+    invoice — and each booker told once (orders/session_cancelled.py).  A second
+    cancellation is refused and changes nothing."""
     if not identity.is_admin:
         raise Forbidden("Only Lighthouse Learning admins can cancel sessions.")
+    # The orders' rows before the session's: every other path that changes both
+    # (cancelling places, a payment landing, a hold lapsing) locks an order first, so
+    # locking the session first here could deadlock with one of them.
+    session_cancelled.orders_holding_places_on(db, session_id)
     session = session_for_update(db, session_id)
     if session.status != SessionStatus.SCHEDULED:
         raise Conflict("This session is already cancelled or has finished.")
+    # Read again under the session's lock: an order that took places between the two
+    # reads is among them now, and none can take any more (the session is ours).
+    orders = session_cancelled.orders_holding_places_on(db, session_id)
     before = snapshot(session, SESSION_FIELDS)
     session.status = SessionStatus.CANCELLED
     session.cancel_reason = reason
@@ -146,10 +158,16 @@ def cancel_session(db: Session, identity: Identity, session_id: int, reason: str
     live = db.exec(select(Booking).where(Booking.session_id == session_id, Booking.status.in_(LIVE))).all()
     for booking in live:
         was = booking_state(booking)
+        held = booking.status == BookingStatus.HELD
         booking.status = BookingStatus.CANCELLED
         booking.offer_expires_at = None
         booking.updated_at = utcnow()
         log_booking_change(db, identity, "booking.cancelled", booking, was)
-        messages.session_cancelled(db, session, booking)
+        if not held:
+            # A place held for an unpaid card order was never announced to its attendee
+            # (orders/attendees.py), so its end is not either: the booker is told.
+            messages.session_cancelled(db, session, booking)
+    session.external_taken = 0  # as trust_taken: every order's places on it are cancelled below
+    session_cancelled.cancel_orders_on(db, identity, session, orders)
     db.flush()
     return session

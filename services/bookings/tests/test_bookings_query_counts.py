@@ -327,11 +327,11 @@ CASES = [
     ListRead("POST /bookings/commitments", "members' trust CPD (a read sent as POST)", _commitments, 1),
     ListRead("GET /history/<object_type>/<object_id>", "a session's history with its bookings'", _history, 1),
     ListRead("GET /history/<object_type>", "several sessions' histories", _histories, 1),
-    # count, orders, their lines, the lines' attendees, their credit notes
-    ListRead("GET /orders", "an organisation's orders, for its booker", _orders, 5),
-    ListRead("GET /orders", "an organisation's orders, for admins", _all_orders, 5),
+    # count, orders, their lines, the lines' attendees, the attendees' bookings, their credit notes
+    ListRead("GET /orders", "an organisation's orders, for its booker", _orders, 6),
+    ListRead("GET /orders", "an organisation's orders, for admins", _all_orders, 6),
     # … and for card orders, their payments and refunds
-    ListRead("GET /orders", "an organisation's card orders with their refunds", _card_orders, 7),
+    ListRead("GET /orders", "an organisation's card orders with their refunds", _card_orders, 8),
     # count, vouchers, what their uses took off
     ListRead("GET /vouchers", "every voucher, for admins", _vouchers, 3),
     # this week, registers to take, under-filled, feedback, governor CPD
@@ -345,8 +345,10 @@ NOT_LISTS = {
     "GET /bookings/<int:booking_id>/calendar": "one booking's calendar entry",
     "GET /bookings/<int:booking_id>/certificate": "one certificate",
     "GET /orders/<int:order_id>": "one order",
+    "GET /income": "a few figures per period, summed from five queries however many orders",
     "GET /orders/<int:order_id>/invoice.pdf": "one document",
     "GET /orders/<int:order_id>/credit-notes/<number>.pdf": "one document",
+    "GET /orders/<int:order_id>/receipt.pdf": "one document (its order's refunds, in one query)",
     "GET /vouchers/<int:voucher_id>": "one voucher (its uses are bounded by its max_uses, in one query)",
 }
 

@@ -287,8 +287,10 @@ def test_an_attendee_is_substituted_until_the_session_starts(on_sale, order, ser
     path = f"/orders/{o['id']}/attendees/{ann}"
     swapped = service_call("bookings", "PUT", path, BURSAR, json={"name": "Ben Baker", "email": "ben@school.test"})
     assert swapped.status_code == 200, swapped.text
-    assert swapped.json()["lines"][0]["attendees"][0] == {"id": ann, "name": "Ben Baker", "email": "ben@school.test",
-                                                          "cancelled_at": None}
+    attendee = swapped.json()["lines"][0]["attendees"][0]
+    assert {k: attendee[k] for k in ("id", "name", "email", "cancelled_at")} == {
+        "id": ann, "name": "Ben Baker", "email": "ben@school.test", "cancelled_at": None}
+    assert attendee["booking"]["attendee_name"] == "Ben Baker"  # the place on the register follows
     assert left(service_call, s["id"])[1] == 2  # the same place
     bad = service_call("bookings", "PUT", path, BURSAR, json={"name": "", "email": "nope"})
     assert bad.status_code == 422 and set(fields(bad)) == {"name", "email"}
@@ -320,3 +322,31 @@ def test_an_admin_records_an_invoices_payment(on_sale, order, service_call):
     assert service_call("bookings", "POST", f"/orders/{card['id']}/payments", json=payment).status_code == 409
     entry = service_call("bookings", "GET", f"/history/order/{invoiced['id']}").json()["items"][0]
     assert entry["summary"] == f"Payment recorded for Order {invoiced['id']}" and entry["actor_name"] == "Test admin"
+
+
+def test_a_card_order_waiting_for_its_payment_is_cancelled_whole_or_not_at_all(on_sale, order, service_call):
+    s = on_sale()
+    o = order([(s["id"], 2)]).json()
+    one = o["lines"][0]["attendees"][0]["id"]
+    refused = service_call("bookings", "POST", f"/orders/{o['id']}/cancel", BURSAR, json={"attendee_ids": [one]})
+    # its PaymentIntent asks for both places: one fewer would be paid at the old price
+    assert refused.status_code == 409 and "can only be cancelled whole" in refused.json()["message"]
+    again = service_call("bookings", "GET", f"/orders/{o['id']}", BURSAR).json()
+    assert (again["status"], again["total_pence"], left(service_call, s["id"])[1]) == ("AWAITING_PAYMENT", 2 * PRICE, 2)
+    whole = service_call("bookings", "POST", f"/orders/{o['id']}/cancel", BURSAR, json={})
+    assert whole.status_code == 200 and whole.json()["status"] == "CANCELLED"
+    assert left(service_call, s["id"])[1] == 4
+
+
+def test_an_invoiced_place_cancelled_after_the_deadline_is_credited_only_if_an_admin_says_so(
+        on_sale, order, service_call):
+    s = on_sale(cancellation_deadline=(SOON - timedelta(days=20)).isoformat())
+    o = order([(s["id"], 2)], method="INVOICE").json()
+    one = o["lines"][0]["attendees"][0]["id"]
+    late = service_call("bookings", "POST", f"/orders/{o['id']}/cancel", ADMIN,
+                        json={"attendee_ids": [one], "reason": "Ill on the day"})
+    assert late.status_code == 200, late.text
+    assert late.json()["credit_notes"] == []  # the place is owed for, as a card payment is kept
+    credit = service_call("bookings", "POST", f"/orders/{o['id']}/credit-notes",
+                          json={"amount_pence": PRICE // 2, "reason": "Half back, as a goodwill gesture"})
+    assert credit.status_code == 201, credit.text

@@ -127,7 +127,8 @@ def test_cancelling_reprices_the_discount_and_a_cancelled_order_gives_its_use_ba
                                                                                    service_call):
     s = on_sale(price=1000)
     v = made(voucher(code="HALF", percent_off=50, max_uses=1))
-    o = order([(s["id"], 3)], voucher_code="HALF").json()
+    # invoiced: a card order waiting for its payment is only cancelled whole
+    o = order([(s["id"], 3)], voucher_code="HALF", method="INVOICE").json()
     assert (o["discount_pence"], o["total_pence"]) == (1500, 1500)
     first = o["lines"][0]["attendees"][0]["id"]
     fewer = service_call("bookings", "POST", f"/orders/{o['id']}/cancel", BURSAR, json={"attendee_ids": [first]})

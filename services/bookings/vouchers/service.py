@@ -9,6 +9,13 @@ takes its use back with its rollback.  A use is given back when its order ends u
 with no places (cancelled whole, or its hold lapsed unpaid): the limit counts orders
 that bought something with the code, and a bursar whose hold lapsed while they
 fetched the school's card should not have burnt one of a school-cluster's five uses.
+
+The discount as ordered is shared out over the lines it applies to (each line's
+`discount_share_pence`, fixed then), and a cancelled place takes its part of its
+line's share with it: what is given back for cancelled places (a card refund, a
+credit note) is the fall in the order's total, which is then what was paid for
+those places — a percentage and a fixed sum alike — and the cancellations of every
+place add up to exactly what was paid, however they fall.
 """
 from __future__ import annotations
 
@@ -18,7 +25,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from services.bookings.audit import log_voucher
-from services.bookings.orders.models import Order, OrderLine
+from services.bookings.orders.models import Order, OrderAttendee, OrderLine
 from services.bookings.sessions.models import CourseSession
 from services.bookings.vouchers.models import Voucher, VoucherUse
 from services.bookings.vouchers.schemas import VoucherIn
@@ -46,13 +53,45 @@ def discount_on(voucher: Voucher, eligible_pence: int) -> int:
     return min(voucher.amount_off_pence or 0, eligible_pence)
 
 
-def _eligible_pence(db: Session, voucher: Voucher, order_id: int) -> int:
-    """What the order's live places on the voucher's courses are worth."""
-    rows = db.exec(select(OrderLine.unit_price_pence, OrderLine.quantity, CourseSession.course_id)
+def _eligible_lines(db: Session, voucher: Voucher, order_id: int) -> list[OrderLine]:
+    """The order's lines on the voucher's courses, in id order."""
+    rows = db.exec(select(OrderLine, CourseSession.course_id)
                    .join(CourseSession, CourseSession.id == OrderLine.session_id)
-                   .where(OrderLine.order_id == order_id)).all()
-    return sum(price * n for price, n, course_id in rows
-               if voucher.course_ids is None or course_id in voucher.course_ids)
+                   .where(OrderLine.order_id == order_id).order_by(OrderLine.id)).all()
+    return [line for line, course_id in rows if voucher.course_ids is None or course_id in voucher.course_ids]
+
+
+def share_out(total: int, weights: list[int]) -> list[int]:
+    """`total` pence in proportion to `weights`, in whole pence adding up to `total`
+    exactly: each its floor, the pennies left over to the largest remainders (the
+    first among equals)."""
+    whole = sum(weights)
+    if whole <= 0:
+        return [0] * len(weights)
+    parts = [total * w // whole for w in weights]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
+    for i in by_remainder[:total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def discount_left(share_pence: int, places_left: int, places_ordered: int) -> int:
+    """What is left of a line's discount share on the places it still holds: the share
+    in proportion, rounded up (the places kept keep the buyer's penny).  All places
+    held: the whole share; none: nothing — so the parts the cancellations take add up
+    to the share exactly."""
+    if places_ordered <= 0 or places_left <= 0:
+        return 0
+    return -(-share_pence * min(places_left, places_ordered) // places_ordered)
+
+
+def places_ordered(db: Session, line_ids: list[int]) -> dict[int, int]:
+    """The places each line was ordered with: its attendees, cancelled ones included
+    (an attendee row is never deleted; cancelling stamps it)."""
+    if not line_ids:
+        return {}
+    return dict(db.exec(select(OrderAttendee.line_id, sa.func.count(OrderAttendee.id))
+                        .where(OrderAttendee.line_id.in_(line_ids)).group_by(OrderAttendee.line_id)).all())
 
 
 # ---------- admins ----------
@@ -129,7 +168,8 @@ def redeem(db: Session, order: Order, code: str | None) -> int:
         raise _refuse(f"This voucher can be used from {voucher.valid_from:%-d %B %Y}.")
     if today > voucher.valid_until:
         raise _refuse(f"This voucher expired on {voucher.valid_until:%-d %B %Y}.")
-    discount = discount_on(voucher, _eligible_pence(db, voucher, order.id))
+    eligible = _eligible_lines(db, voucher, order.id)
+    discount = discount_on(voucher, sum(line.unit_price_pence * line.quantity for line in eligible))
     if discount == 0:
         raise _refuse("This voucher is not for the courses in this order.")
     table = Voucher.__table__
@@ -141,6 +181,10 @@ def redeem(db: Session, order: Order, code: str | None) -> int:
         raise _refuse("This voucher has been used as many times as it allows.")
     db.add(VoucherUse(voucher_id=voucher.id, order_id=order.id, organisation_id=order.organisation_id,
                       discount_pence=discount))
+    # Each eligible line carries its part of the discount, by what its places are worth.
+    for line, share in zip(eligible, share_out(discount, [ln.unit_price_pence * ln.quantity for ln in eligible])):
+        line.discount_share_pence = share
+        db.add(line)
     order.discount_pence = discount
     return discount
 
@@ -152,20 +196,23 @@ def _standing_use(db: Session, order_id: int) -> tuple[VoucherUse, Voucher] | No
 
 def reprice_after_cancelling(db: Session, identity: Identity | None, order: Order) -> None:
     """After some of `order`'s places were cancelled (its lines' quantities lowered,
-    flushed or not): its discount follows what is left (a percentage of fewer places;
-    a fixed sum never more than they are worth), and an order with no places left
-    gives its use back.  Called inside the order's row lock, so once per change."""
+    flushed or not): its discount is what is left of its lines' shares on the places
+    still held (discount_left) — a percentage and a fixed sum alike shrink with the
+    places, so a cancelled place gives back what was paid for it, never its full
+    price — and an order with no places left gives its use back.  Called inside the
+    order's row lock, so once per change."""
     found = _standing_use(db, order.id)
     if found is None:
         return
-    use, voucher = found
+    use, _ = found
     db.flush()
-    order.discount_pence = discount_on(voucher, _eligible_pence(db, voucher, order.id))
+    lines = db.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+    ordered = places_ordered(db, [line.id for line in lines])
+    order.discount_pence = sum(discount_left(line.discount_share_pence, line.quantity, ordered.get(line.id, 0))
+                               for line in lines)
     use.discount_pence = order.discount_pence
     db.add(use)
-    live = db.exec(select(sa.func.coalesce(sa.func.sum(OrderLine.quantity), 0))
-                   .where(OrderLine.order_id == order.id)).one()
-    if live == 0:
+    if sum(line.quantity for line in lines) == 0:
         _give_back(db, identity, [order.id])
 
 

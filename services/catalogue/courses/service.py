@@ -1,8 +1,6 @@
 """Domain operations on courses.  Each takes the acting identity explicitly."""
 from __future__ import annotations
 
-import re
-
 import sqlalchemy as sa
 from slugify import slugify
 from sqlmodel import Session, func, select
@@ -10,12 +8,11 @@ from sqlmodel import Session, func, select
 from services.catalogue.courses.models import Course, CourseAudience, CoursePhase
 from services.catalogue.courses.schemas import CourseIn, CourseQuery
 from services.catalogue.facts import publish_listing
+from services.catalogue.search import full_text, search_terms
 from shared.clock import utcnow
 from shared.errors import Forbidden, NotFound
 from shared.tokens import Identity
 from shared.vocabulary import CourseStatus, Visibility
-
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def _visible_to(identity: Identity):
@@ -29,30 +26,6 @@ def _visible_to(identity: Identity):
     return sa.and_(published, Course.visibility == Visibility.PUBLIC)
 
 
-def _search_terms(text: str) -> list[str]:
-    return _WORD.findall(text.lower())[:12]
-
-
-def _full_text(db: Session, terms: list[str]):
-    """The matching courses and their rank for the search words: every word must match,
-    each as a prefix so that results arrive while someone is still typing.  Returns
-    (a selectable to join on, its id column, an ORDER BY for best first)."""
-    if db.get_bind().dialect.name == "postgresql":
-        query = " & ".join(f"{t}:*" for t in terms)
-        tsq = func.to_tsquery(sa.literal_column("'english'"), query)
-        vector = sa.literal_column("course.search_vector")
-        hits = (sa.select(Course.id.label("id"), func.ts_rank(vector, tsq).label("rank"))
-                .where(vector.op("@@")(tsq)).subquery("hits"))
-        return hits, hits.c.id, hits.c.rank.desc()
-    match = " ".join(f'"{t}"*' for t in terms)
-    fts = sa.table("course_fts", sa.column("rowid"), sa.column("rank"))
-    # MATERIALIZED: otherwise SQLite re-runs the MATCH for every course row it joins
-    # (80 ms instead of 3 ms over 2,000 courses).
-    hits = (sa.select(fts.c.rowid.label("id"), fts.c.rank.label("rank"))
-            .where(sa.literal_column("course_fts").op("MATCH")(match)).cte("hits").prefix_with("MATERIALIZED"))
-    return hits, hits.c.id, hits.c.rank.asc()  # FTS5's bm25 rank: lower is better
-
-
 def list_courses(db: Session, identity: Identity, q: CourseQuery, offset: int) -> tuple[list[Course], int]:
     """A page of the courses this identity may see, matching the filters, best first."""
     where = [_visible_to(identity)]
@@ -61,8 +34,8 @@ def list_courses(db: Session, identity: Identity, q: CourseQuery, offset: int) -
     count = select(func.count()).select_from(Course)
     if q.ids:
         where.append(Course.id.in_([int(i) for i in q.ids.split(",")]))
-    if q.search and (terms := _search_terms(q.search)):
-        hits, hit_id, rank = _full_text(db, terms)
+    if q.search and (terms := search_terms(q.search)):
+        hits, hit_id, rank = full_text(db, Course, terms)
         stmt = stmt.join(hits, hit_id == Course.id)
         count = count.join(hits, hit_id == Course.id)
         order.insert(0, rank)
