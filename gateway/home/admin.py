@@ -36,7 +36,8 @@ def quick_links() -> list[dict]:
             {"text": "Bookings waiting for approval", "href": url_for("bookings.approvals")},
             {"text": "Orders from other schools", "href": url_for("admin_orders.admin_orders")},
             {"text": "Income by term", "href": url_for("income.income_page")},
-            {"text": "Vouchers", "href": url_for("vouchers.vouchers")}]
+            {"text": "Vouchers", "href": url_for("vouchers.vouchers")},
+            {"text": "Cascaded CPD: programmes and coverage maps", "href": url_for("cascade.programmes")}]
 
 
 def section(viewer: Viewer) -> dict | None:

@@ -30,8 +30,9 @@ def main_navigation() -> list[dict]:
         links.append(("Approvals", url_for("bookings.approvals"), ("bookings.approvals",)))
     if leader and not admin:
         links.append(("My school", url_for("bookings.school_bookings"), ("bookings.school_bookings",)))
-    if admin or leader or (identity and identity.has_role("sip")):
-        # the cascaded CPD programmes: the central team's coverage maps, a leader's sprints
+    if not admin and (leader or bool(identity and identity.has_role("sip"))):
+        # the cascaded CPD programmes: a SIP's coverage maps, a leader's sprints (admins'
+        # header is full: they reach them from their home's tasks)
         links.append(("Cascade", url_for("cascade.programmes"), (
             "cascade.programmes", "cascade.programme_page", "cascade.sprint_page", "cascade.qa_note_page",
             "cascade.new_programme", "cascade.edit_programme")))
