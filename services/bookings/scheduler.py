@@ -9,7 +9,7 @@ from sqlmodel import Session
 from services.bookings import reminders
 from services.bookings.db import database
 from services.bookings.messages import OutboxMessage
-from services.bookings.orders import service as orders
+from services.bookings.orders import holds
 from services.bookings.payments import card, follow_up
 from services.bookings.waiting_list import service as waiting_list
 from shared.jobs import Job, job
@@ -32,7 +32,7 @@ def send_reminders(db: Session) -> int:
 @job(database, every=timedelta(minutes=1), done="released %d lapsed holds")
 def release_holds(db: Session) -> int:
     """Card orders unpaid when their hold lapses give their places back (exactly once)."""
-    return orders.release_lapsed_holds(db)
+    return holds.release_lapsed_holds(db)
 
 
 def reconcile_card_payments(db: Session) -> int:
