@@ -15,8 +15,12 @@ FIELDS = ["title", "sourceCourseId", "sourceSessionIds", "networkId", "followUpM
           "schoolIds"]
 SCOPES = {"ALL": "Every school", "PHASE": "The schools of one phase", "LIST": "Chosen schools"}
 PHASES = ("PRIMARY", "SECONDARY", "ALL_THROUGH")
-CHOICES = """{ courses(first: 100) { edges { node { id title slug status } } } networks { id name }
-  schools { id name phase } }"""
+CHOICES = """{ networks { id name } schools { id name phase } }"""
+# Every course, a page at a time: a trust's catalogue outgrows any one page, and a
+# programme may start from the oldest course in it.
+COURSES = """query($after: String, $first: Int!) { courses(first: $first, after: $after) {
+  pageInfo { hasNextPage endCursor } edges { node { id title slug status } } } }"""
+COURSES_PAGE = 100
 SAVE = """mutation($input: ProgrammeInput!) { saveProgramme(input: $input) { programme { id title }
   userErrors { field message } } }"""
 CURRENT = """query($id: ID!) { programme(id: $id) { id title scope phase sourceCourse { id } sourceSessions { id }
@@ -27,8 +31,7 @@ def _options(course_id: int | None, network_id: int | None) -> dict:
     """What the form offers: courses, networks and schools; the chosen course's sessions
     (held ones too: a cascade starts from them) and the chosen network's meetings."""
     choices = execute_here(CHOICES).get("data") or {}
-    courses = sorted((e["node"] for e in choices["courses"]["edges"] if e["node"]["status"] != "ARCHIVED"),
-                     key=lambda c: c["title"].lower())
+    courses = sorted((c for c in _all_courses() if c["status"] != "ARCHIVED"), key=lambda c: c["title"].lower())
     course = next((c for c in courses if parse_id(c["id"]) == course_id), None)
     sessions = meetings = []
     if course:
@@ -40,6 +43,16 @@ def _options(course_id: int | None, network_id: int | None) -> dict:
                                       {"n": network["id"]}), "network", "Networks unavailable")["meetings"]
     return {"courses": courses, "course": course, "networks": choices["networks"], "network": network,
             "sessions": sessions, "meetings": meetings, "schools": choices["schools"]}
+
+
+def _all_courses() -> list[dict]:
+    courses, after = [], None
+    while True:
+        page = found(execute_here(COURSES, {"after": after, "first": COURSES_PAGE}), "courses", "Courses unavailable")
+        courses += [e["node"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return courses
+        after = page["pageInfo"]["endCursor"]
 
 
 def _form(programme_id: int | None):

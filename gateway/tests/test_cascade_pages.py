@@ -99,6 +99,14 @@ def test_an_admin_makes_a_programme_in_two_steps(client, world, make_course):
     assert client.get("/admin/programmes/new").status_code == 403
 
 
+def test_the_programme_form_offers_every_course_not_only_the_first_page(client, world, make_course):
+    # More courses than one page of the API gives: the oldest is still offered.
+    for n in range(100):
+        make_course(title=f"Course {n:03d}")
+    offered = client.get("/admin/programmes/new").get_data(as_text=True)
+    assert "White Rose Maths" in offered and "Course 099" in offered
+
+
 def test_a_leader_plans_the_sprint_with_every_problem_beside_its_session(client, world):
     sign_in(client, "head.a@a.test")
     url = f"/programmes/{world.programme_id}/schools/{world.schools['a']}/sprint"
