@@ -4,15 +4,17 @@ attendance at the source sessions, networks' attendance at the follow-up meeting
 and the gateway's own schools and risk bands.  `Programme.coverage`, `School.cascade`
 and `School.cascades`.
 
-However many schools and programmes are in view it costs one call to each service:
-every programme's rows, every source session's attendance and every follow-up
-meeting's attendance are read together (stages.py reckons the stages)."""
+However many schools and programmes are in view it costs the same few calls: every
+programme's rows, every source session's attendance, which meetings their leads said
+follow the programmes up, and every follow-up meeting's attendance are each read
+together (stages.py reckons the stages)."""
 from __future__ import annotations
 
 import graphene
 from graphql import GraphQLError
 
 from gateway.cascade import stages
+from gateway.cascade.programmes import follow_up_ids
 from gateway.cascade.stages import Facts
 from gateway.graph.compose import Extension, named, ref
 from gateway.graph.ids import parse_id
@@ -61,12 +63,13 @@ def coverage_of(ctx, programme: dict) -> list[dict]:
     # every programme in view was read with it: their sprints are read together too
     ctx.loader("sprint").expect(r["sprint_id"] for p in in_view for r in coverage.load(p["id"]) if r["sprint_id"])
     sessions = _expect(ctx, "attendance of session", "source_session_ids")
-    meetings = _expect(ctx, "attendance of meeting", "follow_up_meeting_ids")
+    meetings = ctx.loader("attendance of meeting")
+    meetings.expect(i for p in in_view for i in follow_up_ids(ctx, p))
     people: dict[int, set] = {}
     for session_id in programme["source_session_ids"]:
         for row in sessions.load(session_id):
             people.setdefault(row["school_id"], set()).update(row["person_ids"])
-    follow_ups = programme["follow_up_meeting_ids"] or []
+    follow_ups = follow_up_ids(ctx, programme)
     came = {row["school_id"] for m in follow_ups for row in meetings.load(m) if row["attended"]}
     schools = {s.id: s for s in ctx.loader("school").everything()}
     found = []

@@ -33,6 +33,26 @@ def _all_programmes(ctx) -> dict:
     return {p["id"]: p for p in every_page(ctx, "catalogue", "/programmes")}
 
 
+@loads("meetings following programme", missing=list)
+def _following(ctx, programme_ids: list[int]) -> dict:
+    """The ids of meetings whose network lead said, scheduling them, that they follow
+    these programmes up (whether the caller may read the meetings or not: a
+    programme's coverage counts the same meetings for everyone)."""
+    items = ctx.read("networks", "GET", "/meetings/follow-ups", params={"programme_ids": ids_param(programme_ids)})
+    return grouped((row["programme_id"], row["meeting_id"]) for row in items["items"])
+
+
+def follow_up_ids(ctx, programme: dict) -> list[int]:
+    """A programme's follow-up meetings: those the admin chose for it (the catalogue's)
+    and those a network lead said follow it up (networks').  Each is said in its own
+    service by its own people, so both count rather than one silently overruling the
+    other; read for every programme in view at once."""
+    tagged = ctx.loader("meetings following programme").load(
+        programme["id"], among=(p["id"] for p in programmes_in_view(ctx)))
+    chosen = programme["follow_up_meeting_ids"] or []
+    return chosen + [m for m in tagged if m not in chosen]
+
+
 @loads("sprints of programme", missing=list)
 def _sprints_of_programmes(ctx, programme_ids: list[int]) -> dict:
     from gateway.cascade.sprints import seen
@@ -91,7 +111,8 @@ class Programme(graphene.ObjectType):
     @staticmethod
     def resolve_follow_up_meetings(programme, info):
         meetings = _expect_all(info.context, "meeting", "follow_up_meeting_ids")
-        return [m for m in meetings.load_many(programme["follow_up_meeting_ids"] or []) if m is not None]
+        found = [m for m in meetings.load_many(follow_up_ids(info.context, programme)) if m is not None]
+        return sorted(found, key=lambda m: m["starts_at"])
 
     @staticmethod
     def resolve_sprints(programme, info):
@@ -115,9 +136,18 @@ class Programme(graphene.ObjectType):
 class MeetingProgramme(Extension):
     extends = "Meeting"
     programme = graphene.Field(Programme, description="The cascaded CPD programme this meeting follows up, as "
-                                                       "its lead said when scheduling it.")
+                                                       "its lead said when scheduling it, or else as the "
+                                                       "programme's admin chose it as a follow-up.")
 
-    resolve_programme = loaded("programme", "programme_id", among="meeting")
+    _said_by_lead = loaded("programme", "programme_id", among="meeting")
+
+    @staticmethod
+    def resolve_programme(meeting, info):
+        if meeting.get("programme_id") is not None:
+            return MeetingProgramme._said_by_lead(meeting, info)
+        # One read of every programme the caller may see, however many meetings ask.
+        return next((p for p in info.context.loader("all programmes").everything()
+                     if meeting["id"] in (p["follow_up_meeting_ids"] or [])), None)
 
 
 ProgrammePayload = payload("Programme", programme=graphene.Field(Programme))

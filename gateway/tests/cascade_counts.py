@@ -178,20 +178,21 @@ CASCADE_CASES = [
     GraphRead(("Query.programmes", "Programme.sourceSessions", "Programme.followUpMeetings", "Programme.sprints"),
               "every programme with its sessions, meetings, sprints and coverage", _programmes, (
                   f"{CATALOGUE} /programmes", f"{CATALOGUE} /courses", f"{BOOKINGS} /sessions",
-                  f"{NETWORKS} /networks", f"{NETWORKS} /meetings", f"{CATALOGUE} /sprints",
+                  f"{NETWORKS} /networks", f"{NETWORKS} /meetings/follow-ups", f"{NETWORKS} /meetings",
+                  f"{CATALOGUE} /sprints",
                   f"{CATALOGUE} /programmes/coverage", f"{BOOKINGS} /attendance/by-school",
                   f"{NETWORKS} /attendance/by-school"), 2),  # the sign-in's session; the schools
     GraphRead(("Programme.coverage",), "a programme's coverage map, by risk, for an admin", _coverage, (
-        f"{CATALOGUE} /programmes/<id>", f"{CATALOGUE} /programmes/coverage", f"{BOOKINGS} /attendance/by-school",
-        f"{NETWORKS} /attendance/by-school", f"{CATALOGUE} /sprints"), 4),  # session, schools, leads, grants
+        f"{CATALOGUE} /programmes/<id>", f"{CATALOGUE} /programmes/coverage", f"{NETWORKS} /meetings/follow-ups",
+        f"{BOOKINGS} /attendance/by-school", f"{NETWORKS} /attendance/by-school", f"{CATALOGUE} /sprints"), 4),  # session, schools, leads, grants
     GraphRead(("Programme.sprints",), "a programme's sprints, their sessions and notes", _sprints, (
         f"{CATALOGUE} /programmes/<id>", f"{CATALOGUE} /sprints", f"{CATALOGUE} /qa-notes"), 6),
     # the session, the schools; the leads, their grants; the notes' authors, their grants
     GraphRead(("Query.centralSessions",), "the sessions flagged for the central team", _central, (
         f"{CATALOGUE} /sprint-sessions/central", f"{CATALOGUE} /sprints", f"{CATALOGUE} /programmes"), 4),
     GraphRead(("School.cascades",), "a school's stage in every programme", _school_cascades, (
-        f"{CATALOGUE} /programmes", f"{CATALOGUE} /programmes/coverage", f"{BOOKINGS} /attendance/by-school",
-        f"{NETWORKS} /attendance/by-school"), 2),
+        f"{CATALOGUE} /programmes", f"{CATALOGUE} /programmes/coverage", f"{NETWORKS} /meetings/follow-ups",
+        f"{BOOKINGS} /attendance/by-school", f"{NETWORKS} /attendance/by-school"), 2),
     # the session, the schools, the newest change (who set it), the history
     GraphRead(("SupportBand.history",), "a school's band changes", _band_history, (), 4),
 ]

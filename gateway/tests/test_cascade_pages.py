@@ -214,5 +214,6 @@ def test_the_coverage_map_costs_the_same_calls_for_3_schools_as_for_15(client, w
     assert everyone["data"]["saveProgramme"]["userErrors"] == []
     assert "15 schools" in words(client.get(f"/programmes/{world.programme_id}"))
     assert cost() == few
-    assert [path for _, _, path in few] == ["/programmes/1", "/courses", "/sessions", "/networks", "/meetings",
-                                            "/programmes/coverage", "/attendance/by-school", "/attendance/by-school"]
+    assert [path for _, _, path in few] == ["/programmes/1", "/courses", "/sessions", "/networks",
+                                            "/meetings/follow-ups", "/meetings", "/programmes/coverage",
+                                            "/attendance/by-school", "/attendance/by-school"]

@@ -14,6 +14,7 @@ from services.networks.meetings.schemas import (
     ActionList,
     ActionOut,
     AttendanceBySchool,
+    FollowUps,
     MeetingIdPath,
     MeetingIdsQuery,
     MeetingIn,
@@ -22,6 +23,7 @@ from services.networks.meetings.schemas import (
     MeetingsQuery,
     MinutesIn,
     NetworkIdsQuery,
+    ProgrammeIdsQuery,
     RsvpIn,
 )
 from services.networks.networks.schemas import NetworkIdPath
@@ -133,6 +135,16 @@ def open_actions(query: NetworkIdsQuery):
     db = request_session()
     ids = visible_network_ids(db, current_identity(), [int(i) for i in query.network_ids.split(",")])
     return {"items": [action_out(a) for a in service.open_actions(db, sorted(ids))]}
+
+
+@bp.get("/meetings/follow-ups", responses={200: FollowUps})
+def follow_ups(query: ProgrammeIdsQuery):
+    """Which meetings their leads said follow up these cascaded programmes: ids only, so
+    that everyone following a programme counts the same meetings in its coverage
+    (a meeting itself is read as its network allows)."""
+    found = service.follow_ups(request_session(), current_identity(),
+                               [int(i) for i in query.programme_ids.split(",")])
+    return {"items": [{"meeting_id": m, "programme_id": p} for m, p in found]}
 
 
 @bp.get("/attendance/by-school", responses={200: AttendanceBySchool})

@@ -13,8 +13,8 @@ from datetime import datetime, time, timedelta
 from sqlmodel import Session, select
 
 from services.networks.meetings.models import Meeting, MeetingStatus
-from services.networks.networks.service import may_change, network_or_404
 from services.networks.networks.models import Membership, Network
+from services.networks.networks.service import may_change, network_or_404
 from services.networks.terms.service import academic_year, check_label, school_days
 from shared.clock import LONDON, as_utc, utcnow
 from shared.errors import Forbidden, Invalid, field_error

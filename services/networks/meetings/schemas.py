@@ -120,6 +120,20 @@ class MeetingIdsQuery(BaseModel):
     meeting_ids: Ids
 
 
+class ProgrammeIdsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    programme_ids: Ids
+
+
+class FollowUp(BaseModel):
+    meeting_id: int
+    programme_id: int
+
+
+class FollowUps(BaseModel):
+    items: list[FollowUp]
+
+
 class SchoolAttendance(BaseModel):
     meeting_id: int
     school_id: int

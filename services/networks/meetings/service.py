@@ -289,6 +289,15 @@ def attendance_of(db: Session, meeting_ids: list[int]) -> list[Attendance]:
 
 
 
+def follow_ups(db: Session, identity: Identity, programme_ids: list[int]) -> list[tuple[int, int]]:
+    """(meeting, programme) for the meetings whose lead said they follow up one of these
+    programmes, to people of the trust (who follow programmes); one query."""
+    if not identity.is_trust_member:
+        return []
+    return list(db.exec(select(Meeting.id, Meeting.programme_id).where(Meeting.programme_id.in_(programme_ids))
+                        .order_by(Meeting.starts_at, Meeting.id)).all())
+
+
 def attendance_by_school(db: Session, identity: Identity, meeting_ids: list[int]) -> list[tuple[int, int, int]]:
     """How many from each school came to each of these meetings, as the minutes
     recorded them: for following a cascaded programme into the network's follow-up

@@ -1,6 +1,6 @@
 """What networks answers for following a cascaded programme: how many from each school
 came to its follow-up meetings (admins every school, a school's SIPs and leaders
-their own, nobody else anything), and what the calendar says of several days at once
+their own, nobody else anything), which meetings their leads said follow it up, and what the calendar says of several days at once
 (the gateway checks a sprint's dates with it)."""
 from __future__ import annotations
 
@@ -49,6 +49,27 @@ def test_follow_up_attendance_refuses_what_is_not_a_list_of_ids(service_call):
     for bad in ("", "1,,2", "x", ",".join(["1"] * 101)):
         assert service_call("networks", "GET", "/attendance/by-school", params={"meeting_ids": bad}
                             ).status_code == 422
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_which_meetings_follow_up_a_programme_for_each_role(service_call, role):
+    from sqlalchemy import update
+
+    from services.networks.db import database
+    from services.networks.meetings.models import Meeting
+
+    (network,) = networks(1)
+    first, second, third = meetings(network, 3)
+    with database().session() as db:  # as their lead said when scheduling them
+        db.execute(update(Meeting).where(Meeting.id.in_([first, third])).values(programme_id=5))
+        db.execute(update(Meeting).where(Meeting.id == second).values(programme_id=6))
+    identity, _ = ROLES[role]
+    answer = service_call("networks", "GET", "/meetings/follow-ups", identity, params={"programme_ids": "5,7"})
+    assert answer.status_code == 200, answer.text
+    # ids alone, to everyone of the trust, whether or not they are the network's members
+    trust = role not in ("external booker", "visitor")
+    assert answer.json()["items"] == ([{"meeting_id": first, "programme_id": 5},
+                                       {"meeting_id": third, "programme_id": 5}] if trust else [])
 
 
 def test_several_days_of_the_calendar_at_once(service_call):
