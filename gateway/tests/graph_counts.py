@@ -62,6 +62,10 @@ def admin(app):
 
 PERSON = "name email jobTitle school { name } roles { role school { name } network { name } }"
 
+
+# ---------- sessions and courses, people by email, organisations ----------
+
+
 def slug(course_id: int) -> str:
     return f"fractions-{course_id - 1:03d}"
 

@@ -100,9 +100,9 @@ def _order_lines(app, n: int) -> GraphAsk:
 
 
 ORDER_CASES = [
+    # the sign-in's session with me and my grants; the organisation (its orders' one read with it)
     GraphRead(("Organisation.orders",), "my organisation's orders, each on its own session", _organisation_orders, (
         f"{BOOKINGS} /orders", f"{BOOKINGS} /sessions", f"{CATALOGUE} /courses"), 2),
-    # the sign-in's session with me and my grants; the organisation (its orders' one read with it)
     GraphRead(("Order.lines",), "an order's lines, each on its own session, for an admin", _order_lines, (
         f"{BOOKINGS} /orders/<id>", f"{BOOKINGS} /sessions", f"{CATALOGUE} /courses"), 2),
     GraphRead(("Query.vouchers", "Voucher.courses"), "every voucher with its courses, for an admin", _vouchers, (

@@ -95,8 +95,8 @@ PEOPLE_CASES = [
     GraphRead(("Query.people",), "a page of people, for an admin", _people, (
         f"{BOOKINGS} /cpd-records", f"{CATALOGUE} /videos/cpd-records"), 6),  # count, page, grants, schools, orgs
     GraphRead(("Person.roles",), "my role grants", _roles, (f"{NETWORKS} /networks",), 1),
+    # the sign-in's session, the organisation, its bookers, their grants
     GraphRead(("Organisation.bookers",), "my organisation's bookers", _organisation_bookers, (), 4),
-    # the session, the organisation, its bookers, their grants
     GraphRead(("CpdRecord.entries",), "my CPD record", _cpd_entries, (
         f"{BOOKINGS} /cpd-records", f"{CATALOGUE} /videos/cpd-records"), 1),
 ]
