@@ -1,14 +1,16 @@
 """A school's sprint in a programme: its leader plans it (sessions on school days,
 fewer and longer for a small school, or joining a partner's) and records each session
 held and how many staff came; the central team takes on the sessions flagged for
-them and reaches each session's QA note from here.  Every form shows all its
-problems at once, beside their fields (gateway/web/forms.py)."""
+them and reaches each session's QA note from here.  Each session may have clips from
+the video library as pre-work (chosen as gateway/cascade/sprint_clips.py explains).
+Every form shows all its problems at once, beside their fields (gateway/web/forms.py)."""
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask import abort, g, render_template, request
 
+from gateway.cascade import sprint_clips as clips
 from gateway.cascade.pages import bp
 from gateway.graph.ids import parse_id
 from gateway.graph.view import execute_here
@@ -35,7 +37,7 @@ GIVE_UP = """mutation($s: ID!) { giveUpSprintSession(sprintSessionId: $s) { spri
 def _field(rows: list[int]):
     """A problem's field path as the plan form names its fields: the API's
     ["sessions", "1", "scheduledAt"] is the second row sent, whichever row that was."""
-    names = {"scheduledAt": "when", "topic": "topic", "durationMinutes": "minutes", "id": "topic"}
+    names = {"scheduledAt": "when", "topic": "topic", "durationMinutes": "minutes", "id": "topic", "videoIds": "videos"}
 
     def name_of(path) -> str | None:
         if not path:
@@ -47,24 +49,27 @@ def _field(rows: list[int]):
 
 
 def _plan(programme_id: int, school_id: int, form) -> tuple[FormErrors, bool]:
-    """The plan form sent: every row with a topic or a time is a session."""
-    count = min(int(form.get("rows", "0") or 0) if form.get("rows", "").isdigit() else 0, MAX_ROWS + BLANK_ROWS)
+    """The plan form sent: every row with a topic, a time or a clip is a session."""
+    count = _sent_rows(form)
     rows, sessions = [], []
     fields = ["lead", "partners", "sessions"] + [f"session-{i}-{f}" for i in range(count)
-                                                 for f in ("topic", "when", "minutes")]
+                                                 for f in ("topic", "when", "minutes", "videos")]
     errors = FormErrors(fields, name_of=_field(rows))
     for i in range(count):
-        topic = form.get(f"session-{i}-topic", "").strip()
-        if not topic and not form.get(f"session-{i}-when", "").strip():
+        topic, videos = form.get(f"session-{i}-topic", "").strip(), form.getlist(f"session-{i}-videos")
+        if not topic and not form.get(f"session-{i}-when", "").strip() and not videos:
             continue  # a row left empty
         when = local_moment(form, f"session-{i}-when", f"date and time of session {len(rows) + 1}", errors,
                             "2027-01-14T15:45") or utcnow()
         minutes = form.get(f"session-{i}-minutes", "").strip()
         if minutes and not minutes.isdigit():
             errors.add(f"session-{i}-minutes", "Enter the length in minutes as a whole number, such as 90.")
+        if len(videos) > clips.MAX_CLIPS:
+            errors.add(f"session-{i}-videos", f"Choose at most {clips.MAX_CLIPS} clips for a session.")
         rows.append(i)
         sessions.append({"id": form.get(f"session-{i}-id") or None, "topic": topic, "scheduledAt": when.isoformat(),
-                         "durationMinutes": int(minutes) if minutes.isdigit() else None})
+                         "durationMinutes": int(minutes) if minutes.isdigit() else None,
+                         "videoIds": videos[:clips.MAX_CLIPS]})
     if not rows:
         errors.add("sessions", "Plan at least one session: its topic and when it is.")
         return errors, False
@@ -97,12 +102,18 @@ def _record(form) -> tuple[FormErrors, bool]:
 def sprint_page(programme_id: int, school_id: int):
     if (visitor := sign_in_first()) is not None:
         return visitor
-    errors, status = FormErrors([]), 200
+    errors, status, searched, sent = FormErrors([]), 200, None, None
     if request.method == "POST":
-        action = request.form.get("action")
+        action = request.form.get("action", "")
+        searched = clips.search_asked(request.form, _sent_rows(request.form))
+        if action == "enter":  # Enter pressed in the plan form: a search typed, or the plan
+            action = "plan" if searched is None else f"find-{searched}"
+        finding = action.startswith("find-")
         if action == "plan":
             errors, saved = _plan(programme_id, school_id, request.form)
             outcome = "The sprint's plan was saved."
+        elif finding:  # nothing is saved: the form comes back as it was sent, with the row's clips found
+            errors, saved = FormErrors([]), False
         elif action == "record":
             errors, saved = _record(request.form)
             outcome = "The session was recorded."
@@ -115,7 +126,8 @@ def sprint_page(programme_id: int, school_id: int):
             abort(400)
         if saved:
             return done(outcome)
-        status = 422
+        status = 200 if finding else 422
+        sent = request.form if action == "plan" or finding else None
     result = execute_here(PAGE, {"p": str(programme_id), "s": str(school_id)})
     programme = found(result, "programme", "Programmes unavailable")
     school = found(result, "school", "Schools unavailable")
@@ -126,29 +138,41 @@ def sprint_page(programme_id: int, school_id: int):
     may_plan = identity.is_admin or school_id in identity.schools_for("school_leader")
     for session in (sprint or {}).get("sessions", []):  # a session is recorded once its time has come
         session["due"] = datetime.fromisoformat(session["scheduledAt"]) <= utcnow()
+    clips_of = clips.of_sessions(sprint["id"]) if sprint and sprint["sessions"] else {}
+    for session in (sprint or {}).get("sessions", []):
+        session["videos"] = clips_of.get(session["id"], [])
+    rows = _sent(sent) if sent is not None else _rows(sprint)
     return render_template(
         "cascade/sprint.html", programme=programme, school=school, sprint=sprint, may_plan=may_plan,
         central=identity.is_admin or school_id in identity.schools_for("sip"), me=identity.person_id,
-        errors=errors, form=request.form if request.method == "POST" else None, message=said(),
-        rows=_rows(sprint, request.form if errors and request.form.get("action") == "plan" else None),
+        errors=errors, form=request.form if request.method == "POST" else None, message=said(), rows=rows,
+        clips=clips.picker(rows, clips.library(rows), clips_of, searched) if may_plan else {},
         partners=[s for s in programme["schools"] if parse_id(s["id"]) != school_id],
-        chosen_partners=request.form.getlist("partners") if errors else
+        chosen_partners=sent.getlist("partners") if sent is not None else
         [s["id"] for s in (sprint or {}).get("partnerSchools", [])],
-        lead=request.form.get("lead") if errors else ((sprint or {}).get("lead") or {}).get("id"),
+        lead=sent.get("lead") if sent is not None else ((sprint or {}).get("lead") or {}).get("id"),
     ), status
 
 
-def _rows(sprint: dict | None, sent) -> list[dict]:
-    """The plan form's rows: what was sent (with its problems), or the sessions still
-    to come and a blank row or two."""
-    if sent is not None:
-        count = int(sent.get("rows", "0")) if sent.get("rows", "").isdigit() else 0
-        return [{"n": i, "id": sent.get(f"session-{i}-id", ""), "topic": sent.get(f"session-{i}-topic", ""),
-                 "when": sent.get(f"session-{i}-when", ""), "minutes": sent.get(f"session-{i}-minutes", "")}
-                for i in range(min(count, MAX_ROWS + BLANK_ROWS))]
+def _sent_rows(form) -> int:
+    """How many rows the plan form had (as many as it may have, at most)."""
+    return min(int(form["rows"]) if form.get("rows", "").isdigit() else 0, MAX_ROWS + BLANK_ROWS)
+
+
+def _sent(sent) -> list[dict]:
+    """The plan form's rows as they were sent (with their problems, or a search)."""
+    return [{"n": i, "id": sent.get(f"session-{i}-id", ""), "topic": sent.get(f"session-{i}-topic", ""),
+             "when": sent.get(f"session-{i}-when", ""), "minutes": sent.get(f"session-{i}-minutes", ""),
+             "videos": sent.getlist(f"session-{i}-videos")[:5 * clips.MAX_CLIPS],  # not a forged thousand
+             "find": sent.get(f"session-{i}-find", "").strip()[:200]} for i in range(_sent_rows(sent))]
+
+
+def _rows(sprint: dict | None) -> list[dict]:
+    """The plan form's rows: the sessions still to come, and a blank row or two."""
     planned = [s for s in (sprint or {}).get("sessions", []) if s["status"] == "PLANNED"]
     rows = [{"n": i, "id": s["id"], "topic": s["topic"],
              "when": datetime.fromisoformat(s["scheduledAt"]).astimezone(LONDON).strftime("%Y-%m-%dT%H:%M"),
-             "minutes": s["durationMinutes"] or ""} for i, s in enumerate(planned)]
-    return rows + [{"n": len(rows) + i, "id": "", "topic": "", "when": "", "minutes": ""}
+             "minutes": s["durationMinutes"] or "", "videos": [v["id"] for v in s["videos"]], "find": ""}
+            for i, s in enumerate(planned)]
+    return rows + [{"n": len(rows) + i, "id": "", "topic": "", "when": "", "minutes": "", "videos": [], "find": ""}
                    for i in range(min(BLANK_ROWS if rows else 3, MAX_ROWS - len(rows)))]

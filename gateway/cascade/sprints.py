@@ -200,6 +200,21 @@ def school_day_problems(ctx, when: list[tuple[list, datetime]]) -> list[dict]:
             for field, at in when if at.astimezone(LONDON).date().isoformat() in closed]
 
 
+def clips_out_of_reach(ctx, planned: list[dict]) -> list[dict]:
+    """A problem beside each session naming a clip its planner may not watch.  The
+    video library's loader answers only the films the caller may watch, so a film
+    waiting for consent, withdrawn or not in the library is never made pre-work by its
+    id alone; read in one call for every session (and the payload's clips come from it)."""
+    wanted = [v for s in planned for v in s["video_ids"]]
+    if not wanted:
+        return []
+    videos = ctx.loader("video")
+    videos.expect(wanted)
+    return [{"field": ["sessions", str(i), "videoIds"], "message": f"Video {v} is not one you can watch in the "
+             "video library (it may be waiting for consent, or withdrawn); choose another clip."}
+            for i, s in enumerate(planned) for v in s["video_ids"] if videos.load(v) is None]
+
+
 @mutation(SprintPayload, "sprint", remember="sprint", input=SprintInput(required=True))
 def plan_sprint(root, info, input):
     """A school's leader plans (or re-plans) its sprint: the sessions' topics and school
@@ -235,6 +250,7 @@ def plan_sprint(root, info, input):
             "partner_school_ids": partner_ids, "sessions": planned}
     problems = school_day_problems(ctx, [(["sessions", str(i), "scheduledAt"], s["scheduled_at"])
                                          for i, s in enumerate(input["sessions"])])
+    problems += clips_out_of_reach(ctx, planned)
     path = f"/programmes/{programme_id}/schools/{school.id}/sprint"
     if not problems:
         return ctx.call("catalogue", "PUT", path, json=body)

@@ -55,6 +55,7 @@ class World:
     meeting_id: int
     programme_id: str = ""
     sprints: dict[str, dict] = field(default_factory=dict)
+    films: dict[str, str] = field(default_factory=dict)  # pre-work in the library, by a test's names for them
 
 
 def build(client, make_school, make_person, make_course) -> World:
@@ -120,3 +121,21 @@ def note(client, session_id: str, **fields) -> dict:
     values = {"sprintSessionId": session_id, "judgement": "DEVELOPING", "strengths": "Clear modelling.",
               "developmentPoints": "More reasoning.", "nextSessionPlan": "Bar models in Year 5.", **fields}
     return gql(client, NOTE, {"input": values})["data"]["recordQaNote"]
+
+
+def film(title: str, consent: str = "NOT_NEEDED", seconds: int = 0, subject: str = "Maths") -> str:
+    """A film in the library, as pre-work: a link with no pupils (anyone in the trust may
+    watch it), or one with pupils still waiting for consent (nobody but its uploader and
+    admins).  Its id, as the API says ids."""
+    from services.catalogue.db import database
+    from services.catalogue.videos.models import LINK, Video
+    from shared.vocabulary import ConsentStatus, Visibility
+
+    with database().session() as db:
+        video = Video(title=title, subject=subject, phases=["KS2"], description="A film.", source=LINK,
+                      source_url="https://www.youtube.com/watch?v=x", visibility=Visibility.TRUST,
+                      has_pupils=consent != "NOT_NEEDED", consent_status=ConsentStatus(consent), uploaded_by_id=0,
+                      uploaded_by_name="Test", duration_seconds=seconds)
+        db.add(video)
+        db.flush()
+        return str(video.id)

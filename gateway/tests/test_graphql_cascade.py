@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from gateway.tests.cascade_world import SAVE, build, hold_first, note, plan, plan_input, programme_input
+from gateway.tests.cascade_world import SAVE, build, film, hold_first, note, plan, plan_input, programme_input
 from services.catalogue.tests.cascade_helpers import school_day
 from services.networks.terms.models import Closure, Term
 from services.networks.tests.test_networks_query_counts import add
@@ -162,35 +162,29 @@ def test_a_meeting_names_the_programme_it_follows_up(client, world):
     assert answer["data"]["meeting"]["programme"] == {"title": "White Rose Maths mastery"}
 
 
-def _video(title: str, consent: str) -> int:
-    """A film in the library: a link with no pupils (anyone in the trust may watch), or
-    one with pupils still waiting for consent (nobody but its uploader and admins)."""
-    from services.catalogue.db import database
-    from services.catalogue.videos.models import LINK, Video
-    from shared.vocabulary import ConsentStatus, Visibility
-
-    with database().session() as db:
-        video = Video(title=title, subject="Maths", phases=["KS2"], description="A film.", source=LINK,
-                      source_url="https://www.youtube.com/watch?v=x", visibility=Visibility.TRUST,
-                      has_pupils=consent != "NOT_NEEDED", consent_status=ConsentStatus(consent), uploaded_by_id=0,
-                      uploaded_by_name="Test")
-        db.add(video)
-        db.flush()
-        return video.id
-
-
 def test_a_sessions_pre_work_clips_are_those_the_viewer_may_watch(client, world):
-    shown, waiting = _video("Bar models in Year 4", "NOT_NEEDED"), _video("Counting in Reception", "PENDING")
-    sign_in(client, "head.a@a.test")
+    shown, waiting = film("Bar models in Year 4", "NOT_NEEDED"), film("Counting in Reception", "PENDING")
     sessions = [{"topic": "Bar models", "scheduledAt": school_day(4).isoformat(),
-                 "videoIds": [str(shown), str(waiting)]}]
-    planned = gql(client, """mutation($input: SprintInput!) { planSprint(input: $input) {
-        sprint { sessions { videos { title } } } userErrors { field message } } }""",
-                  {"input": plan_input(world, sessions=sessions)})["data"]["planSprint"]
+                 "videoIds": [shown, waiting]}]
+    plan_clips = """mutation($input: SprintInput!) { planSprint(input: $input) {
+        sprint { id sessions { videos { title } } } userErrors { field message } } }"""
+    sign_in(client, "admin@trust.test")  # an admin may watch a film waiting for consent, and plan with it
+    planned = gql(client, plan_clips, {"input": plan_input(world, sessions=sessions)})["data"]["planSprint"]
     assert planned["userErrors"] == []
+    assert [v["title"] for v in planned["sprint"]["sessions"][0]["videos"]] == [
+        "Bar models in Year 4", "Counting in Reception"]
     # the film waiting for consent is kept on the plan but shown to nobody who may not watch it
-    assert planned["sprint"]["sessions"][0]["videos"] == [{"title": "Bar models in Year 4"}]
-    unknown = [{"topic": "Clip", "scheduledAt": school_day(5).isoformat(), "videoIds": ["4242"]}]
-    refused = gql(client, """mutation($input: SprintInput!) { planSprint(input: $input) { sprint { id }
-        userErrors { field message } } }""", {"input": plan_input(world, sessions=unknown)})["data"]["planSprint"]
-    assert refused["sprint"] is None and refused["userErrors"][0]["field"] == ["sessions", "0", "videoIds"]
+    sign_in(client, "head.a@a.test")
+    seen = gql(client, "query($id: ID!) { sprint(id: $id) { sessions { videos { title } } } }",
+               {"id": planned["sprint"]["id"]})["data"]["sprint"]
+    assert seen["sessions"][0]["videos"] == [{"title": "Bar models in Year 4"}]
+    # and nobody makes a film they may not watch pre-work by its id: a sentence beside the session's clips
+    for video in (waiting, 4242):
+        clips = [{"topic": "Clip", "scheduledAt": school_day(5).isoformat(), "videoIds": [shown, str(video)]}]
+        refused = gql(client, plan_clips, {"input": plan_input(world, sessions=clips)})["data"]["planSprint"]
+        assert refused["sprint"] is None
+        assert refused["userErrors"] == [{"field": ["sessions", "0", "videoIds"], "message": (
+            f"Video {video} is not one you can watch in the video library (it may be waiting for consent, or "
+            "withdrawn); choose another clip.")}]
+    assert gql(client, "query($id: ID!) { sprint(id: $id) { sessions { topic } } }",
+               {"id": planned["sprint"]["id"]})["data"]["sprint"]["sessions"] == [{"topic": "Bar models"}]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.tests.test_graphql_call_counts import CATALOGUE, ENTRY, admin, entries, person, schools, signed_in, slug
+from gateway.tests.graph_counts import CATALOGUE, ENTRY, admin, entries, person, schools, signed_in, slug
 from services.catalogue.audit import AuditEntry
 from services.catalogue.db import database as catalogue_database
 from services.catalogue.tests.test_catalogue_query_counts import courses

@@ -75,6 +75,15 @@ def test_each_person_gets_only_the_films_they_may_watch(client, anon_client, fil
         {"title": "Reading aloud", "captionsUrl": f"/library/{films['open']}/captions.vtt"}]
 
 
+def test_videos_by_id_are_those_of_them_one_may_watch(client, films, people):
+    # beyond the contract: a form that has chosen clips reads them again by id, in one page
+    by_id = "query($ids: [ID!]) { videos(ids: $ids) { totalCount edges { node { title } } } }"
+    sign_in(client, "teacher@lighthouse.test")
+    asked = [films["pending"], films["open"], films["withdrawn"], films["public"]]
+    assert _titles(gql(client, by_id, {"ids": asked})) == ["Public storytelling", "Reading aloud"]
+    for nothing in ([], ["not-an-id", films["open"]]):
+        assert gql(client, by_id, {"ids": nothing})["data"]["videos"] == {"totalCount": 0, "edges": []}
+
 def test_its_uploader_sees_a_film_waiting_for_consent_and_an_admin_sees_withdrawn_ones_by_asking(
         client, films, people):
     sign_in(client, "lead@lighthouse.test")

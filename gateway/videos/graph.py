@@ -9,7 +9,7 @@ import graphene
 
 from gateway.graph.compose import Extension, named, ref
 from gateway.graph.history import history_field
-from gateway.graph.ids import parse_id
+from gateway.graph.ids import parse_id, parse_ids
 from gateway.graph.loaders import grouped, ids_param, loaded, loads
 from gateway.graph.mutations import Refused, an_id, mutation, mutations
 from gateway.graph.shapes import connection, page, page_args, payload
@@ -153,7 +153,10 @@ class VideosQuery(graphene.ObjectType):
         phase=graphene.Argument(ref("Phase")), course_id=graphene.ID(),
         consent_status=graphene.Argument(ConsentStatus, description="Admins: the films of one consent status "
                                                                     "(withdrawn ones are in no other list)."),
-        first=graphene.Int(default_value=20), after=graphene.String())
+        first=graphene.Int(default_value=20), after=graphene.String(),
+        ids=graphene.List(graphene.NonNull(graphene.ID), description=(
+            "Beyond the contract: only these videos (at most 100, in one page), those of them you may watch — the "
+            "clips a form has chosen, to show them again.")))
     video = graphene.Field(Video, id=graphene.ID(required=True))
     video_subjects = graphene.List(graphene.NonNull(graphene.String), required=True,
                                    description="Subjects of the videos you can watch, for filters.")
@@ -161,8 +164,13 @@ class VideosQuery(graphene.ObjectType):
                                       description="Films you have started and not finished, the latest first.")
 
     @staticmethod
-    def resolve_videos(root, info, first=20, after=None, course_id=None, **filters):
+    def resolve_videos(root, info, first=20, after=None, course_id=None, ids=None, **filters):
         params = page_args(first, after)
+        if ids is not None:
+            wanted = parse_ids(ids[:100])
+            if not wanted:  # none, or one that cannot be a video's
+                return page({"items": [], "cursors": [], "total": 0, "has_next": False, "end_cursor": None})
+            params["ids"] = ids_param(wanted)
         for key, value in filters.items():
             if value is not None and value != "":
                 params[key] = enum_value(value)

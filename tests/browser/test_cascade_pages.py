@@ -1,6 +1,7 @@
 """The cascade's pages in a real browser: the coverage map read by its words as well as
 its colours and reordered from the keyboard, a sprint planned from the keyboard with its
-problems summarised and focused, and every page — the map, the programmes and their
+problems summarised and focused, pre-work clips found and chosen from the keyboard on a
+phone, and every page — the map, the programmes and their
 form, a sprint, a QA note with its changes, a school, a SIP's home — axe-clean, reflowing
 at phone and tablet widths, and within its own Content-Security-Policy."""
 from __future__ import annotations
@@ -8,9 +9,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from gateway.tests.cascade_world import build, hold_first, note, plan
+from gateway.tests.cascade_world import build, film, hold_first, note, plan
 from services.catalogue.tests.cascade_helpers import school_day
-from tests.browser.support import WIDTHS, axe_violations, problems_at_widths, sign_in_with_provider
+from tests.browser.support import WIDTHS, axe_violations, problems_at_widths, sideways_scroll, sign_in_with_provider
 from tests.support.fixtures import sign_in
 
 pytestmark = pytest.mark.browser
@@ -18,11 +19,16 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def world(client, make_school, make_person, make_course):
-    """The cascade world with Ashby's sprint planned, its first session held and noted
-    (the note changed once), and Brook's sprint planned: every page has something on it."""
+    """The cascade world with Ashby's sprint planned (a clip as its second session's
+    pre-work), its first session held and noted (the note changed once), and Brook's
+    sprint planned, and a few films in the library: every page has something on it."""
     made = build(client, make_school, make_person, make_course)
+    made.films = {"bar": film("Bar models in Year 4", seconds=330), "fluency": film("Fluency starters", seconds=95),
+                  "pending": film("Counting in Reception", consent="PENDING")}
     sign_in(client, "head.a@a.test")
-    plan(client, made, "a")
+    plan(client, made, "a", sessions=[
+        {"topic": "Session 1", "scheduledAt": school_day(3).isoformat()},
+        {"topic": "Session 2", "scheduledAt": school_day(8).isoformat(), "videoIds": [made.films["fluency"]]}])
     hold_first(client, made, "a")
     sign_in(client, "head.b@b.test")
     plan(client, made, "b", lead="head.b@b.test")
@@ -76,6 +82,42 @@ def test_a_leader_plans_from_the_keyboard_and_is_taken_to_the_problems(page: Pag
     page.get_by_role("button", name="Save the plan").click()
     expect(page.get_by_role("status")).to_have_text("The sprint's plan was saved.")
     expect(page.get_by_role("rowheader", name="3. A third, on the weekend")).to_be_visible()
+
+
+def test_a_leader_finds_and_chooses_pre_work_from_the_keyboard_on_a_phone(page: Page, world):
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto("/")
+    sign_in_with_provider(page, "head.b@b.test")
+    page.goto(f"/programmes/{world.programme_id}/schools/{world.schools['b']}/sprint")
+    clips = page.locator("#clips-0")
+    clips.locator("summary").focus()
+    page.keyboard.press("Enter")  # a govuk-details opens from the keyboard
+    # the library's newest, never the film waiting for consent
+    expect(clips.get_by_role("checkbox")).to_have_count(2)
+    expect(clips).not_to_contain_text("Counting in Reception")
+    page.get_by_label("Search the library for session 1's pre-work").focus()
+    page.keyboard.type("bar models")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # Enter in the search box searches; nothing is saved
+    expect(page.get_by_role("status")).to_have_count(0)
+    clips = page.locator("#clips-0")
+    expect(clips).to_have_attribute("open", "")
+    expect(clips).to_contain_text("1 clip matches “bar models”.")
+    found = clips.get_by_role("checkbox", name="Bar models in Year 4 (5:30)")
+    found.focus()
+    page.keyboard.press("Space")
+    expect(found).to_be_checked()
+    assert sideways_scroll(page) == 0 and axe_violations(page) == []
+    page.get_by_label("Topic of session 1").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # Enter elsewhere saves the plan, the search box's words searched already
+    expect(page.get_by_role("status")).to_have_text("The sprint's plan was saved.")
+    expect(page.locator("#clips-0 summary")).to_contain_text("(1 chosen)")
+    link = page.get_by_role("link", name="Bar models in Year 4")
+    link.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bar models in Year 4")
 
 
 def _pages(world) -> list[str]:

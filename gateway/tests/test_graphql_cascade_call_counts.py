@@ -1,8 +1,8 @@
-"""The cascade's cases for the GraphQL N+1 guard (test_graphql_call_counts.py reads
-CASCADE_CASES and CASCADE_NOT_COUNTED from here): every list of programmes, schools,
-sprints, sessions and band changes costs the same calls to the three services for 10
-items as for 100 — the coverage map above all, which a trust reads for 30 schools and
-must read the same way for 300.
+"""N+1 guard for the cascade's GraphQL lists (test_graphql_call_counts.py says what it
+guards, and reads CASCADE_CASES and CASCADE_NOT_COUNTED from here for its walk of the
+schema): every list of programmes, schools, sprints, sessions and band changes costs
+the same calls to the three services for 10 items as for 100 — the coverage map above
+all, which a trust reads for 30 schools and must read the same way for 300.
 
 The programmes, sprints, sessions and notes are made through the catalogue's domain
 operations in one unit of work, as its own query counts make them
@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from gateway.identity.models import Person
+from gateway.tests.graph_counts import BOOKINGS, CATALOGUE, NETWORKS, admin, rows, schools
 from services.bookings.tests.test_bookings_query_counts import LAST_YEAR, bookings, sessions
 from services.catalogue.cascade.programmes import save_programme
 from services.catalogue.cascade.schemas import ProgrammeIn
@@ -25,9 +28,7 @@ from services.networks.meetings.models import Attendance, Meeting
 from services.networks.networks.models import Network
 from services.networks.tests.test_networks_query_counts import add
 from shared.vocabulary import BookingStatus, MeetingStatus
-from tests.support.counting import GraphAsk, GraphRead
-
-CATALOGUE, BOOKINGS, NETWORKS = "catalogue GET", "bookings GET", "networks GET"
+from tests.support.counting import GraphAsk, GraphRead, assert_constant_graph_costs
 
 
 def _sources(n: int, schools: list[int]) -> tuple[list[int], list[int], int]:
@@ -47,8 +48,6 @@ def _sources(n: int, schools: list[int]) -> tuple[list[int], list[int], int]:
 def _lead() -> None:
     """The people the catalogue's helpers name — the sprints' lead (31) and the admin who
     writes the notes (9) — in the gateway."""
-    from gateway.tests.test_graphql_call_counts import rows
-
     rows([Person(id=31, email="lee@school1.test", name="Lee Leader"),
           Person(id=9, email="ada@lighthouse.test", name="Ada Admin")])
 
@@ -56,8 +55,6 @@ def _lead() -> None:
 def _programmes(app, n: int) -> GraphAsk:
     """n programmes of three schools, each from a session of its own, followed up at a
     meeting of its own."""
-    from gateway.tests.test_graphql_call_counts import admin, schools
-
     client = admin(app)
     places = schools(3)
     made, meetings, network = _sources(n, places)
@@ -75,8 +72,6 @@ def _programmes(app, n: int) -> GraphAsk:
 
 def _coverage(app, n: int) -> GraphAsk:
     """A programme of n schools, each with its sprint, first session held and noted."""
-    from gateway.tests.test_graphql_call_counts import admin, schools
-
     client = admin(app)
     places = schools(n)
     _lead()
@@ -99,7 +94,6 @@ def _sprints(app, n: int) -> GraphAsk:
     (one session each: notes are read a hundred sessions a call)."""
     import sqlalchemy as sa
 
-    from gateway.tests.test_graphql_call_counts import admin, schools
     from services.catalogue.cascade.models import SprintSession
 
     client = admin(app)
@@ -119,7 +113,6 @@ def _central(app, n: int) -> GraphAsk:
     to come (the second moved into the past, as the catalogue's own count does)."""
     import sqlalchemy as sa
 
-    from gateway.tests.test_graphql_call_counts import admin, schools
     from services.catalogue.cascade.models import SprintSession
     from shared.clock import utcnow
 
@@ -138,8 +131,6 @@ def _central(app, n: int) -> GraphAsk:
 
 def _school_cascades(app, n: int) -> GraphAsk:
     """One school in n programmes."""
-    from gateway.tests.test_graphql_call_counts import admin, schools
-
     client = admin(app)
     (school,) = schools(1)
     made, meetings, network = _sources(1, [school])
@@ -157,7 +148,6 @@ def _band_history(app, n: int) -> GraphAsk:
     """n changes of a school's band."""
     from gateway.db import database
     from gateway.identity import risk
-    from gateway.tests.test_graphql_call_counts import admin, schools
     from shared import tokens
 
     client = admin(app)
@@ -209,3 +199,8 @@ CASCADE_NOT_COUNTED = {
     "SprintSession.videos": "a session's clips, ten at most (the catalogue's limit), read through the video "
                             "library's loader for every session in view at once",
 }
+
+
+@pytest.mark.parametrize("case", CASCADE_CASES, ids=lambda c: c.id)
+def test_a_list_field_costs_the_same_calls_for_10_items_as_for_100(gateway_app, case):
+    assert_constant_graph_costs(gateway_app, case)
