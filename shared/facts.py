@@ -48,9 +48,9 @@ log = logging.getLogger(__name__)
 # Who keeps copies of whose facts: publisher -> keepers.  A keeper accepts deliveries
 # signed by these publishers' keys on its copies blueprint, and nowhere else.
 PUBLISHES = {
-    "gateway": ("bookings",),
+    "gateway": ("bookings", "catalogue"),
     "catalogue": ("bookings",),
-    "networks": ("bookings",),
+    "networks": ("bookings", "catalogue"),
 }
 KEEPER_BLUEPRINT = "copies"
 # Pauses between attempts at a keeper that did not take a fact: 10 s, 20 s, 40 s … at
