@@ -1,8 +1,9 @@
 """The cascade through the GraphQL API: an admin makes a programme from a course, its
 trust-wide sessions, the network and its follow-up meeting; a school leader plans the
-school's sprint on school days (the academic calendar asked) and records it; a SIP
-takes on the first session and records the QA note, whose every edit is kept; and the
-coverage map puts each school at its stage, assembled from all three services."""
+school's sprint on school days (the catalogue's copy of the calendar) and records it; a SIP
+takes on the first session and records the QA note, whose every edit is kept; a band
+set later re-flags the sessions to come; and the coverage map puts each school at its
+stage, assembled from all three services."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -208,3 +209,25 @@ def test_a_sessions_pre_work_clips_are_those_the_viewer_may_watch(client, world)
     refused = gql(client, """mutation($input: SprintInput!) { planSprint(input: $input) { sprint { id }
         userErrors { field message } } }""", {"input": plan_input(world, sessions=unknown)})["data"]["planSprint"]
     assert refused["sprint"] is None and refused["userErrors"][0]["field"] == ["sessions", "0", "videoIds"]
+
+
+def test_a_band_set_after_planning_reflags_the_sessions_to_come(client, world):
+    """planSprint sends no band: the catalogue flags by its copy of the gateway's, which
+    setRiskBand publishes — delivered as its transaction commits."""
+    from gateway.tests.test_risk_bands import set_band
+
+    sign_in(client, "head.b@b.test")
+    brook = plan(client, world, "b", lead="head.b@b.test", days=(3, 8, 12))  # MEDIUM: the first session only
+    assert [s["flaggedForCentral"] for s in brook["sessions"]] == [True, False, False]
+    hold_first(client, world, "b")
+    listed = "{ centralSessions { topic sprint { school { name } } } }"
+    sign_in(client, "sip.b@trust.test")
+    assert gql(client, listed)["data"]["centralSessions"] == []
+    assert set_band(client, str(world.schools["b"]), "HIGH")["userErrors"] == []
+    assert [s["topic"] for s in gql(client, listed)["data"]["centralSessions"]] == ["Session 2", "Session 3"]
+    assert set_band(client, str(world.schools["b"]), "LOW")["userErrors"] == []
+    assert gql(client, listed)["data"]["centralSessions"] == []
+    sprint = gql(client, "query($id: ID!) { sprint(id: $id) { sessions { status flaggedForCentral } } }",
+                 {"id": brook["id"]})["data"]["sprint"]
+    assert [(s["status"], s["flaggedForCentral"]) for s in sprint["sessions"]] == [
+        ("HELD", True), ("PLANNED", False), ("PLANNED", False)]

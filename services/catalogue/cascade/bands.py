@@ -28,11 +28,7 @@ def keep_school_band(db: Session, identity: Identity, school_id: int, band: Risk
     if band is not None:
         db.add(SchoolBand(school_id=school_id, band=band))
     db.flush()
-    # The school's places in its programmes, then its sprints — the order a plan takes
-    # them in (sprints.plan_sprint): a plan in flight is waited for and re-banded here,
-    # and a plan after this one reads the new band.
-    db.exec(select(ProgrammeSchool.programme_id).where(ProgrammeSchool.school_id == school_id)
-            .order_by(ProgrammeSchool.programme_id).with_for_update()).all()
+    _hold_places(db, school_id)
     sprints = db.exec(select(Sprint).where(
         Sprint.id.in_(select(SprintSchool.sprint_id).where(SprintSchool.school_id == school_id)),
         Sprint.status != SprintStatus.COMPLETE).order_by(Sprint.id).with_for_update()).all()
@@ -63,3 +59,13 @@ def keep_school_band(db: Session, identity: Identity, school_id: int, band: Risk
         changed += 1
     db.flush()
     return changed
+
+
+def _hold_places(db: Session, school_id: int) -> None:
+    """The school's places in its programmes, locked before its sprints — the order a
+    plan takes them in (sprints._hold_places; adding a school to a sprint locks its place
+    too, by the foreign key): a plan in flight, whose new sprint this transaction could
+    not see yet, is waited for and then re-banded here; a plan after this reads the new
+    band."""
+    db.exec(select(ProgrammeSchool.programme_id).where(ProgrammeSchool.school_id == school_id)
+            .order_by(ProgrammeSchool.programme_id).with_for_update()).all()

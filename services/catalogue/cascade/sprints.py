@@ -99,13 +99,7 @@ def plan_sprint(db: Session, identity: Identity, programme_id: int, school_id: i
     if school_id not in members:
         raise Invalid("The sprint was not planned; see the field errors.",
                       [field_error("school_id", "This school is not taking part in the programme.")])
-    # The schools' places in the programme first (the order a band fact takes them in,
-    # cascade/bands.py): a school's band arriving meanwhile waits for this plan, which
-    # it then re-bands, or this plan waits and reads the band it brought.
-    db.exec(select(ProgrammeSchool.school_id).where(
-        ProgrammeSchool.programme_id == programme_id,
-        ProgrammeSchool.school_id.in_(sorted({school_id, *data.partner_school_ids})))
-        .order_by(ProgrammeSchool.school_id).with_for_update(read=True)).all()
+    _hold_places(db, programme_id, [school_id, *data.partner_school_ids])
     sprint = db.exec(select(Sprint).where(Sprint.programme_id == programme_id, Sprint.school_id == school_id)
                      .with_for_update()).first()
     problems = [field_error(["partner_school_ids", str(i)],
@@ -143,6 +137,17 @@ def plan_sprint(db: Session, identity: Identity, programme_id: int, school_id: i
     log(db, identity, "sprint.planned" if made else "sprint.replanned", ("sprint", sprint.id),
         created(after) if made else diff(before, after), parent=("programme", programme_id), label=label(sprint))
     return sprint, made
+
+
+def _hold_places(db: Session, programme_id: int, school_ids: list[int]) -> None:
+    """The schools' places in the programme, share-locked before the sprint (the order
+    a band fact takes them in, cascade/bands.py): a school's band arriving meanwhile
+    waits for this plan and then re-bands it, or this plan waits and reads the band it
+    brought.  Without it, a plan could read the old band and save it after the new one
+    had been applied to the sprints then visible — which did not yet include this one."""
+    db.exec(select(ProgrammeSchool.school_id).where(
+        ProgrammeSchool.programme_id == programme_id, ProgrammeSchool.school_id.in_(sorted(set(school_ids))))
+        .order_by(ProgrammeSchool.school_id).with_for_update(read=True)).all()
 
 
 def _match(existing: list[SprintSession], items: list[SprintSessionPlanIn], is_school_day: Callable[[date], bool]):
