@@ -138,7 +138,7 @@ def _grow(schools: list[int], known: set[int], course: int, sessions: list[list[
                 programmes.append(made.id)
             for school in new:
                 if rng.random() < 0.8:
-                    plan = SprintPlanIn(lead_id=1, lead_name="Bench lead", school_risk_band="LOW", sessions=[
+                    plan = SprintPlanIn(lead_id=1, lead_name="Bench lead", sessions=[
                         {"topic": f"Session {i + 1}", "scheduled_at": _weekday(3 + 5 * i)} for i in range(3)])
                     plan_sprint(db, admin, made.id, school, plan)
         db.flush()

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 
+import pydantic
 import sqlalchemy as sa
 import urllib3
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -37,7 +38,7 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from shared import tokens
 from shared.clock import utcnow
-from shared.db import Database, after_commit, utc_column
+from shared.db import Database, after_commit, begin_write, utc_column
 from shared.errors import Forbidden
 from shared.jobs import Job
 from shared.settings import get_settings
@@ -47,9 +48,9 @@ log = logging.getLogger(__name__)
 # Who keeps copies of whose facts: publisher -> keepers.  A keeper accepts deliveries
 # signed by these publishers' keys on its copies blueprint, and nowhere else.
 PUBLISHES = {
-    "gateway": ("bookings",),
+    "gateway": ("bookings", "catalogue"),
     "catalogue": ("bookings",),
-    "networks": ("bookings",),
+    "networks": ("bookings", "catalogue"),
 }
 KEEPER_BLUEPRINT = "copies"
 # Pauses between attempts at a keeper that did not take a fact: 10 s, 20 s, 40 s … at
@@ -198,6 +199,17 @@ def _pool() -> urllib3.PoolManager:
     return _POOL
 
 
+class Fact(pydantic.BaseModel):
+    """What a publisher PUTs at a keeper's copy: the fact, whole, with its version."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+    version: int = pydantic.Field(ge=1, le=2**63 - 1, description="The publisher's outbox id: newer facts have larger ones.")
+
+
+class Applied(pydantic.BaseModel):
+    applied: bool = pydantic.Field(description="False when this copy already held the fact, or a newer one.")
+
+
 @dataclass(frozen=True)
 class Keeper:
     """The `fact_received` table of a component that keeps copies: the version of the
@@ -233,3 +245,14 @@ class Keeper:
             where=table.c.version < stmt.excluded.version,
         ).returning(table.c.version)
         return db.execute(stmt).first() is not None
+
+    def keep(self, db: Session, identity: tokens.Identity, publisher: str, path: str, version: int,
+             apply: Callable[[Session], object]) -> dict:
+        """A keeper's PUT: `apply` the fact delivered at `path` if `publisher` sent it and
+        it is newer than the copy's (`fresh`), in the request's one transaction, with
+        the write lock taken first on SQLite (what is applied rests on what is read)."""
+        begin_write(db)
+        applied = self.fresh(db, identity, publisher, path, version)
+        if applied:
+            apply(db)
+        return {"applied": applied}

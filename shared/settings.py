@@ -289,8 +289,8 @@ _SECRETS = {"secret_key", "link_secret", "stripe_secret_key", "stripe_webhook_se
 NEEDS = {
     ("gateway", "web"): ("secret_key", "link_secret", "service_token_private_key", "stripe_webhook_secret"),
     ("gateway", "scheduler"): ("service_token_private_key",),
-    ("catalogue", "web"): ("service_token_public_key", "catalogue_token_private_key", "video_url_key",
-                           "video_s3_access_key_id", "video_s3_secret_access_key"),
+    ("catalogue", "web"): ("service_token_public_key", "catalogue_token_private_key", "networks_token_public_key",
+                           "video_url_key", "video_s3_access_key_id", "video_s3_secret_access_key"),
     ("catalogue", "scheduler"): ("catalogue_token_private_key", "video_s3_access_key_id",
                                  "video_s3_secret_access_key"),
     ("bookings", "web"): ("service_token_public_key", "catalogue_token_public_key", "networks_token_public_key",

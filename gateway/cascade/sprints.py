@@ -4,19 +4,16 @@ pre-work) and records each session held; the central team takes on the sessions
 flagged for them.  `sprint`, `centralSessions`, `planSprint`, `recordSprintSession`,
 `takeOnSprintSession`, `giveUpSprintSession`.
 
-The catalogue decides who may plan, record and take on; the gateway checks what only
-it or another service can: that the school, the lead and the partner schools exist,
-and that every date is a school day by the academic calendar (networks) — each problem
-beside its session, all at once."""
+The catalogue decides who may plan, record and take on, whether each date is a school
+day (by its copy of networks' academic calendar) and which sessions the central team
+attends (by its copy of the schools' risk bands); the gateway checks what only it can:
+that the school, the lead and the partner schools exist."""
 from __future__ import annotations
-
-from datetime import datetime
 
 import graphene
 from sqlmodel import col, select
 
 from gateway.backends import BackendError, BackendUnavailable
-from gateway.cascade.stages import BAND_ORDER
 from gateway.graph.compose import named, ref
 from gateway.graph.ids import parse_id, parse_ids
 from gateway.graph.loaders import grouped, ids_param, loaded, loads
@@ -25,7 +22,6 @@ from gateway.graph.shapes import every_page, payload
 from gateway.graph.values import enum_value, moment, parsed
 from gateway.identity.models import Person as PersonRow
 from gateway.identity.models import School as SchoolRow
-from shared.clock import LONDON
 
 SprintStatus = graphene.Enum("SprintStatus", [(n, n) for n in ("PLANNED", "IN_PROGRESS", "COMPLETE")])
 SprintSessionStatus = graphene.Enum("SprintSessionStatus", [(n, n) for n in ("PLANNED", "HELD", "CANCELLED")])
@@ -180,26 +176,6 @@ class SprintQuery(graphene.ObjectType):
         return ctx.remember("sprint session", [{**i["session"], "sprint_id": i["sprint_id"]} for i in items])
 
 
-def school_day_problems(ctx, when: list[tuple[list, datetime]]) -> list[dict]:
-    """A problem beside each date that is not a school day by the academic calendar
-    (networks), in one call for them all.  A day the calendar cannot speak of is not
-    ours to refuse; the catalogue refuses weekends itself."""
-    days = sorted({at.astimezone(LONDON).date() for _, at in when})
-    if not days:
-        return []
-    try:
-        answer = ctx.call("networks", "GET", "/calendar-days", params={"days": ",".join(d.isoformat() for d in days)})
-    except BackendError:
-        return []
-    except BackendUnavailable:
-        return [{"field": when[0][0], "message": "The academic calendar cannot be checked just now; try again in a "
-                                                 "minute."}]
-    closed = {item["day"] for item in answer["items"] if not item["school_day"]}
-    return [{"field": field, "message": f"{at.astimezone(LONDON):%A %-d %B %Y} is not a school day (a weekend, "
-                                       "holiday, half term or INSET day); choose a day the school is open."}
-            for field, at in when if at.astimezone(LONDON).date().isoformat() in closed]
-
-
 def clips_out_of_reach(ctx, planned: list[dict]) -> list[dict]:
     """A problem beside each session naming a clip its planner may not watch.  The
     video library's loader answers only the films the caller may watch, so a film
@@ -242,15 +218,12 @@ def plan_sprint(root, info, input):
                                      "There is no such session in this sprint."}])
         planned.append({"id": session_id, "topic": s["topic"], "scheduled_at": s["scheduled_at"].isoformat(),
                         "duration_minutes": s.get("duration_minutes"), "video_ids": videos})
-    # A sprint shared with partners is supported as its riskiest school needs: a HIGH one
-    # has every session flagged for the central team (the catalogue keeps the band it
-    # was planned under, so the SIPs' list sorts by it without asking).
-    band = min((school.risk_band.value, *(p.risk_band.value for p in partners)), key=BAND_ORDER.get)
-    body = {"lead_id": lead.id, "lead_name": lead.name, "lead_email": lead.email, "school_risk_band": band,
+    # The band the sprint is supported by, and whether each day is a school day, are
+    # the catalogue's to decide from its copies of the gateway's bands and networks'
+    # calendar (shared.facts): the request carries neither.
+    body = {"lead_id": lead.id, "lead_name": lead.name, "lead_email": lead.email,
             "partner_school_ids": partner_ids, "sessions": planned}
-    problems = school_day_problems(ctx, [(["sessions", str(i), "scheduledAt"], s["scheduled_at"])
-                                         for i, s in enumerate(input["sessions"])])
-    problems += clips_out_of_reach(ctx, planned)
+    problems = clips_out_of_reach(ctx, planned)
     path = f"/programmes/{programme_id}/schools/{school.id}/sprint"
     if not problems:
         return ctx.call("catalogue", "PUT", path, json=body)
@@ -258,7 +231,7 @@ def plan_sprint(root, info, input):
         try:
             ctx.call("catalogue", "PUT", path, json=body)
         except (BackendError, BackendUnavailable) as exc:
-            said = {tuple(p["field"] or ()) for p in problems}  # a weekend: the calendar's sentence is enough
+            said = {tuple(p["field"] or ()) for p in problems}  # an unknown clip: the library's sentence is enough
             problems += [p for p in refusal(exc) if tuple(p["field"] or ()) not in said]
     raise Refused(problems=problems)
 

@@ -1,7 +1,8 @@
 """Schools' risk bands: how much central support each school gets in cascaded CPD
 (high, medium, low), why, and when to look at it again.  The central team sets them;
 every change is one entry in the gateway's audit trail (who, when, before → after),
-which is also where "set by whom, when" is read from.
+which is also where "set by whom, when" is read from, and a new band goes to the
+catalogue's copy in the same transaction (identity/facts.py).
 
 Who sees a band is decided here and nowhere else: admins, the school's own SIPs and its
 own leaders — the people who see the rest of its cascade (the catalogue's rule).  Its
@@ -15,6 +16,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from gateway.identity.facts import publish_school_band
 from gateway.identity.models import AuditEntry, RiskBand, School
 from shared import audit, tokens
 from shared.clock import as_utc
@@ -70,6 +72,8 @@ def set_risk_band(db: Session, actor: tokens.Identity, school_id: int, band: str
     school.risk_band, school.risk_reason, school.risk_review_on = RiskBand(band), reason, review_on
     db.add(school)
     db.flush()
+    if before["risk_band"] != audit.plain(school.risk_band):
+        publish_school_band(db, school)  # the catalogue re-flags the school's sprints by it
     audit.log_action(db, AuditEntry, actor, ACTION, ("school", school.id),
                      audit.diff(before, audit.snapshot(school, FIELDS)), label=school.name)
     return school

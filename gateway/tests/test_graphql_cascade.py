@@ -1,8 +1,9 @@
 """The cascade through the GraphQL API: an admin makes a programme from a course, its
 trust-wide sessions, the network and its follow-up meeting; a school leader plans the
-school's sprint on school days (the academic calendar asked) and records it; a SIP
-takes on the first session and records the QA note, whose every edit is kept; and the
-coverage map puts each school at its stage, assembled from all three services."""
+school's sprint on school days (the catalogue's copy of the calendar) and records it; a SIP
+takes on the first session and records the QA note, whose every edit is kept; a band
+set later re-flags the sessions to come; and the coverage map puts each school at its
+stage, assembled from all three services."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -79,7 +80,11 @@ def test_a_gap_shows_and_the_risk_order_puts_high_risk_gaps_first(client, world)
 
 
 def _calendar_closing(day: date) -> None:
-    """This academic year's calendar in networks, with `day` an INSET day."""
+    """This academic year's calendar in networks, with `day` an INSET day, published to
+    the services keeping a copy as a saved calendar is."""
+    from services.networks.db import database
+    from services.networks.terms.service import publish_school_days
+
     label = academic_year_of(day)
     terms = add([Term(academic_year=label, name=TermName.AUTUMN, starts_on=day - timedelta(days=40),
                       ends_on=day + timedelta(days=40), half_term_starts_on=day + timedelta(days=30),
@@ -89,6 +94,12 @@ def _calendar_closing(day: date) -> None:
                         half_term_ends_on=day + timedelta(days=111 + 60 * i))
                    for i, name in enumerate((TermName.SPRING, TermName.SUMMER))])
     add([Closure(term_id=terms[0], on_date=day, kind=ClosureKind.INSET, note="INSET day")])
+    with database().session() as db:
+        publish_school_days(db, label)
+
+
+PLAN_ERRORS = """mutation($input: SprintInput!) { planSprint(input: $input) { sprint { id }
+    userErrors { field message } } }"""
 
 
 def test_a_sprint_date_that_is_not_a_school_day_is_refused_beside_it(client, world):
@@ -100,15 +111,19 @@ def test_a_sprint_date_that_is_not_a_school_day_is_refused_beside_it(client, wor
                 {"topic": "On a Saturday", "scheduledAt": f"{saturday.isoformat()}T10:00:00+01:00"},
                 {"topic": "", "scheduledAt": school_day(9).isoformat()}]
     sign_in(client, "head.a@a.test")
-    refused = gql(client, """mutation($input: SprintInput!) { planSprint(input: $input) { sprint { id }
-        userErrors { field message } } }""", {"input": plan_input(world, sessions=sessions)})["data"]["planSprint"]
+    refused = gql(client, PLAN_ERRORS, {"input": plan_input(world, sessions=sessions)})["data"]["planSprint"]
     assert refused["sprint"] is None
     said = {tuple(e["field"]): e["message"] for e in refused["userErrors"]}
-    assert said[("sessions", "0", "scheduledAt")].endswith("is not a school day (a weekend, holiday, half term or "
-                                                           "INSET day); choose a day the school is open.")
-    assert "is not a school day" in said[("sessions", "2", "scheduledAt")]  # one sentence, not the catalogue's too
-    assert ("sessions", "3", "topic") in said  # the catalogue's own check, shown at the same time
+    # what the form gets wrong is said first, beside each session, all at once
+    assert said[("sessions", "2", "scheduledAt")] == f"{saturday:%A %-d %B %Y} is not a school day (a weekend); " \
+                                                     "choose another."
+    assert ("sessions", "3", "topic") in said
     assert ("sessions", "1", "scheduledAt") not in said
+    # then the catalogue's copy of the academic calendar (networks'), with no call to networks
+    sessions[2]["scheduledAt"], sessions[3]["topic"] = school_day(8).isoformat(), "Named"
+    refused = gql(client, PLAN_ERRORS, {"input": plan_input(world, sessions=sessions)})["data"]["planSprint"]
+    assert refused["userErrors"] == [{"field": ["sessions", "0", "scheduledAt"], "message": (
+        f"{inset:%A %-d %B %Y} is not a school day (half term, a holiday or an INSET day); choose another.")}]
     sign_in(client, "admin@trust.test")
     assert coverage(client, world)["sprints"] == []  # nothing was saved
 
@@ -188,3 +203,25 @@ def test_a_sessions_pre_work_clips_are_those_the_viewer_may_watch(client, world)
             "withdrawn); choose another clip.")}]
     assert gql(client, "query($id: ID!) { sprint(id: $id) { sessions { topic } } }",
                {"id": planned["sprint"]["id"]})["data"]["sprint"]["sessions"] == [{"topic": "Bar models"}]
+
+
+def test_a_band_set_after_planning_reflags_the_sessions_to_come(client, world):
+    """planSprint sends no band: the catalogue flags by its copy of the gateway's, which
+    setRiskBand publishes — delivered as its transaction commits."""
+    from gateway.tests.test_risk_bands import set_band
+
+    sign_in(client, "head.b@b.test")
+    brook = plan(client, world, "b", lead="head.b@b.test", days=(3, 8, 12))  # MEDIUM: the first session only
+    assert [s["flaggedForCentral"] for s in brook["sessions"]] == [True, False, False]
+    hold_first(client, world, "b")
+    listed = "{ centralSessions { topic sprint { school { name } } } }"
+    sign_in(client, "sip.b@trust.test")
+    assert gql(client, listed)["data"]["centralSessions"] == []
+    assert set_band(client, str(world.schools["b"]), "HIGH")["userErrors"] == []
+    assert [s["topic"] for s in gql(client, listed)["data"]["centralSessions"]] == ["Session 2", "Session 3"]
+    assert set_band(client, str(world.schools["b"]), "LOW")["userErrors"] == []
+    assert gql(client, listed)["data"]["centralSessions"] == []
+    sprint = gql(client, "query($id: ID!) { sprint(id: $id) { sessions { status flaggedForCentral } } }",
+                 {"id": brook["id"]})["data"]["sprint"]
+    assert [(s["status"], s["flaggedForCentral"]) for s in sprint["sessions"]] == [
+        ("HELD", True), ("PLANNED", False), ("PLANNED", False)]

@@ -10,8 +10,7 @@ from sqlmodel import Session, select
 
 from services.bookings import messages
 from services.bookings.bookings.models import Booking
-from services.bookings.copies.models import SchoolLeader
-from services.bookings.copies.service import SchoolCalendar
+from services.bookings.copies.models import SCHOOL_DAYS, SchoolLeader
 from services.bookings.sessions.models import CourseSession
 from shared.clock import LONDON, as_utc, school_days_after, utcnow
 from shared.vocabulary import BookingStatus, SessionStatus
@@ -24,7 +23,7 @@ def approval_remind_at(db: Session, waiting_since: datetime) -> datetime:
     """When a booking that began waiting for approval at `waiting_since` is due its
     reminder to the school's leaders (remind_approvers): three school days on, by this
     service's copy of the academic calendar."""
-    return school_days_after(waiting_since, APPROVAL_SCHOOL_DAYS, SchoolCalendar(db).is_school_day)
+    return school_days_after(waiting_since, APPROVAL_SCHOOL_DAYS, SCHOOL_DAYS.calendar(db).is_school_day)
 
 
 def school_days_before(moment: datetime, days: int) -> datetime:

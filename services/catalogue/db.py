@@ -14,6 +14,7 @@ database = component_database("catalogue")
 def metadata():
     import services.catalogue.audit  # noqa: F401  (the audit trail)
     import services.catalogue.cascade.models  # noqa: F401  (programmes, sprints, QA notes)
+    import services.catalogue.copies.models  # noqa: F401  (school days, schools' bands)
     import services.catalogue.courses.models  # noqa: F401  (registers the tables)
     import services.catalogue.facts  # noqa: F401  (the fact outbox)
     import services.catalogue.messages  # noqa: F401  (the email outbox)

@@ -3,11 +3,12 @@ their rows on an empty database: White Rose Maths in Year 1 (course 1 here), its
 trust-wide day (bookings' demo session 1), followed up by the maths network (networks'
 network 1; it has no meetings seeded yet), for the trust's 26 primary schools (the
 gateway's schools 1-26).  Saltmarsh Primary (school 1, MEDIUM band), joined by St
-Aidan's (school 2), runs a sprint led by its head, Hannah Head (person 3): its first
+Aidan's (school 2, LOW), runs a sprint led by its head, Hannah Head (person 3): its first
 session was held last week with the demo SIP, Sam Improvement (person 5), who recorded
 a QA note; two more are planned.  The other schools have not started.  (Only demo
 people with fixed ids lead or attend: the gateway numbers its generated staff as it
-seeds them.)"""
+seeds them.)  The sprint's band is not given here: it is its riskiest school's,
+MEDIUM, once the gateway's reconciliation has delivered the schools' bands."""
 from __future__ import annotations
 
 PROGRAMME = {
@@ -16,7 +17,7 @@ PROGRAMME = {
     "school_ids": list(range(1, 27)),
 }
 SPRINT = {
-    "school_id": 1, "partner_school_ids": [2], "school_risk_band": "MEDIUM",
+    "school_id": 1, "partner_school_ids": [2],
     "lead_id": 3, "lead_name": "Hannah Head", "lead_email": "head@lighthouse.test",
 }
 # (school days from today: negative for one already held, topic, minutes)

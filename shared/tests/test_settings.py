@@ -38,7 +38,7 @@ GIVEN = {
     "gateway": {"LL_SECRET_KEY": "c" * 40, "LL_LINK_SECRET": "l" * 40, "LL_SERVICE_TOKEN_PRIVATE_KEY": "pem",
                 "LL_STRIPE_WEBHOOK_SECRET": "whsec_live"},
     "catalogue": {"LL_SERVICE_TOKEN_PUBLIC_KEY": "pem", "LL_CATALOGUE_TOKEN_PRIVATE_KEY": "pem",
-                  "LL_VIDEO_URL_KEY": "v" * 40, "LL_VIDEO_S3_BUCKET": "lighthouse-videos",
+                  "LL_NETWORKS_TOKEN_PUBLIC_KEY": "pem", "LL_VIDEO_URL_KEY": "v" * 40, "LL_VIDEO_S3_BUCKET": "lighthouse-videos",
                   "LL_VIDEO_S3_ACCESS_KEY_ID": "AKIAEXAMPLE", "LL_VIDEO_S3_SECRET_ACCESS_KEY": "s3-secret"},
     "bookings": {"LL_SERVICE_TOKEN_PUBLIC_KEY": "pem", "LL_CATALOGUE_TOKEN_PUBLIC_KEY": "pem",
                  "LL_NETWORKS_TOKEN_PUBLIC_KEY": "pem", "LL_STRIPE_SECRET_KEY": "sk_live_x"},

@@ -179,8 +179,11 @@ def make_course(stack):
 
 
 @pytest.fixture
-def make_school():
+def make_school(stack):
+    """A trust school in the gateway; its risk band reaches the catalogue's copy as the
+    commit's delivery does (shared.facts), so its sprints are flagged by it."""
     from gateway.db import database
+    from gateway.identity.facts import publish_school_band
     from gateway.identity.models import School
 
     counter = {"n": 0}
@@ -194,6 +197,7 @@ def make_school():
             school = School(**values)
             db.add(school)
             db.flush()
+            publish_school_band(db, school)
             return school.id
     return _make
 

@@ -9,21 +9,19 @@ from flask_openapi3 import APIBlueprint, Tag
 from sqlmodel import Session
 
 from services.bookings.copies import service
-from services.bookings.copies.models import FACTS
+from services.bookings.copies.models import FACTS, SCHOOL_DAYS
 from services.bookings.copies.schemas import (
-    Applied,
     CourseListingFact,
     OrganisationFact,
     OrganisationPath,
-    SchoolDaysFact,
     SchoolLeadersFact,
     SchoolPath,
-    YearPath,
 )
 from services.bookings.sessions.schemas import CourseIdPath
 from services.bookings.sessions.service import follow_listing
-from shared.db import begin_write, request_session
-from shared.facts import KEEPER_BLUEPRINT
+from shared.db import request_session
+from shared.facts import KEEPER_BLUEPRINT, Applied
+from shared.school_days import SchoolDaysFact, YearPath
 from shared.web import SECURITY, current_identity
 
 bp = APIBlueprint(KEEPER_BLUEPRINT, __name__, abp_security=SECURITY, abp_tags=[Tag(
@@ -33,12 +31,7 @@ bp = APIBlueprint(KEEPER_BLUEPRINT, __name__, abp_security=SECURITY, abp_tags=[T
 def _keep(publisher: str, version: int, apply: Callable[[Session], object]) -> dict:
     """`apply` the fact delivered here, if `publisher` sent it and it is newer than the
     copy's; says whether it was."""
-    db = request_session()
-    begin_write(db)
-    applied = FACTS.fresh(db, current_identity(), publisher, request.path, version)
-    if applied:
-        apply(db)
-    return {"applied": applied}
+    return FACTS.keep(request_session(), current_identity(), publisher, request.path, version, apply)
 
 
 @bp.put("/copies/course-listings/<int:course_id>", responses={200: Applied})
@@ -51,7 +44,7 @@ def put_course_listing(path: CourseIdPath, body: CourseListingFact):
 @bp.put("/copies/school-days/<label>", responses={200: Applied})
 def put_school_days(path: YearPath, body: SchoolDaysFact):
     """Networks: the school days of an academic year (timing approval reminders)."""
-    return _keep("networks", body.version, lambda db: service.keep_school_days(db, path.label, body.school_days))
+    return _keep("networks", body.version, lambda db: SCHOOL_DAYS.keep(db, path.label, body.school_days))
 
 
 @bp.put("/copies/school-leaders/<int:school_id>", responses={200: Applied})

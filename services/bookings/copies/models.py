@@ -1,5 +1,5 @@
 """The copies bookings keeps, and the versions it has applied (shared.facts.Keeper)."""
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field
@@ -8,9 +8,13 @@ from services.bookings.db import BookingsModel
 from shared.clock import utcnow
 from shared.db import utc_column
 from shared.facts import Keeper
+from shared.school_days import SchoolDays
 from shared.vocabulary import Visibility
 
 FACTS = Keeper.on(BookingsModel)
+# The days schools are open (networks' calendar): approval reminders count them.
+SCHOOL_DAYS = SchoolDays.on(BookingsModel)
+SchoolDay = SCHOOL_DAYS.model
 
 
 class CourseListing(BookingsModel, table=True):
@@ -29,16 +33,6 @@ class CourseListing(BookingsModel, table=True):
     published: bool = Field(default=True, sa_column=sa.Column(sa.Boolean, nullable=False))
     external_price_pence: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
-
-
-class SchoolDay(BookingsModel, table=True):
-    """A day schools are open, by the academic calendar; a year with none here is one
-    the copy does not have, where every weekday counts."""
-
-    __tablename__ = "school_day"
-
-    on_date: date = Field(sa_column=sa.Column(sa.Date, primary_key=True))
-    academic_year: str = Field(sa_column=sa.Column(sa.String(7), nullable=False, index=True))
 
 
 class SchoolLeader(BookingsModel, table=True):

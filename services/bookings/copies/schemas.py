@@ -2,18 +2,13 @@
 the publisher's version)."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.facts import Fact
 from shared.fields import Text
 from shared.vocabulary import Phase, Visibility
-
-
-class Fact(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    version: int = Field(ge=1, le=2**63 - 1, description="The publisher's outbox id: newer facts have larger ones.")
 
 
 class CourseListingFact(Fact):
@@ -24,10 +19,6 @@ class CourseListingFact(Fact):
     published: bool
     # What a school outside the trust pays for a place (PUBLIC courses), in pence.
     external_price_pence: int | None = Field(None, ge=0, le=10_000_00)
-
-
-class SchoolDaysFact(Fact):
-    school_days: list[date] = Field(max_length=366, description="Every day schools are open in the year.")
 
 
 class LeaderIn(BaseModel):
@@ -49,14 +40,6 @@ class OrganisationFact(Fact):
 
 class OrganisationPath(BaseModel):
     organisation_id: int = Field(ge=1, le=2**31 - 1)
-
-
-class Applied(BaseModel):
-    applied: bool = Field(description="False when this copy already held the fact, or a newer one.")
-
-
-class YearPath(BaseModel):
-    label: str = Field(pattern=r"^\d{4}-\d{2}$", description="An academic year, e.g. 2026-27.")
 
 
 class SchoolPath(BaseModel):

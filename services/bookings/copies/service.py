@@ -2,14 +2,12 @@
 them for the decisions bookings makes by itself."""
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from services.bookings.copies.models import BuyingOrganisation, CourseListing, SchoolDay, SchoolLeader
+from services.bookings.copies.models import BuyingOrganisation, CourseListing, SchoolLeader
 from services.bookings.copies.schemas import CourseListingFact, LeaderIn, OrganisationFact
-from shared.clock import academic_year_of, utcnow
+from shared.clock import utcnow
 
 
 def keep_course_listing(db: Session, course_id: int, fact: CourseListingFact) -> CourseListing:
@@ -33,36 +31,6 @@ def phases_column(phases: list[str] | None) -> str | None:
 
 def course_listing(db: Session, course_id: int) -> CourseListing | None:
     return db.get(CourseListing, course_id)
-
-
-def keep_school_days(db: Session, label: str, days: list[date]) -> None:
-    """An academic year's school days, replacing what the copy had for it."""
-    db.execute(sa.delete(SchoolDay).where(SchoolDay.academic_year == label))
-    if days:
-        db.execute(sa.insert(SchoolDay), [{"on_date": d, "academic_year": label} for d in sorted(set(days))])
-
-
-class SchoolCalendar:
-    """The school days as the copy has them, read a year at a time as they are asked
-    about.  Holidays, half terms and INSET days are not school days; in a year the
-    copy does not have (none yet, or no calendar at all) every weekday counts."""
-
-    def __init__(self, db: Session | None = None, years: dict[str, set[date]] | None = None):
-        self._db = db
-        self._years: dict[str, set[date] | None] = dict(years or {})
-
-    def is_school_day(self, day: date) -> bool:
-        label = academic_year_of(day)
-        if label not in self._years:
-            self._years[label] = self._load(label)
-        days = self._years[label]
-        return day.weekday() < 5 if days is None else day in days
-
-    def _load(self, label: str) -> set[date] | None:
-        if self._db is None:
-            return None
-        days = set(self._db.exec(select(SchoolDay.on_date).where(SchoolDay.academic_year == label)).all())
-        return days or None
 
 
 def keep_school_leaders(db: Session, school_id: int, leaders: list[LeaderIn]) -> None:

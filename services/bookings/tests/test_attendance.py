@@ -337,8 +337,8 @@ def test_a_leader_is_reminded_once_after_three_school_days(service_call, schedul
 def test_school_days_skip_holidays_and_inset_days_then_fall_back_to_weekdays():
     from datetime import date
 
-    from services.bookings.copies.service import SchoolCalendar
     from services.bookings.reminders import school_days_after
+    from shared.school_days import SchoolCalendar
 
     # Autumn term ends Friday 18 December; Monday 4 January is an INSET day.
     days = {date(2026, 12, 17), date(2026, 12, 18)} | {date(2027, 1, d) for d in (5, 6, 7, 8, 11)}

@@ -16,6 +16,8 @@ PHRASES = {
     "sprint.planned": "Sprint planned: {label}",
     "sprint.replanned": "Sprint plan changed: {label}",
     "sprint.completed": "Sprint completed: {label}",
+    # by the gateway, delivering a school's new band (bands.py)
+    "sprint.band_changed": "Risk band followed: {label}",
     "sprint_session.recorded": "Session recorded: {label}",
     "sprint_session.taken_on": "Central attendance taken on: {label}",
     "sprint_session.given_up": "Central attendance given up: {label}",

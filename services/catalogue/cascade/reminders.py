@@ -4,9 +4,9 @@ sprint's lead is reminded when, two weeks after its last session was held, nothi
 planned next.  Each session is stamped as its reminder is written, in the same
 transaction, so a job run twice — or by two schedulers — writes each reminder once.
 
-School days here are weekdays: the catalogue keeps no copy of the academic calendar
-(networks publishes it to bookings only), so a reminder due across a holiday comes a
-little early — `school_days_after` takes a calendar once the catalogue keeps one."""
+School days are counted by the catalogue's copy of the academic calendar (networks
+delivers it, copies/): a half term or an INSET day in between puts a reminder off; in a
+year the copy does not have yet, weekdays count."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from services.catalogue import messages
 from services.catalogue.cascade.models import Programme, QaNote, Sprint, SprintSession
+from services.catalogue.copies.models import SCHOOL_DAYS
 from shared.clock import as_utc, school_days_after, utcnow
 from shared.vocabulary import SprintSessionStatus, SprintStatus
 
@@ -42,9 +43,10 @@ def remind_qa_overdue(db: Session, now: datetime | None = None) -> int:
     due = _due(db, SprintSession.flagged_for_central.is_(True), SprintSession.status == HELD,
                SprintSession.qa_reminded_at.is_(None), SprintSession.central_attendee_email.is_not(None),
                SprintSession.scheduled_at <= now - timedelta(days=QA_SCHOOL_DAYS), no_note)
+    is_school_day = SCHOOL_DAYS.calendar(db).is_school_day
     sent = 0
     for session, sprint, title in due:
-        if school_days_after(as_utc(session.scheduled_at), QA_SCHOOL_DAYS) > now:
+        if school_days_after(as_utc(session.scheduled_at), QA_SCHOOL_DAYS, is_school_day) > now:
             continue
         session.qa_reminded_at = now
         messages.send(db, session.central_attendee_email, "qa_note_due", session=session, sprint=sprint,

@@ -28,11 +28,11 @@ def _once(values: list) -> list:
 
 
 def _school_day(value: datetime) -> datetime:
-    """Schools are shut at weekends (the gateway checks holidays and INSET days against
-    the academic calendar before it asks)."""
+    """Schools are shut at weekends (holidays and INSET days are the catalogue's copy of
+    the academic calendar's to say, when the sprint is planned: sprints.plan_sprint)."""
     day = value.astimezone(LONDON)
     if day.weekday() >= 5:
-        raise ValueError(f"{day:%A %-d %B %Y} is a weekend; choose a school day.")
+        raise ValueError(f"{day:%A %-d %B %Y} is not a school day (a weekend); choose another.")
     return value
 
 
@@ -115,7 +115,8 @@ class CoverageRow(BaseModel):
     sprint_id: int | None = Field(description="Its own sprint, or the partner school's sprint it joined.")
     host_school_id: int | None = Field(description="Whose sprint it is: the school itself, or the partner it joined.")
     sprint_status: SprintStatus | None
-    school_risk_band: RiskBand | None = Field(description="The band the sprint was planned under.")
+    school_risk_band: RiskBand | None = Field(description="The band of the sprint's riskiest school (the copy of "
+                                                          "the gateway's), as its sessions are flagged by.")
     sessions_planned: int = Field(description="Sessions still to be held.")
     sessions_held: int
     first_session_held_on: date | None = Field(description="The day (London) its first session was held.")
@@ -143,14 +144,13 @@ class SprintSessionPlanIn(BaseModel):
 class SprintPlanIn(BaseModel):
     """A school's sprint as its leader plans it.  `sessions` are the sessions still to
     come, in any order (they are numbered by time); those already held or cancelled
-    stay as they were.  The gateway names the lead and says the band of risk the
-    sprint is planned under (the highest of its schools')."""
+    stay as they were.  The gateway names the lead; the sprint's band of risk is the
+    catalogue's to work out, from its copy of the schools' bands."""
 
     model_config = ConfigDict(extra="forbid")
     lead_id: Id
     lead_name: Text(1, 160)
     lead_email: Email | None = None
-    school_risk_band: RiskBand | None = None
     partner_school_ids: Annotated[list[Id], AfterValidator(_once)] = Field(default_factory=list, max_length=10)
     sessions: list[SprintSessionPlanIn] = Field(default_factory=list, max_length=MAX_SESSIONS)
 

@@ -4,6 +4,9 @@ with partner schools that join it, and complete it once its sessions are done.
 Reading a sprint is for its schools' leaders, their SIPs and admins (access.py)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
@@ -11,9 +14,11 @@ from services.catalogue.cascade import access
 from services.catalogue.cascade.history import log
 from services.catalogue.cascade.models import Programme, ProgrammeSchool, QaNote, Sprint, SprintSchool, SprintSession
 from services.catalogue.cascade.schemas import SprintPlanIn, SprintSessionPlanIn
+from services.catalogue.copies.models import SCHOOL_DAYS
+from services.catalogue.copies.service import riskiest_band
 from services.catalogue.videos.models import Video
 from shared.audit import created, diff, plain
-from shared.clock import as_utc, utcnow
+from shared.clock import LONDON, as_utc, utcnow
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from shared.tokens import Identity
 from shared.vocabulary import RiskBand, SprintSessionStatus, SprintStatus
@@ -83,8 +88,9 @@ def plan_sprint(db: Session, identity: Identity, programme_id: int, school_id: i
                 data: SprintPlanIn) -> tuple[Sprint, bool]:
     """Plan the school's sprint in the programme, or change its plan.  Only what is still
     to come changes: held and cancelled sessions stay as they were, as do the QA notes
-    on them.  Sessions fall on weekdays, new or moved ones in the future; the sprint
-    keeps at least one session.  Refused whole, with each problem on its field."""
+    on them.  Sessions fall on school days (by the copy of the academic calendar), new
+    or moved ones in the future; the sprint keeps at least one session, and takes the
+    band of its riskiest school.  Refused whole, with each problem on its field."""
     if not access.may_plan(identity, school_id):
         raise Forbidden("Only the school's leaders (and Lighthouse Learning admins) plan its sprint.")
     if db.get(Programme, programme_id) is None:
@@ -93,6 +99,7 @@ def plan_sprint(db: Session, identity: Identity, programme_id: int, school_id: i
     if school_id not in members:
         raise Invalid("The sprint was not planned; see the field errors.",
                       [field_error("school_id", "This school is not taking part in the programme.")])
+    _hold_places(db, programme_id, [school_id, *data.partner_school_ids])
     sprint = db.exec(select(Sprint).where(Sprint.programme_id == programme_id, Sprint.school_id == school_id)
                      .with_for_update()).first()
     problems = [field_error(["partner_school_ids", str(i)],
@@ -100,7 +107,7 @@ def plan_sprint(db: Session, identity: Identity, programme_id: int, school_id: i
                             f"School {p} is not taking part in the programme.")
                 for i, p in enumerate(data.partner_school_ids) if p == school_id or p not in members]
     existing = [s for s, _ in sessions_of(db, [sprint.id])[sprint.id]] if sprint else []
-    pairs, plan_problems = _match(existing, data.sessions)
+    pairs, plan_problems = _match(existing, data.sessions, SCHOOL_DAYS.calendar(db).is_school_day)
     problems += plan_problems + _missing_videos(db, data.sessions)
     if not problems and not pairs and all(s.status == PLANNED for s in existing):
         problems.append(field_error("sessions", "Plan at least one session."))
@@ -119,7 +126,9 @@ def plan_sprint(db: Session, identity: Identity, programme_id: int, school_id: i
         before = state(sprint, schools_of(db, [sprint.id])[sprint.id], existing)
     _set_partners(db, sprint, data.partner_school_ids)
     sprint.lead_id, sprint.lead_name, sprint.lead_email = data.lead_id, data.lead_name, data.lead_email
-    sprint.school_risk_band = data.school_risk_band
+    # Supported as its riskiest school needs (the copy of the gateway's bands): a HIGH
+    # one has every session flagged for the central team.
+    sprint.school_risk_band = riskiest_band(db, [school_id, *data.partner_school_ids])
     sessions = _apply_plan(db, sprint, existing, pairs)
     settle(sprint, sessions)
     sprint.updated_at = utcnow()
@@ -130,10 +139,22 @@ def plan_sprint(db: Session, identity: Identity, programme_id: int, school_id: i
     return sprint, made
 
 
-def _match(existing: list[SprintSession], items: list[SprintSessionPlanIn]):
+def _hold_places(db: Session, programme_id: int, school_ids: list[int]) -> None:
+    """The schools' places in the programme, share-locked before the sprint (the order
+    a band fact takes them in, cascade/bands.py): a school's band arriving meanwhile
+    waits for this plan and then re-bands it, or this plan waits and reads the band it
+    brought.  Without it, a plan could read the old band and save it after the new one
+    had been applied to the sprints then visible — which did not yet include this one."""
+    db.exec(select(ProgrammeSchool.school_id).where(
+        ProgrammeSchool.programme_id == programme_id, ProgrammeSchool.school_id.in_(sorted(set(school_ids))))
+        .order_by(ProgrammeSchool.school_id).with_for_update(read=True)).all()
+
+
+def _match(existing: list[SprintSession], items: list[SprintSessionPlanIn], is_school_day: Callable[[date], bool]):
     """Which planned session each item changes (None: a new one).  By id where the
     items give ids; otherwise in order, so a plan sent again as a list keeps who has
-    taken each session on."""
+    taken each session on.  A new or moved session must be still to come, on a school
+    day (weekends are refused at the edge, schemas.py; holidays here, by the copy)."""
     planned = [s for s in existing if s.status == PLANNED]
     problems = []
     if any(item.id is not None for item in items):
@@ -149,9 +170,13 @@ def _match(existing: list[SprintSession], items: list[SprintSessionPlanIn]):
     now = utcnow()
     for i, item, row in pairs:
         moved = row is None or as_utc(row.scheduled_at) != item.scheduled_at
+        day = item.scheduled_at.astimezone(LONDON).date()
         if moved and item.scheduled_at <= now:
             problems.append(field_error(["sessions", str(i), "scheduled_at"], "That time has passed; plan sessions "
                                         "still to come, and record one that was held as held."))
+        elif moved and day.weekday() < 5 and not is_school_day(day):
+            problems.append(field_error(["sessions", str(i), "scheduled_at"], f"{day:%A %-d %B %Y} is not a school "
+                                        "day (half term, a holiday or an INSET day); choose another."))
     return pairs, problems
 
 
@@ -227,17 +252,39 @@ def renumber(db: Session, sessions: list[SprintSession]) -> list[SprintSession]:
 
 def settle(sprint: Sprint, sessions: list[SprintSession]) -> None:
     """What follows from the sessions: which are flagged for the central team (the first
-    not cancelled; every one not cancelled in a HIGH-band sprint), and the sprint's
-    status (a completed sprint given sessions to hold again is back in progress)."""
-    first = next((s for s in sorted(sessions, key=lambda s: s.sequence) if s.status != CANCELLED), None)
-    high = sprint.school_risk_band == RiskBand.HIGH
-    for s in sessions:
-        s.flagged_for_central = s is first or (high and s.status != CANCELLED)
+    not cancelled; every one not cancelled in a HIGH-band sprint; and, whatever the band
+    says now, one held flagged or taken on by a SIP), and the sprint's status (a
+    completed sprint given sessions to hold again is back in progress)."""
+    for s, flagged in zip(sessions, _flags(sprint, sessions)):
+        s.flagged_for_central = flagged or _kept(s)
     if sprint.completed_at is not None and any(s.status == PLANNED for s in sessions):
         sprint.completed_at = None
     held = any(s.status == HELD for s in sessions)
     sprint.status = (SprintStatus.COMPLETE if sprint.completed_at else
                      SprintStatus.IN_PROGRESS if held else SprintStatus.PLANNED)
+
+
+def follow_band(sprint: Sprint, sessions: list[SprintSession]) -> None:
+    """The sprint's band has changed: the sessions still to come are flagged as it now
+    says.  A held or cancelled session keeps its flag (what the central team was asked
+    to do then), and one a SIP has already taken on stays flagged (they are coming)."""
+    for s, flagged in zip(sessions, _flags(sprint, sessions)):
+        if s.status == PLANNED:
+            s.flagged_for_central = flagged or _kept(s)
+
+
+def _kept(s: SprintSession) -> bool:
+    """A flag no change of band or plan takes away: a held session's (what the central
+    team was asked to do then; its QA note is still owed) and one a SIP has taken on."""
+    return (s.status == HELD and s.flagged_for_central) or (s.status == PLANNED and s.central_attendee_id is not None)
+
+
+def _flags(sprint: Sprint, sessions: list[SprintSession]) -> list[bool]:
+    """Which sessions the central team attends, by the sprint's band: the first not
+    cancelled, and every one not cancelled in a HIGH-band sprint."""
+    first = next((s for s in sorted(sessions, key=lambda s: s.sequence) if s.status != CANCELLED), None)
+    high = sprint.school_risk_band == RiskBand.HIGH
+    return [s is first or (high and s.status != CANCELLED) for s in sessions]
 
 
 def complete_sprint(db: Session, identity: Identity, sprint_id: int) -> Sprint:

@@ -65,8 +65,20 @@ def move_session(session_id: int, when: datetime) -> None:
 class Cascade:
     """The catalogue's cascade API, called as the gateway would (`call` is service_call)."""
 
-    def __init__(self, call):
-        self.call = call
+    def __init__(self, call, deliver=None):
+        self.call, self.deliver = call, deliver
+
+    def band(self, school_id: int, band: str | None):
+        """The school's risk band, delivered to the catalogue's copy as the gateway does."""
+        answer = self.deliver("gateway", "catalogue", f"/copies/school-bands/{school_id}", band=band)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    def school_days(self, label: str, days) -> None:
+        """A year's school days, delivered to the catalogue's copy as networks does."""
+        answer = self.deliver("networks", "catalogue", f"/copies/school-days/{label}",
+                              school_days=[d.isoformat() for d in days])
+        assert answer.status_code == 200, answer.text
 
     def course(self) -> int:
         from services.catalogue.courses.schemas import CourseIn
@@ -90,7 +102,7 @@ class Cascade:
         sessions = sessions if sessions is not None else [
             {"topic": "Concrete, pictorial, abstract", "scheduled_at": iso(school_day(3))},
             {"topic": "Variation and fluency", "scheduled_at": iso(school_day(8))}]
-        return {"lead_id": 31, "lead_name": "Lee Leader", "lead_email": "lee@school1.test", "school_risk_band": "LOW",
+        return {"lead_id": 31, "lead_name": "Lee Leader", "lead_email": "lee@school1.test",
                 "sessions": sessions, **fields}
 
     def plan(self, programme_id: int, school_id: int = 1, identity=LEADER_A, expect: int | None = None,

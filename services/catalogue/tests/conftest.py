@@ -117,8 +117,8 @@ def make_video(stack, store, tmp_path):
 
 
 @pytest.fixture
-def cascade(service_call):
+def cascade(service_call, deliver_fact):
     """The cascade's API as the gateway calls it (cascade_helpers.Cascade)."""
     from services.catalogue.tests.cascade_helpers import Cascade
 
-    return Cascade(service_call)
+    return Cascade(service_call, deliver_fact)

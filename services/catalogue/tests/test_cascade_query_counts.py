@@ -14,6 +14,7 @@ from services.catalogue.cascade.notes import record_note
 from services.catalogue.cascade.programmes import save_programme
 from services.catalogue.cascade.schemas import ProgrammeIn, QaNoteIn, SprintPlanIn
 from services.catalogue.cascade.sprints import plan_sprint
+from services.catalogue.copies.models import SchoolBand
 from services.catalogue.db import database
 from services.catalogue.tests.cascade_helpers import ADMIN, Cascade, school_day
 from shared import tokens
@@ -40,7 +41,8 @@ def _cascade(n: int, held: bool = False, noted: bool = False) -> int:
     course_id = Cascade(None).course()
     with database().session() as db:
         programme = _programme(db, n, course_id)
-        plan = SprintPlanIn(lead_id=31, lead_name="Lee Leader", school_risk_band="HIGH", sessions=[
+        db.add_all([SchoolBand(school_id=school, band="HIGH") for school in range(1, n + 1)])  # the gateway's copy
+        plan = SprintPlanIn(lead_id=31, lead_name="Lee Leader", sessions=[
             {"topic": "One", "scheduled_at": school_day(3)}, {"topic": "Two", "scheduled_at": school_day(6)}])
         sprints = [plan_sprint(db, ADMIN, programme.id, school, plan)[0] for school in range(1, n + 1)]
         if held:

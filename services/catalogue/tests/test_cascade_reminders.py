@@ -14,7 +14,7 @@ from services.catalogue.cascade import reminders
 from services.catalogue.db import database
 from services.catalogue.messages import OutboxMessage
 from services.catalogue.tests.cascade_helpers import LEADER_A, SIP_A, move_session
-from shared.clock import LONDON, utcnow
+from shared.clock import LONDON, academic_year_of, utcnow
 
 
 @pytest.fixture
@@ -60,17 +60,39 @@ def test_the_sip_is_reminded_once_of_a_note_five_school_days_overdue(attended, s
     assert f"/sprints/{attended['id']}" in plain
 
 
-def test_five_school_days_are_counted_in_weekdays(cascade, attended):
+def open_weekdays(cascade, around: date, closed: set[date]) -> None:
+    """The catalogue's copy of the academic calendar (as networks delivers it): every
+    weekday of the years around `around` a school day, but for `closed`."""
+    labels = {academic_year_of(around + timedelta(days=d)) for d in (-30, 30)}
+    for label in labels:
+        first = date(int(label[:4]), 9, 1)
+        days = [first + timedelta(days=d) for d in range(365)]
+        cascade.school_days(label, [d for d in days if d.weekday() < 5 and d not in closed])
+
+
+def test_five_school_days_are_counted_by_the_calendar_copy(cascade, attended):
     session_id = attended["sessions"][0]["id"]
     held = a_monday(3)
     move_session(session_id, held)
+    # That week's Wednesday and Thursday are closed (half term, in the copy): five
+    # school days from the Monday are the Wednesday after, not the next Monday.
+    half_term = {held.date() + timedelta(days=d) for d in (2, 3)}
+    open_weekdays(cascade, held.date(), half_term)
+    with database().session() as db:  # five weekdays on: not yet
+        assert reminders.remind_qa_overdue(db, held + timedelta(days=7)) == 0
+    with database().session() as db:  # a minute before the fifth school day
+        assert reminders.remind_qa_overdue(db, held + timedelta(days=9, minutes=-1)) == 0
+    with database().session() as db:
+        assert reminders.remind_qa_overdue(db, held + timedelta(days=9)) == 1
+
+
+def test_five_school_days_are_weekdays_in_a_year_the_copy_does_not_have(cascade, attended):
+    held = a_monday(3)
+    move_session(attended["sessions"][0]["id"], held)
     with database().session() as db:  # the Monday after, a minute before and at the time
         assert reminders.remind_qa_overdue(db, (held + timedelta(days=7, minutes=-1)).astimezone(LONDON)) == 0
     with database().session() as db:
         assert reminders.remind_qa_overdue(db, held + timedelta(days=7)) == 1
-    friday = datetime.combine(held.date() + timedelta(days=4), time(9), LONDON)
-    assert reminders.school_days_after(friday, 5) == datetime.combine(
-        date.fromordinal(friday.toordinal() + 7), time(9), LONDON)
 
 
 def test_no_reminder_once_the_note_is_written_or_before_it_is_due(cascade, attended):

@@ -29,8 +29,10 @@ def three(cascade):
     """Schools 1 (LOW), 2 (HIGH) and 3 (MEDIUM) each planning two sessions."""
     programme = cascade.programme()
     plans = {1: (LEADER_A, "LOW"), 2: (LEADER_B, "HIGH"), 3: (LEADER_C, "MEDIUM")}
-    return programme, {school: cascade.plan(programme["id"], school_id=school, identity=who, school_risk_band=band,
-                                            expect=201).json() for school, (who, band) in plans.items()}
+    for school, (_, band) in plans.items():
+        cascade.band(school, band)
+    return programme, {school: cascade.plan(programme["id"], school_id=school, identity=who, expect=201).json()
+                       for school, (who, _) in plans.items()}
 
 
 def listed(cascade, who, **params) -> list[tuple[int, int]]:
@@ -95,7 +97,8 @@ def test_two_sips_taking_a_session_on_at_once_one_has_it(cascade, three):
 
 def test_coverage_says_where_each_school_stands(cascade):
     programme = cascade.programme(schools=(1, 2, 3, 4))
-    sprint = cascade.plan(programme["id"], partner_school_ids=[3], school_risk_band="HIGH", expect=201).json()
+    cascade.band(3, "HIGH")  # the partner's: the sprint is supported as its riskiest school needs
+    sprint = cascade.plan(programme["id"], partner_school_ids=[3], expect=201).json()
     cascade.held(sprint)
     cascade.note(sprint["sessions"][0]["id"])
     rows = {r["school_id"]: r for r in cascade.get(f"/programmes/{programme['id']}/coverage").json()["items"]}

@@ -46,7 +46,8 @@ def test_a_leader_plans_their_schools_sprint_and_the_first_session_is_flagged(ca
 
 def test_a_high_risk_school_has_every_session_flagged(cascade):
     programme = cascade.programme()
-    sprint = cascade.plan(programme["id"], school_risk_band="HIGH", expect=201).json()
+    cascade.band(1, "HIGH")
+    sprint = cascade.plan(programme["id"], expect=201).json()
     assert flags(sprint) == [True, True] and sprint["school_risk_band"] == "HIGH"
 
 
@@ -61,7 +62,7 @@ def test_a_small_school_may_plan_one_long_session_with_pre_work(cascade, make_vi
 
 @pytest.mark.parametrize("sessions, field, words", [
     ([{"topic": "Saturday", "scheduled_at": f"{weekend_day()}T10:00:00+00:00"}],
-     ["sessions", "0", "scheduled_at"], "is a weekend; choose a school day"),
+     ["sessions", "0", "scheduled_at"], "is not a school day (a weekend); choose another"),
     ([], ["sessions"], "plan at least one session"),
     ([{"topic": "Past", "scheduled_at": iso(utcnow() - timedelta(days=7))}], ["sessions", "0", "scheduled_at"], None),
     ([{"topic": "No time zone", "scheduled_at": "2030-01-08T10:00:00"}], ["sessions", "0", "scheduled_at"], "offset"),

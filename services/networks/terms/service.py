@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from services.networks.audit import log_action
-from services.networks.facts import FACTS
+from services.networks.facts import FACTS, SCHOOL_DAYS_KEPT_BY
 from services.networks.terms.models import Closure, Term
 from shared.audit import diff, plain, snapshot
 from shared.errors import Forbidden, Invalid, NotFound, field_error
@@ -112,10 +112,12 @@ def _term_state(term: Term | TermData, closures: list[tuple[date, ClosureKind, s
 
 
 def publish_school_days(db: Session, label: str) -> None:
-    """The year's school days as they now stand, to bookings (in the saving transaction)."""
+    """The year's school days as they now stand, to every service keeping a copy
+    (bookings, the catalogue), in the saving transaction."""
     terms = db.exec(select(Term).where(Term.academic_year == label)).all()
     days = school_days(db, min(t.starts_on for t in terms), max(t.ends_on for t in terms)) if terms else []
-    FACTS.publish(db, "bookings", f"/copies/school-days/{label}", {"school_days": [d.isoformat() for d in days]})
+    for keeper in SCHOOL_DAYS_KEPT_BY:
+        FACTS.publish(db, keeper, f"/copies/school-days/{label}", {"school_days": [d.isoformat() for d in days]})
 
 
 def republish_school_days(db: Session) -> int:
