@@ -220,6 +220,20 @@ def _attendance_by_school(n: int) -> Ask:
     return Ask("/attendance/by-school", ADMIN, lambda r: items(r) // 2, params={"meeting_ids": ids(made)})
 
 
+def _follow_ups(n: int) -> Ask:
+    """n meetings whose lead said they follow up one of two programmes."""
+    from sqlalchemy import update
+
+    from services.networks.db import database
+
+    (network,) = networks(1)
+    made = meetings(network, n)
+    with database().session() as db:
+        for i, m in enumerate(made):
+            db.execute(update(Meeting).where(Meeting.id == m).values(programme_id=1 + i % 2))
+    return Ask("/meetings/follow-ups", ADMIN, items, params={"programme_ids": "1,2"})
+
+
 ADMIN = tokens.Identity(subject="42", name="Ada Admin", grants=(tokens.Grant("ll_admin"),))
 
 
@@ -268,6 +282,7 @@ CASES = [
     ListRead("GET /calendar-days", "what the calendar says of several days", _calendar_days, 2),
     ListRead("GET /attendance/by-school", "how many from each school came to a cascade's meetings, for admins",
              _attendance_by_school, 1),
+    ListRead("GET /meetings/follow-ups", "which meetings follow up cascaded programmes", _follow_ups, 1),
     ListRead("GET /history/<object_type>/<object_id>", "a network's history with its members'", _history, 1),
     ListRead("GET /history/<object_type>", "several networks' histories", _histories, 1),
 ]
