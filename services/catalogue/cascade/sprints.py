@@ -153,8 +153,8 @@ def _hold_places(db: Session, programme_id: int, school_ids: list[int]) -> None:
 def _match(existing: list[SprintSession], items: list[SprintSessionPlanIn], is_school_day: Callable[[date], bool]):
     """Which planned session each item changes (None: a new one).  By id where the
     items give ids; otherwise in order, so a plan sent again as a list keeps who has
-    taken each session on.  A new or moved session must be still to come, on a school
-    day (weekends are refused at the edge, schemas.py; holidays here, by the copy)."""
+    taken each session on.  Every session needs a topic and a weekday; a new or moved one
+    must be still to come, on a school day by the copy of the calendar."""
     planned = [s for s in existing if s.status == PLANNED]
     problems = []
     if any(item.id is not None for item in items):
@@ -169,12 +169,18 @@ def _match(existing: list[SprintSession], items: list[SprintSessionPlanIn], is_s
         pairs = [(i, item, planned[i] if i < len(planned) else None) for i, item in enumerate(items)]
     now = utcnow()
     for i, item, row in pairs:
+        if not item.topic:
+            problems.append(field_error(["sessions", str(i), "topic"], "Enter what the session is about; the topic "
+                                        "cannot be blank."))
         moved = row is None or as_utc(row.scheduled_at) != item.scheduled_at
         day = item.scheduled_at.astimezone(LONDON).date()
         if moved and item.scheduled_at <= now:
             problems.append(field_error(["sessions", str(i), "scheduled_at"], "That time has passed; plan sessions "
                                         "still to come, and record one that was held as held."))
-        elif moved and day.weekday() < 5 and not is_school_day(day):
+        elif day.weekday() >= 5:
+            problems.append(field_error(["sessions", str(i), "scheduled_at"], f"{day:%A %-d %B %Y} is not a school "
+                                        "day (a weekend); choose another."))
+        elif moved and not is_school_day(day):
             problems.append(field_error(["sessions", str(i), "scheduled_at"], f"{day:%A %-d %B %Y} is not a school "
                                         "day (half term, a holiday or an INSET day); choose another."))
     return pairs, problems
