@@ -18,12 +18,36 @@ from shared import tokens
 from shared.settings import Settings, get_settings
 from tests.support import components
 
+_APP_ITER = "ll.test.app_iter"
+
+
+def _keeping_app_iter(app):
+    def keep(environ, start_response):
+        environ[_APP_ITER] = app_iter = app(environ, start_response)
+        return app_iter
+
+    return keep
+
+
+class _Handler(werkzeug.serving.WSGIRequestHandler):
+    """Werkzeug's development server leaves the response unclosed when the browser resets
+    the connection while the server drains the request (its `finally` reads the socket
+    before it closes the body). A static file's handle then leaks, and the garbage
+    collector's ResourceWarning fails whichever test happens to be running. Close it."""
+
+    def connection_dropped(self, error, environ=None):
+        app_iter = (environ or {}).get(_APP_ITER)
+        if hasattr(app_iter, "close"):
+            app_iter.close()
+
 
 class LiveServer:
     """A WSGI app on a real socket in a background thread."""
 
     def __init__(self, app, port: int = 0):
-        self.server = werkzeug.serving.make_server("127.0.0.1", port, app, threaded=True)
+        self.server = werkzeug.serving.make_server(
+            "127.0.0.1", port, _keeping_app_iter(app), threaded=True, request_handler=_Handler
+        )
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
