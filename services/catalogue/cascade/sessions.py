@@ -29,7 +29,14 @@ def find_session(db: Session, identity: Identity, session_id: int, lock: bool = 
     """The session, its sprint and the sprint's schools, if the caller may read them."""
     stmt = select(SprintSession, Sprint).join(Sprint, Sprint.id == SprintSession.sprint_id) \
         .where(SprintSession.id == session_id, access.sprint_visible(identity, Sprint.id))
-    row = db.exec(stmt.with_for_update() if lock else stmt).first()
+    if lock:
+        # The sprint before its session, the order a plan and a band change take them in
+        # (sprints.py, bands.py): locking both in one statement could take the session
+        # first and then wait for a band change that holds the sprint and is waiting for
+        # the session — a deadlock PostgreSQL breaks by failing one of them.
+        db.exec(stmt.with_only_columns(Sprint.id).with_for_update(of=Sprint)).first()
+        stmt = stmt.with_for_update()
+    row = db.exec(stmt).first()
     if row is None:
         raise NotFound(NOT_YOURS)
     session, sprint = row

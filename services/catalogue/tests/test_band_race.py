@@ -3,7 +3,7 @@ requests (on SQLite, and on PostgreSQL with LL_TEST_DATABASE_URL): whichever lan
 first, the sprint ends up with the band the copy now holds — never the one the plan
 read a moment before the new band was applied.  The control shows the race is real:
 without the locks on the school's place in the programme, a band applied mid-plan is
-lost on it."""
+lost on it.  And a session recorded while a band change holds its sprint waits for it."""
 from __future__ import annotations
 
 import os
@@ -96,3 +96,36 @@ def test_control_without_the_lock_a_plan_saves_the_band_it_read_before_the_new_o
     assert planned.result().status_code == 201
     [sprint] = cascade.get("/sprints", school_ids="1").json()["items"]
     assert sprint["school_risk_band"] == "LOW"  # stale: the copy says HIGH
+
+
+@pytest.mark.skipif(not os.environ.get("LL_TEST_DATABASE_URL"), reason="row locks: PostgreSQL")
+def test_a_session_recorded_while_a_band_change_holds_its_sprint_waits_for_it(cascade, monkeypatch):
+    """The band change holds the sprint and will re-flag its second session; the leader
+    cancels that session meanwhile.  The record waits for the sprint, then goes on: no
+    deadlock that PostgreSQL would break by failing one of them."""
+    from services.catalogue.cascade import bands
+
+    cascade.band(1, "LOW")
+    programme = cascade.programme(schools=(1,))
+    sprint = cascade.plan(programme["id"], expect=201).json()
+    holding, go = threading.Event(), threading.Event()
+    real = bands.schools_of
+
+    def holding_the_sprints(db, ids):
+        holding.set()
+        go.wait(timeout=10)
+        return real(db, ids)
+
+    monkeypatch.setattr(bands, "schools_of", holding_the_sprints)
+    with ThreadPoolExecutor(2) as pool:
+        delivered = pool.submit(cascade.band, 1, "HIGH")
+        assert holding.wait(timeout=10)
+        recorded = pool.submit(cascade.record, sprint["sessions"][1]["id"], status="CANCELLED", staff_attending=None)
+        with pytest.raises(FutureTimeout):
+            recorded.result(timeout=0.5)  # waiting for the sprint, holding nothing the band change needs
+        go.set()
+        assert delivered.result() == {"applied": True}
+        assert recorded.result().status_code == 200, recorded.result().text
+    [after] = cascade.get("/sprints", school_ids="1").json()["items"]
+    assert after["school_risk_band"] == "HIGH"
+    assert [s["status"] for s in after["sessions"]] == ["PLANNED", "CANCELLED"]
