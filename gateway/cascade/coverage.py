@@ -14,7 +14,7 @@ import graphene
 from graphql import GraphQLError
 
 from gateway.cascade import stages
-from gateway.cascade.programmes import follow_up_ids
+from gateway.cascade.programmes import expect_all, follow_up_ids
 from gateway.cascade.stages import Facts
 from gateway.graph.compose import Extension, named, ref
 from gateway.graph.ids import parse_id
@@ -49,12 +49,6 @@ def _came(ctx, meeting_ids: list[int]) -> dict:
     return grouped((row["meeting_id"], row) for row in items["items"])
 
 
-def _expect(ctx, kind: str, key: str):
-    found = ctx.loader(kind)
-    found.expect(i for p in ctx.in_view("programme") for i in p[key] or [])
-    return found
-
-
 def coverage_of(ctx, programme: dict) -> list[dict]:
     """Each school's status in `programme` the caller may see, by school name."""
     coverage = ctx.loader("coverage of programme")
@@ -62,7 +56,7 @@ def coverage_of(ctx, programme: dict) -> list[dict]:
     rows = coverage.load(programme["id"], among=(p["id"] for p in in_view))
     # every programme in view was read with it: their sprints are read together too
     ctx.loader("sprint").expect(r["sprint_id"] for p in in_view for r in coverage.load(p["id"]) if r["sprint_id"])
-    sessions = _expect(ctx, "attendance of session", "source_session_ids")
+    sessions = expect_all(ctx, "attendance of session", "source_session_ids")
     meetings = ctx.loader("attendance of meeting")
     meetings.expect(i for p in in_view for i in follow_up_ids(ctx, p))
     people: dict[int, set] = {}

@@ -65,7 +65,7 @@ def programmes_in_view(ctx):
     return list(ctx.in_view("programme"))
 
 
-def _expect_all(ctx, kind: str, key: str) -> object:
+def expect_all(ctx, kind: str, key: str) -> object:
     """The loader of `kind`, told of the ids every programme in view names by `key`,
     so that the first read reads them all."""
     found = ctx.loader(kind)
@@ -105,12 +105,12 @@ class Programme(graphene.ObjectType):
 
     @staticmethod
     def resolve_source_sessions(programme, info):
-        sessions = _expect_all(info.context, "session", "source_session_ids")
+        sessions = expect_all(info.context, "session", "source_session_ids")
         return [s for s in sessions.load_many(programme["source_session_ids"]) if s is not None]
 
     @staticmethod
     def resolve_follow_up_meetings(programme, info):
-        meetings = _expect_all(info.context, "meeting", "follow_up_meeting_ids")
+        meetings = expect_all(info.context, "meeting", "follow_up_meeting_ids")
         found = [m for m in meetings.load_many(follow_up_ids(info.context, programme)) if m is not None]
         return sorted(found, key=lambda m: m["starts_at"])
 
