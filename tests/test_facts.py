@@ -24,7 +24,7 @@ RETRY = timedelta(seconds=11)  # past the first pause before a delivery is tried
 @contextmanager
 def bookings_down(stack):
     """The bookings service stops answering, then starts again at the same address."""
-    app, port = stack.bookings.server.app, stack.bookings.server.server_port
+    app, port = stack.bookings.app, stack.bookings.server.server_port
     stack.bookings.stop()
     try:
         yield

@@ -45,6 +45,7 @@ class LiveServer:
     """A WSGI app on a real socket in a background thread."""
 
     def __init__(self, app, port: int = 0):
+        self.app = app
         self.server = werkzeug.serving.make_server(
             "127.0.0.1", port, _keeping_app_iter(app), threaded=True, request_handler=_Handler
         )
@@ -355,7 +356,7 @@ def stripe_webhook(stripe_api, gateway_server):
 
 
 def gateway_server_settings(server) -> Settings:
-    return server.server.app.extensions["lighthouse_settings"]
+    return server.app.extensions["lighthouse_settings"]
 
 
 # ---------- mail ----------

@@ -359,4 +359,4 @@ def test_a_list_costs_the_same_statements_for_10_items_as_for_100(case, service_
 
 
 def test_every_list_the_bookings_service_answers_has_a_count(stack):
-    assert uncovered_routes(stack.bookings.server.app, CASES, NOT_LISTS) == []
+    assert uncovered_routes(stack.bookings.app, CASES, NOT_LISTS) == []

@@ -68,5 +68,5 @@ def test_every_list_the_catalogue_answers_has_a_count(stack):
     from services.catalogue.tests.test_cascade_query_counts import CASCADE_CASES, CASCADE_NOT_LISTS
     from services.catalogue.tests.test_video_query_counts import MINE, VIDEO_CASES, VIDEO_NOT_LISTS
 
-    assert uncovered_routes(stack.catalogue.server.app, [*CASES, *VIDEO_CASES, MINE, *CASCADE_CASES],
+    assert uncovered_routes(stack.catalogue.app, [*CASES, *VIDEO_CASES, MINE, *CASCADE_CASES],
                             {**NOT_LISTS, **VIDEO_NOT_LISTS, **CASCADE_NOT_LISTS}) == []

@@ -61,7 +61,7 @@ def test_a_chunk_cut_off_on_its_way_through_the_gateway_resumes_too(tus, video_f
     from tests.support.fixtures import csrf_token, sign_in
 
     make_person("lead@trust.test", "Nadia Lead", roles=[("network_lead", None, 1)])
-    browser = gateway_server.server.app.test_client()
+    browser = gateway_server.app.test_client()
     sign_in(browser, "lead@trust.test")
     csrf = csrf_token(browser)
     cookie = f"ll_session={browser.get_cookie('ll_session').value}"
