@@ -42,10 +42,15 @@ def save_programme(db: Session, identity: Identity, data: ProgrammeIn, programme
         db.flush()
         before, had = {}, set()
     else:
-        programme = db.exec(select(Programme).where(Programme.id == programme_id).with_for_update()).first()
+        # FOR NO KEY UPDATE: a plan inserting a sprint of this programme (its foreign key
+        # takes a key-share lock on the row) is not held up by an edit, which would
+        # deadlock with one that already holds the place the edit is removing.
+        programme = db.exec(select(Programme).where(Programme.id == programme_id)
+                            .with_for_update(key_share=True)).first()
         if programme is None:
             raise NotFound("There is no such programme.")
         had = set(schools_of(db, [programme.id])[programme.id])
+        _hold_leaving_places(db, programme.id, had - set(data.school_ids))
         _keep_schools_in_sprints(db, programme.id, had - set(data.school_ids))
         before = {**snapshot(programme, FIELDS), "school_ids": sorted(had)}
         for key, value in values.items():
@@ -63,6 +68,16 @@ def save_programme(db: Session, identity: Identity, data: ProgrammeIn, programme
     log(db, identity, "programme.changed" if before else "programme.created", ("programme", programme.id),
         diff(before, after) if before else created(after), label=programme.title)
     return programme
+
+
+def _hold_leaving_places(db: Session, programme_id: int, leaving: set[int]) -> None:
+    """The places of the schools leaving, locked before their sprints are looked for: a
+    plan holding one (sprints._hold_places) is waited for, so its new sprint is seen
+    and the school kept; a plan after this finds the school gone."""
+    if leaving:
+        db.exec(select(ProgrammeSchool.school_id).where(
+            ProgrammeSchool.programme_id == programme_id, ProgrammeSchool.school_id.in_(sorted(leaving)))
+            .order_by(ProgrammeSchool.school_id).with_for_update()).all()
 
 
 def _keep_schools_in_sprints(db: Session, programme_id: int, leaving: set[int]) -> None:

@@ -95,11 +95,12 @@ def plan_sprint(db: Session, identity: Identity, programme_id: int, school_id: i
         raise Forbidden("Only the school's leaders (and Lighthouse Learning admins) plan its sprint.")
     if db.get(Programme, programme_id) is None:
         raise NotFound("There is no such programme.")
-    members = set(db.exec(select(ProgrammeSchool.school_id).where(ProgrammeSchool.programme_id == programme_id)).all())
+    # Read under the lock, so that a school an admin is removing from the programme
+    # meanwhile is found gone here, not saved into a sprint without a place.
+    members = _hold_places(db, programme_id, [school_id, *data.partner_school_ids])
     if school_id not in members:
         raise Invalid("The sprint was not planned; see the field errors.",
                       [field_error("school_id", "This school is not taking part in the programme.")])
-    _hold_places(db, programme_id, [school_id, *data.partner_school_ids])
     sprint = db.exec(select(Sprint).where(Sprint.programme_id == programme_id, Sprint.school_id == school_id)
                      .with_for_update()).first()
     problems = [field_error(["partner_school_ids", str(i)],
@@ -139,15 +140,16 @@ def plan_sprint(db: Session, identity: Identity, programme_id: int, school_id: i
     return sprint, made
 
 
-def _hold_places(db: Session, programme_id: int, school_ids: list[int]) -> None:
+def _hold_places(db: Session, programme_id: int, school_ids: list[int]) -> set[int]:
     """The schools' places in the programme, share-locked before the sprint (the order
     a band fact takes them in, cascade/bands.py): a school's band arriving meanwhile
     waits for this plan and then re-bands it, or this plan waits and reads the band it
     brought.  Without it, a plan could read the old band and save it after the new one
-    had been applied to the sprints then visible — which did not yet include this one."""
-    db.exec(select(ProgrammeSchool.school_id).where(
+    had been applied to the sprints then visible — which did not yet include this one.
+    Returns those of the schools taking part."""
+    return set(db.exec(select(ProgrammeSchool.school_id).where(
         ProgrammeSchool.programme_id == programme_id, ProgrammeSchool.school_id.in_(sorted(set(school_ids))))
-        .order_by(ProgrammeSchool.school_id).with_for_update(read=True)).all()
+        .order_by(ProgrammeSchool.school_id).with_for_update(read=True)).all())
 
 
 def _match(existing: list[SprintSession], items: list[SprintSessionPlanIn], is_school_day: Callable[[date], bool]):

@@ -98,6 +98,13 @@ class Cascade:
         assert answer.status_code == expect, answer.text
         return answer.json()
 
+    def edit_programme(self, programme: dict, schools, identity=ADMIN):
+        """The programme saved again with `schools` taking part."""
+        body = {k: programme[k] for k in ("title", "source_course_id", "source_session_ids", "network_id",
+                                          "follow_up_meeting_ids", "school_scope")}
+        return self.call("catalogue", "PUT", f"/programmes/{programme['id']}", identity,
+                         json={**body, "school_ids": list(schools)})
+
     def plan_body(self, sessions=None, **fields) -> dict:
         sessions = sessions if sessions is not None else [
             {"topic": "Concrete, pictorial, abstract", "scheduled_at": iso(school_day(3))},

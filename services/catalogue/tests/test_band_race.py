@@ -86,7 +86,7 @@ def test_a_band_arriving_mid_plan_waits_for_it_then_rebands_it(cascade, monkeypa
 def test_control_without_the_lock_a_plan_saves_the_band_it_read_before_the_new_one(cascade, monkeypatch):
     from services.catalogue.cascade import bands, sprints
 
-    monkeypatch.setattr(sprints, "_hold_places", lambda db, programme_id, school_ids: None)
+    monkeypatch.setattr(sprints, "_hold_places", lambda db, programme_id, school_ids: set(school_ids))
     monkeypatch.setattr(bands, "_hold_places", lambda db, school_id: None)
     cascade.band(1, "LOW")
     programme = cascade.programme(schools=(1,))
