@@ -50,8 +50,9 @@ def save_programme(db: Session, identity: Identity, data: ProgrammeIn, programme
         if programme is None:
             raise NotFound("There is no such programme.")
         had = set(schools_of(db, [programme.id])[programme.id])
-        _hold_leaving_places(db, programme.id, had - set(data.school_ids))
-        _keep_schools_in_sprints(db, programme.id, had - set(data.school_ids))
+        leaving = had - set(data.school_ids)
+        _hold_leaving_places(db, programme.id, leaving)
+        _keep_schools_in_sprints(db, programme.id, leaving)
         before = {**snapshot(programme, FIELDS), "school_ids": sorted(had)}
         for key, value in values.items():
             setattr(programme, key, value)

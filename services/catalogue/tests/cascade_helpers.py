@@ -4,6 +4,7 @@ on, and a client that sets a programme, plans sprints and records sessions and n
 through the catalogue's API as the gateway would."""
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -46,6 +47,21 @@ def school_day(weekdays_ahead: int, at: time = time(15, 45)) -> datetime:
 def weekend_day() -> date:
     day = utcnow().astimezone(LONDON).date() + timedelta(days=7)
     return day + timedelta(days=(5 - day.weekday()) % 7)
+
+
+def pausing(monkeypatch, module, name: str):
+    """`module.name` made to stop, once called, until `go` is set: (called, go).  A
+    request held there while another is sent shows which locks the first one holds."""
+    called, go = threading.Event(), threading.Event()
+    real = getattr(module, name)
+
+    def paused(*args, **kwargs):
+        called.set()
+        go.wait(timeout=10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, paused)
+    return called, go
 
 
 def iso(moment: datetime) -> str:

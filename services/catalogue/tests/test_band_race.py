@@ -13,7 +13,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 import pytest
 
-from services.catalogue.tests.cascade_helpers import iso, school_day
+from services.catalogue.tests.cascade_helpers import iso, pausing, school_day
 
 ROUNDS = 6
 
@@ -108,15 +108,7 @@ def test_a_session_recorded_while_a_band_change_holds_its_sprint_waits_for_it(ca
     cascade.band(1, "LOW")
     programme = cascade.programme(schools=(1,))
     sprint = cascade.plan(programme["id"], expect=201).json()
-    holding, go = threading.Event(), threading.Event()
-    real = bands.schools_of
-
-    def holding_the_sprints(db, ids):
-        holding.set()
-        go.wait(timeout=10)
-        return real(db, ids)
-
-    monkeypatch.setattr(bands, "schools_of", holding_the_sprints)
+    holding, go = pausing(monkeypatch, bands, "schools_of")  # called once the sprints are locked
     with ThreadPoolExecutor(2) as pool:
         delivered = pool.submit(cascade.band, 1, "HIGH")
         assert holding.wait(timeout=10)

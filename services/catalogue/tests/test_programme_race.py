@@ -6,25 +6,12 @@ with a sentence: the school keeps its new sprint and stays, or is gone and the p
 refused.  Before, each held a lock the other needed and PostgreSQL failed one (a 500)."""
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
 import pytest
 
-
-def _pausing(monkeypatch, module, name: str):
-    """`module.name` made to stop, once called, until `go` is set: (called, go)."""
-    called, go = threading.Event(), threading.Event()
-    real = getattr(module, name)
-
-    def paused(*args, **kwargs):
-        called.set()
-        go.wait(timeout=10)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, paused)
-    return called, go
+from services.catalogue.tests.cascade_helpers import pausing
 
 
 def _schools(cascade, programme_id: int) -> list[int]:
@@ -36,7 +23,7 @@ def test_a_school_taken_out_while_its_leader_plans_stays_with_its_new_sprint(cas
 
     programme = cascade.programme(schools=(1, 2))
     # the plan holds school 1's place and has not yet saved its sprint
-    called, go = _pausing(monkeypatch, sprints, "_missing_videos")
+    called, go = pausing(monkeypatch, sprints, "_missing_videos")
     with ThreadPoolExecutor(2) as pool:
         planned = pool.submit(cascade.plan, programme["id"])
         assert called.wait(timeout=10)
@@ -55,7 +42,7 @@ def test_a_plan_arriving_while_its_school_is_taken_out_is_refused_with_a_sentenc
 
     programme = cascade.programme(schools=(1, 2))
     # the edit holds school 1's place and has found no sprint keeping it
-    called, go = _pausing(monkeypatch, programmes, "_keep_schools_in_sprints")
+    called, go = pausing(monkeypatch, programmes, "_keep_schools_in_sprints")
     with ThreadPoolExecutor(2) as pool:
         edited = pool.submit(cascade.edit_programme, programme, schools=(2,))
         assert called.wait(timeout=10)
